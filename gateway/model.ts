@@ -1,0 +1,46 @@
+import type { VitalValues } from "./protocol/frames.js";
+
+/** Classification of one reading. UNKNOWN: nothing in it could be classified (all values null). */
+export type Status = "NORMAL" | "CRITICAL" | "UNKNOWN";
+
+/** A validated reading as the gateway stores it. Times are epoch milliseconds. */
+export interface Reading {
+  node: string;
+  seq: number;
+  bed: string;
+  patient: string | null;
+  ward: string | null;
+  /** Time the node measured it (device clock). */
+  t: number;
+  /** Time the gateway received it (gateway clock); history is ordered by this. */
+  receivedAt: number;
+  values: VitalValues;
+  flags: string[];
+}
+
+export interface Classification {
+  status: Status;
+  /** Human-readable reasons, e.g. "SpO2 92 % < 95 %". Empty when NORMAL. */
+  reasons: string[];
+}
+
+export type ClassifiedReading = Reading & Classification;
+
+/** Something the gateway reports to staff: a patient's reading classified CRITICAL. */
+export interface Alert {
+  bed: string;
+  patient: string | null;
+  ward: string | null;
+  status: Status;
+  reasons: string[];
+  values: VitalValues;
+  /** Gateway time the alert was raised. */
+  at: number;
+}
+
+/** The gateway's time source; tests inject a fake. */
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };

@@ -1,0 +1,186 @@
+import { z } from "zod";
+import {
+  type GatewayFrame,
+  type HelloFrame,
+  type LegacyFrame,
+  type NodeFrame,
+  VITAL_PARAMETERS,
+  type VitalsFrame,
+  type VitalValues,
+  WIRE_ERROR_CODES,
+  type WireErrorCode,
+} from "./frames.js";
+import { PLAUSIBLE, UNITS } from "./plausibility.js";
+
+/** What one line from a node decodes to: a frame, or the reason it was rejected. */
+export type NodeLine =
+  | { kind: "hello"; frame: HelloFrame }
+  | { kind: "vitals"; frame: VitalsFrame }
+  | { kind: "legacy"; frame: LegacyFrame }
+  | { kind: "ping" }
+  | { kind: "pong" }
+  | { kind: "rejected"; code: WireErrorCode; message: string; seq?: number };
+
+export type GatewayLine = { kind: "frame"; frame: GatewayFrame } | { kind: "rejected"; message: string };
+
+const id = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[\p{L}\p{N} ._:/#-]+$/u, "letters, digits, space and . _ : / # - only");
+const value = z.number().finite().nullable();
+const optValue = value.optional();
+const flag = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,31}$/, "lower-case word")
+  .max(32);
+
+const helloSchema = z.object({
+  type: z.literal("hello"),
+  proto: z.number().int(),
+  node: id,
+  bed: id,
+  patient: id.optional(),
+  ward: id.optional(),
+  fw: z.string().max(32).optional(),
+  token: z.string().max(256).optional(),
+});
+
+const seq = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+const vitalsSchema = z.object({
+  type: z.literal("vitals"),
+  seq,
+  t: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+  hr: value,
+  spo2: value,
+  temp: value,
+  rr: optValue,
+  sbp: optValue,
+  dbp: optValue,
+  pi: optValue,
+  battery: optValue,
+  flags: z.array(flag).max(16).optional(),
+});
+
+/** The original design sent numbers, but some of its clients sent numeric strings: accept both. */
+const legacyValue = z.union([
+  z.number().finite(),
+  z
+    .string()
+    .regex(/^-?\d+(\.\d+)?$/)
+    .transform(Number),
+]);
+const legacySchema = z.object({
+  patient_id: z.union([id, z.number().int().transform(String)]),
+  bed_no: z.union([id, z.number().int().transform(String)]),
+  hr: legacyValue.nullable().default(null),
+  spo2: legacyValue.nullable().default(null),
+  temp: legacyValue.nullable().default(null),
+});
+
+const gatewaySchema = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("welcome"),
+    proto: z.number().int(),
+    heartbeat_ms: z.number().int().positive(),
+    last_seq: seq.optional(),
+  }),
+  z.object({ type: z.literal("ack"), seq }),
+  z.object({
+    type: z.literal("error"),
+    code: z.enum(WIRE_ERROR_CODES),
+    message: z.string(),
+    seq: seq.optional(),
+  }),
+  z.object({ type: z.literal("ping") }),
+  z.object({ type: z.literal("pong") }),
+]);
+
+function describe(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.length ? i.path.join(".") : "frame"}: ${i.message}`)
+    .join("; ");
+}
+
+function parseObject(line: string): Record<string, unknown> | string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(line);
+  } catch {
+    return "not valid JSON";
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return "not a JSON object";
+  return parsed as Record<string, unknown>;
+}
+
+/** Returns a message naming the first value outside its plausible range, or undefined. */
+export function implausibility(values: VitalValues): string | undefined {
+  for (const p of VITAL_PARAMETERS) {
+    const v = values[p];
+    if (v === null || v === undefined) continue;
+    const [min, max] = PLAUSIBLE[p];
+    if (v < min || v > max) return `${p} ${v} ${UNITS[p]} is outside the plausible range ${min}–${max}`;
+  }
+  const { sbp, dbp } = values;
+  if (typeof sbp === "number" && typeof dbp === "number" && dbp >= sbp) {
+    return `dbp ${dbp} mmHg must be below sbp ${sbp} mmHg`;
+  }
+  return undefined;
+}
+
+/** Decodes one line (without its newline) sent by a node. Pure: never throws. */
+export function decodeNodeLine(line: string): NodeLine {
+  const obj = parseObject(line);
+  if (typeof obj === "string") return { kind: "rejected", code: "bad_frame", message: obj };
+  const type = obj.type;
+  if (type === undefined) {
+    if (!("patient_id" in obj) && !("bed_no" in obj)) {
+      return { kind: "rejected", code: "bad_frame", message: 'missing "type"' };
+    }
+    const legacy = legacySchema.safeParse(obj);
+    if (!legacy.success) return { kind: "rejected", code: "bad_frame", message: describe(legacy.error) };
+    const why = implausibility(legacy.data);
+    if (why) return { kind: "rejected", code: "bad_value", message: why };
+    return { kind: "legacy", frame: legacy.data };
+  }
+  switch (type) {
+    case "vitals": {
+      const r = vitalsSchema.safeParse(obj);
+      const s = typeof obj.seq === "number" && Number.isSafeInteger(obj.seq) ? { seq: obj.seq } : {};
+      if (!r.success) return { kind: "rejected", code: "bad_frame", message: describe(r.error), ...s };
+      const why = implausibility(r.data);
+      if (why) return { kind: "rejected", code: "bad_value", message: why, ...s };
+      return { kind: "vitals", frame: r.data };
+    }
+    case "hello": {
+      const r = helloSchema.safeParse(obj);
+      if (!r.success) return { kind: "rejected", code: "bad_frame", message: describe(r.error) };
+      return { kind: "hello", frame: r.data };
+    }
+    case "ping":
+      return { kind: "ping" };
+    case "pong":
+      return { kind: "pong" };
+    default:
+      return {
+        kind: "rejected",
+        code: "unknown_type",
+        message: `unknown frame type ${JSON.stringify(type).slice(0, 40)}`,
+      };
+  }
+}
+
+/** Decodes one line sent by the gateway, for node-side clients. */
+export function decodeGatewayLine(line: string): GatewayLine {
+  const obj = parseObject(line);
+  if (typeof obj === "string") return { kind: "rejected", message: obj };
+  const r = gatewaySchema.safeParse(obj);
+  if (!r.success) return { kind: "rejected", message: describe(r.error) };
+  return { kind: "frame", frame: r.data };
+}
+
+/** Encodes any frame as one protocol line, newline included. */
+export function encodeFrame(frame: NodeFrame | GatewayFrame | LegacyFrame): string {
+  return `${JSON.stringify(frame)}\n`;
+}
