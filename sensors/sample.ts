@@ -1,0 +1,22 @@
+import type { VitalParameter } from "../gateway/protocol/frames.js";
+
+/**
+ * What every sensor driver emits: the values it measured (null = measured nothing valid) and
+ * conditions such as "finger_out". The node agent merges samples from several drivers into
+ * protocol-v1 vitals frames.
+ */
+export interface SensorSample {
+  /** Driver name, e.g. "cms50", "max30102". */
+  source: string;
+  /** Host time of the sample, epoch ms. */
+  t: number;
+  values: Partial<Record<VitalParameter, number | null>>;
+  flags: string[];
+}
+
+/** A running source of samples (serial oximeter, I2C sensor, simulator). */
+export interface SensorDriver {
+  readonly name: string;
+  start(onSample: (sample: SensorSample) => void): Promise<void>;
+  stop(): Promise<void>;
+}
