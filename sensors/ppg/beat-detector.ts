@@ -92,5 +92,6 @@ export function parabolicOffset(a: number, b: number, c: number): number {
   const den = a - 2 * b + c;
   if (!(den < 0)) return 0;
   const offset = (0.5 * (a - c)) / den;
-  return Math.max(-0.5, Math.min(0.5, offset));
+  // `|| 0` turns -0 into 0 so a centred peak reads as exactly 0.
+  return Math.max(-0.5, Math.min(0.5, offset)) || 0;
 }
