@@ -1,8 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { estimateHeartRate, median } from "./heart-rate.js";
 
-const cumulative = (start: number, intervals: number[]) =>
-  intervals.reduce((acc, d) => [...acc, (acc[acc.length - 1] as number) + d], [start]);
+function cumulative(start: number, intervals: number[]): number[] {
+  const times = [start];
+  for (const d of intervals) times.push((times[times.length - 1] as number) + d);
+  return times;
+}
 
 describe("estimateHeartRate", () => {
   it("is 60 / mean interval for a regular rhythm", () => {

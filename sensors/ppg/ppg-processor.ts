@@ -51,8 +51,9 @@ interface Channel {
 /**
  * Streaming PPG → heart rate, SpO2 and quality. Push samples as they arrive, in chunks of any size:
  * every sample goes through the same per-sample state machine, so chunking never changes the output.
- * Non-finite samples are replaced by the last finite one for filtering and counted as invalid; a window
- * with more than 10 % invalid samples reports no_signal.
+ * Invalid samples (NaN, ±Infinity, or beyond ±2^50, which no ADC produces and which would overflow the
+ * filter's sums) are replaced by the last valid one for filtering and counted; a window with more than
+ * 10 % invalid samples reports no_signal.
  */
 export class PpgProcessor {
   private readonly fs: number;
@@ -111,7 +112,7 @@ export class PpgProcessor {
   }
 
   pushSample(pulse: number, red?: number): PpgWindow | undefined {
-    const bad = !Number.isFinite(pulse) || (this.red !== undefined && !Number.isFinite(red));
+    const bad = !isValid(pulse) || (this.red !== undefined && !isValid(red));
     this.invalid.push(bad ? 1 : 0);
     const y = this.feed(this.ir, pulse);
     if (this.red) this.feed(this.red, red ?? Number.NaN);
@@ -123,8 +124,8 @@ export class PpgProcessor {
   }
 
   private feed(ch: Channel, x: number): number {
-    if (Number.isFinite(x)) ch.held = x;
-    ch.raw.push(Number.isFinite(x) ? x : Number.NaN);
+    if (isValid(x)) ch.held = x;
+    ch.raw.push(isValid(x) ? x : Number.NaN);
     // Before the first finite sample there is nothing to hold: the filter stays untouched at rest.
     const y = ch.held === undefined ? 0 : ch.filter.step(ch.held);
     ch.filtered.push(y);
@@ -177,6 +178,12 @@ export class PpgProcessor {
       flags,
     };
   }
+}
+
+const MAX_SAMPLE = 2 ** 50;
+
+function isValid(x: number | undefined): x is number {
+  return x !== undefined && Math.abs(x) <= MAX_SAMPLE;
 }
 
 /** AC = RMS of the band-passed samples, DC = mean of the finite raw samples. */
