@@ -79,8 +79,11 @@ export class BeatDetector {
   private commit(): Beat | undefined {
     const at = this.maxIndex + parabolicOffset(this.beforeMax, this.maxValue, this.afterMax ?? this.maxValue);
     if (at - this.lastBeatAt < this.refractorySamples) return undefined;
-    // The first beat sets the envelope outright; later ones move it a quarter of the way (cheap: >> 2).
-    this.envelope = this.envelope === 0 ? this.maxValue : this.envelope + (this.maxValue - this.envelope) / 4;
+    // Fast attack, slow release: a taller beat sets the envelope outright (so start-up and a stronger
+    // pulse lift the threshold above the dicrotic wave at once); a smaller one moves it a quarter of
+    // the way (cheap in integers: >> 2), and the time decay above handles sudden drops.
+    const decayed = this.envelope * this.sinceBeatDecay;
+    this.envelope = this.maxValue > decayed ? this.maxValue : decayed + (this.maxValue - decayed) / 4;
     this.sinceBeatDecay = 1;
     this.lastBeatAt = at;
     return { at, amplitude: this.maxValue };
