@@ -5,7 +5,8 @@ import { Biquad, butterworthHighpass, butterworthLowpass } from "../biquad.js";
  * band-pass 5–15 Hz, five-point derivative, squaring, 150 ms moving-window integration, then peaks of
  * the integrated signal above an adaptive threshold (running signal and noise peak levels, threshold
  * at noise + 0.25 (signal − noise)) with a 200 ms refractory period and a 360 ms T-wave slope check.
- * Each accepted peak is placed at the largest |band-passed ECG| in the 250 ms before it.
+ * Each accepted peak is placed at the raw ECG sample farthest from the mean of the 250 ms before it
+ * (the band-passed signal would put it a filter delay late).
  * Offline (whole arrays); only used to build the reference heart rate for the PPG accuracy tests.
  * Returns R-peak sample indices, ascending.
  */
@@ -65,9 +66,7 @@ export function detectRPeaks(ecg: ArrayLike<number>, sampleRateHz: number): numb
     signalLevel = 0.875 * signalLevel + 0.125 * v;
     lastPeak = i;
     lastSlope = maxSlope;
-    let at = i;
-    for (let k = Math.max(0, i - searchBack); k <= i; k++)
-      if (Math.abs(band[k] ?? 0) > Math.abs(band[at] ?? 0)) at = k;
+    const at = largestDeviation(ecg, Math.max(0, i - searchBack), i);
     if (peaks.length === 0 || at > (peaks[peaks.length - 1] ?? 0)) peaks.push(at);
   }
   return peaks;
@@ -81,4 +80,28 @@ function maxOf(values: Float64Array, from: number, to: number): number {
   let m = 0;
   for (let k = Math.max(0, from); k <= to; k++) m = Math.max(m, values[k] ?? 0);
   return m;
+}
+
+/** Index in [from, to] of the finite sample farthest from those samples' mean: the R (or inverted R) tip. */
+function largestDeviation(x: ArrayLike<number>, from: number, to: number): number {
+  let sum = 0;
+  let count = 0;
+  for (let k = from; k <= to; k++) {
+    const v = x[k];
+    if (v !== undefined && Number.isFinite(v)) {
+      sum += v;
+      count++;
+    }
+  }
+  const mean = count > 0 ? sum / count : 0;
+  let at = to;
+  let best = -1;
+  for (let k = from; k <= to; k++) {
+    const v = x[k];
+    if (v !== undefined && Number.isFinite(v) && Math.abs(v - mean) > best) {
+      best = Math.abs(v - mean);
+      at = k;
+    }
+  }
+  return at;
 }
