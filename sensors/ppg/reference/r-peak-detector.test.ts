@@ -37,7 +37,8 @@ describe("detectRPeaks", () => {
     const expected = truth.filter((t) => t > 2);
     const tail = found.filter((t) => t > 1.9);
     expect(tail.length).toBe(expected.length);
-    tail.forEach((t, k) => expect(Math.abs(t - (expected[k] as number))).toBeLessThan(0.02));
+    const worst = Math.max(...tail.map((t, k) => Math.abs(t - (expected[k] as number))));
+    expect(worst).toBeLessThan(0.02);
   });
 
   it("works on an inverted lead (negative QRS)", () => {
