@@ -24,6 +24,20 @@ describe("PPG heart rate vs ECG R-peaks (BIDMC)", () => {
     expect(s.pairs.every((p) => p.hr === null || p.reference !== null)).toBe(true);
   });
 
+  it("record 01 decimated to 25 Hz (a MAX30102 firmware's rate): mean absolute error ≤ 3 bpm", () => {
+    const csv = fixtureColumns("bidmc_01_Signals.csv");
+    const pleth = requireColumn(csv, "PLETH");
+    // Average each run of 5 samples: 125 Hz → 25 Hz, as a sensor's on-chip sample averaging would.
+    const at25 = Float64Array.from({ length: Math.floor(pleth.length / 5) }, (_, i) => {
+      let sum = 0;
+      for (let k = 0; k < 5; k++) sum += pleth[5 * i + k] as number;
+      return sum / 5;
+    });
+    const s = scoreAgainstEcg(at25, requireColumn(csv, "II"), { sampleRateHz: 25 }, FS);
+    expect(s.mae as number).toBeLessThanOrEqual(3);
+    expect(s.withOutput / s.windows).toBeGreaterThanOrEqual(0.85);
+  });
+
   it("record 01: the ECG reference itself is plausible (one R peak per beat, 40–150 bpm)", () => {
     const csv = fixtureColumns("bidmc_01_Signals.csv");
     const r = detectRPeaks(requireColumn(csv, "II"), FS);

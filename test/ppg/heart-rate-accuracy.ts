@@ -30,8 +30,10 @@ export function scoreAgainstEcg(
   pleth: Float64Array,
   ecg: Float64Array,
   options: PpgProcessorOptions,
+  /** The ECG may be sampled faster than the PPG (e.g. a PPG decimated to a firmware's 25 Hz). */
+  ecgRateHz = options.sampleRateHz,
 ): AccuracySummary {
-  const fs = options.sampleRateHz;
+  const fs = ecgRateHz;
   const windows = new PpgProcessor(options).push(pleth);
   const rPeaks = detectRPeaks(ecg, fs);
   const pairs = windows.map((w: PpgWindow) => {
@@ -44,7 +46,7 @@ export function scoreAgainstEcg(
   );
   const withOutput = pairs.filter((p) => p.hr !== null).length;
   return {
-    durationSeconds: pleth.length / fs,
+    durationSeconds: pleth.length / options.sampleRateHz,
     windows: windows.length,
     withOutput,
     mae: errors.length > 0 ? errors.reduce((a, b) => a + b, 0) / errors.length : null,
