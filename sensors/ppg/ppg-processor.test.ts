@@ -25,6 +25,8 @@ interface PulseSpec {
   phase: number;
   noise: number;
   seed: number;
+  /** A pure sinusoid instead of the systolic + dicrotic bumps. */
+  sine?: boolean;
 }
 
 /** A PPG-like pulse train: systolic and dicrotic bumps on a cardiac phase, so the shape scales with rate. */
@@ -36,7 +38,10 @@ function pulseTrain(p: PulseSpec): Float64Array {
   };
   return Float64Array.from({ length: Math.round(p.fs * p.seconds) }, (_, i) => {
     const phi = ((i / p.fs) * p.bpm) / 60 + p.phase;
-    const shape = bump(phi % 1, 0.2) + p.dicrotic * bump(phi % 1, 0.55) + p.noise * rnd();
+    const pulse = p.sine
+      ? Math.sin(2 * Math.PI * phi)
+      : bump(phi % 1, 0.2) + p.dicrotic * bump(phi % 1, 0.55);
+    const shape = pulse + p.noise * rnd();
     return p.dc * (1 + p.ac * shape);
   });
 }
@@ -51,6 +56,7 @@ const pulseSpec = fc.record({
   phase: fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }),
   noise: fc.double({ min: 0, max: 0.03, noNaN: true }),
   seed: fc.integer({ min: 1, max: 2 ** 31 }),
+  sine: fc.boolean(),
 });
 
 function expectNoNaN(w: PpgWindow): void {
