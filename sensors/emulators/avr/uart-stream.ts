@@ -13,6 +13,8 @@ export class UartStream extends Duplex {
   /** Bytes the host wrote before the firmware enabled its receiver are held, not dropped. */
   bytesToBoard = 0;
   bytesFromBoard = 0;
+  /** Sees every chunk the host writes (tests use it to check what a library put on the wire). */
+  onHostWrite: ((bytes: Buffer) => void) | undefined;
 
   constructor(private readonly usart: AVRUSART) {
     super();
@@ -26,6 +28,7 @@ export class UartStream extends Duplex {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.onHostWrite?.(chunk);
     for (const b of chunk) this.rxQueue.push(b);
     this.bytesToBoard += chunk.length;
     callback();

@@ -22,9 +22,9 @@ const FIFO_DEPTH = MAX30102_FIFO_DEPTH;
  */
 export class Max30102Device extends RegisterDevice {
   fingerPresent = true;
-  /** Samples dropped because the FIFO was full (the emulator's own count, for tests). */
+  /** Samples dropped because the FIFO was full since the last reset (the emulator's own count). */
   lost = 0;
-  /** Every sample pushed into the FIFO, in order (for tests to compare with what a driver read). */
+  /** Every sample pushed into the FIFO since the last reset, in order (to compare with what a driver read). */
   readonly pushed: PpgSample[] = [];
   private readonly regs = new Uint8Array(256);
   private readonly fifo: PpgSample[] = new Array(FIFO_DEPTH);
@@ -44,19 +44,19 @@ export class Max30102Device extends RegisterDevice {
   }
 
   get mode(): number {
-    return this.regs[Max30102Reg.ModeConfig]! & 0x07;
+    return this.reg(Max30102Reg.ModeConfig) & 0x07;
   }
 
   /** Output sample rate in Hz (sample rate divided by on-chip averaging). */
   get outputRateHz(): number {
-    const sr = SAMPLE_RATES[(this.regs[Max30102Reg.SpO2Config]! >> 2) & 0x07] ?? 50;
-    const average = 1 << Math.min(5, this.regs[Max30102Reg.FifoConfig]! >> 5);
+    const sr = SAMPLE_RATES[(this.reg(Max30102Reg.SpO2Config) >> 2) & 0x07] ?? 50;
+    const average = 1 << Math.min(5, this.reg(Max30102Reg.FifoConfig) >> 5);
     return sr / average;
   }
 
   private get sampling(): boolean {
     const m = this.mode;
-    return (this.regs[Max30102Reg.ModeConfig]! & 0x80) === 0 && (m === 2 || m === 3 || m === 7);
+    return (this.reg(Max30102Reg.ModeConfig) & 0x80) === 0 && (m === 2 || m === 3 || m === 7);
   }
 
   private get bytesPerSample(): number {
@@ -68,14 +68,14 @@ export class Max30102Device extends RegisterDevice {
     switch (register) {
       case Max30102Reg.IntStatus1:
       case Max30102Reg.IntStatus2: {
-        const value = this.regs[register]!;
+        const value = this.reg(register);
         this.regs[register] = 0; // cleared by reading
         return value;
       }
       case Max30102Reg.FifoData:
         return this.popByte();
       default:
-        return this.regs[register]!;
+        return this.reg(register);
     }
   }
 
@@ -83,7 +83,10 @@ export class Max30102Device extends RegisterDevice {
     this.advance();
     switch (register) {
       case Max30102Reg.ModeConfig:
-        if (value & 0x40) return this.reset();
+        if (value & 0x40) {
+          this.reset();
+          return;
+        }
         this.regs[register] = value & 0x87;
         this.restartClock();
         return;
@@ -97,7 +100,7 @@ export class Max30102Device extends RegisterDevice {
       case Max30102Reg.FifoRdPtr:
         // Writing the pointers is how a host clears the FIFO (datasheet: write 0 to all three).
         this.regs[register] = value & 0x1f;
-        this.count = (this.regs[Max30102Reg.FifoWrPtr]! - this.regs[Max30102Reg.FifoRdPtr]!) & 0x1f;
+        this.count = (this.reg(Max30102Reg.FifoWrPtr) - this.reg(Max30102Reg.FifoRdPtr)) & 0x1f;
         this.byteInSample = 0;
         return;
       case Max30102Reg.PartId:
@@ -115,6 +118,10 @@ export class Max30102Device extends RegisterDevice {
     return register === Max30102Reg.FifoData ? register : (register + 1) & 0xff;
   }
 
+  private reg(register: number): number {
+    return this.regs[register] ?? 0;
+  }
+
   private reset(): void {
     this.regs.fill(0);
     this.regs[Max30102Reg.PartId] = 0x15;
@@ -122,6 +129,8 @@ export class Max30102Device extends RegisterDevice {
     this.regs[Max30102Reg.IntStatus1] = 0x01; // PWR_RDY
     this.count = 0;
     this.byteInSample = 0;
+    this.lost = 0;
+    this.pushed.length = 0;
     this.restartClock();
   }
 
@@ -147,27 +156,27 @@ export class Max30102Device extends RegisterDevice {
   private pushSample(s: PpgSample): void {
     const ovf = Max30102Reg.OvfCounter;
     if (this.count === FIFO_DEPTH) {
-      const rollover = (this.regs[Max30102Reg.FifoConfig]! & 0x10) !== 0;
-      this.regs[ovf] = Math.min(0x1f, this.regs[ovf]! + 1);
+      const rollover = (this.reg(Max30102Reg.FifoConfig) & 0x10) !== 0;
+      this.regs[ovf] = Math.min(0x1f, this.reg(ovf) + 1);
       this.lost++;
       if (!rollover) return;
       // Rollover: the oldest sample is overwritten; the read pointer moves past it.
-      this.regs[Max30102Reg.FifoRdPtr] = (this.regs[Max30102Reg.FifoRdPtr]! + 1) & 0x1f;
+      this.regs[Max30102Reg.FifoRdPtr] = (this.reg(Max30102Reg.FifoRdPtr) + 1) & 0x1f;
       this.count--;
     }
-    const wr = this.regs[Max30102Reg.FifoWrPtr]!;
+    const wr = this.reg(Max30102Reg.FifoWrPtr);
     this.fifo[wr] = s;
     this.pushed.push(s);
     this.regs[Max30102Reg.FifoWrPtr] = (wr + 1) & 0x1f;
     this.count++;
-    this.regs[Max30102Reg.IntStatus1]! |= 0x40; // PPG_RDY
-    const almostFull = FIFO_DEPTH - (this.regs[Max30102Reg.FifoConfig]! & 0x0f);
-    if (this.count >= almostFull) this.regs[Max30102Reg.IntStatus1]! |= 0x80; // A_FULL
+    this.regs[Max30102Reg.IntStatus1] = this.reg(Max30102Reg.IntStatus1) | 0x40; // PPG_RDY
+    const almostFull = FIFO_DEPTH - (this.reg(Max30102Reg.FifoConfig) & 0x0f);
+    if (this.count >= almostFull) this.regs[Max30102Reg.IntStatus1] = this.reg(Max30102Reg.IntStatus1) | 0x80; // A_FULL
   }
 
   private popByte(): number {
     if (this.count === 0) return 0; // reading an empty FIFO returns stale zeros, pointers unchanged
-    const rd = this.regs[Max30102Reg.FifoRdPtr]!;
+    const rd = this.reg(Max30102Reg.FifoRdPtr);
     const s = this.fifo[rd] ?? { red: 0, ir: 0 };
     const channel = this.byteInSample < 3 ? s.red : s.ir;
     const shift = 16 - 8 * (this.byteInSample % 3);

@@ -6,16 +6,20 @@ import type { I2cDevice } from "./i2c-device.js";
  * S SA+W cmd Sr SA+R LSB MSB PEC P. RAM 0x06 = ambient, 0x07 = object 1, in units of 0.02 K.
  * The command only survives a repeated START: after a STOP the device has forgotten it and NACKs the
  * read, which is what a driver that does not use repeated start would meet on real hardware.
- * `corruptPec` flips the PEC of the next reads to model bus noise.
+ * `corruptPec` flips the PEC of the next reads to model bus noise. `requireRepeatedStart = false` keeps
+ * the command across a STOP, for masters that cannot do a repeated START (StandardFirmata 2.4 ignores
+ * firmata.js's "no stop" bit).
  */
 export class Mlx90614Device implements I2cDevice {
   objectC = 36.6;
   ambientC = 24;
   /** How many of the next reads get a wrong PEC. */
   corruptPec = 0;
+  requireRepeatedStart = true;
   private command: number | undefined;
   private expectCommand = false;
   private out: number[] = [];
+  private readStarted = false;
 
   constructor(readonly address = 0x5a) {}
 
@@ -30,7 +34,7 @@ export class Mlx90614Device implements I2cDevice {
       this.command = undefined;
       return true;
     }
-    if (!repeated || this.command === undefined) return false;
+    if ((this.requireRepeatedStart && !repeated) || this.command === undefined) return false;
     const raw = this.ramWord(this.command);
     const lsb = raw & 0xff;
     const msb = raw >> 8;
@@ -40,6 +44,7 @@ export class Mlx90614Device implements I2cDevice {
       pec ^= 0x5a;
     }
     this.out = [lsb, msb, pec];
+    this.readStarted = true;
     return true;
   }
 
@@ -55,7 +60,8 @@ export class Mlx90614Device implements I2cDevice {
   }
 
   stop(): void {
-    this.command = undefined;
+    if (this.requireRepeatedStart || this.readStarted) this.command = undefined;
+    this.readStarted = false;
     this.expectCommand = false;
     this.out = [];
   }
