@@ -67,7 +67,7 @@ describe("Max30102Device register model", () => {
   it("without rollover a full FIFO drops new samples and counts them (saturating at 31), cleared by a pop", () => {
     const { dev, advance } = running();
     advance(2000); // 50 samples into 32 slots
-    expect(readRegs(dev, R.IntStatus1, 1)[0]! & 0x80).toBe(0x80); // A_FULL
+    expect((readRegs(dev, R.IntStatus1, 1)[0] ?? 0) & 0x80).toBe(0x80); // A_FULL
     const [wr, ovf, rd] = readRegs(dev, R.FifoWrPtr, 3);
     expect([wr, ovf, rd]).toEqual([0, 18, 0]);
     const got = drain(dev);
