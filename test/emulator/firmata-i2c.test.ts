@@ -5,7 +5,7 @@ import { Mlx90614Device } from "../../sensors/emulators/i2c/mlx90614-device.js";
 import { loadPpgCsv, loopingSource } from "../../sensors/emulators/i2c/ppg-fixture.js";
 import { Max30102Driver } from "../../sensors/i2c/max30102-driver.js";
 import { Max30205Driver } from "../../sensors/i2c/max30205-driver.js";
-import { Mlx90614Driver } from "../../sensors/i2c/mlx90614-driver.js";
+import { decodeMlx90614, Mlx90614Driver } from "../../sensors/i2c/mlx90614-driver.js";
 import type { SensorSample } from "../../sensors/sample.js";
 import { bootFirmataRig, type FirmataRig } from "./firmata-rig.js";
 
@@ -88,6 +88,10 @@ describe("StandardFirmata in avr8js ↔ johnny-five ↔ I2C drivers", () => {
 
   it("MLX90614: a NACKed read (Firmata replies with the previous read's stale bytes) never becomes a value", async () => {
     ir.requireRepeatedStart = true;
+    ir.objectC = 30; // different from the last good read, so stale bytes would show as 36.83
+    const rawReplies: number[][] = [];
+    const io = rig.j5.io as unknown as { on(e: string, l: (d: number[]) => void): void };
+    io.on(`I2C-reply-${ir.address}-7`, (d) => rawReplies.push(d));
     const samples: SensorSample[] = [];
     const driver = new Mlx90614Driver({ io: rig.j5.io, scheduler: rig.board.scheduler, periodMs: 500 });
     await rig.settle(driver.start((s) => samples.push(s)));
@@ -95,6 +99,9 @@ describe("StandardFirmata in avr8js ↔ johnny-five ↔ I2C drivers", () => {
     await rig.settle(driver.stop());
     expect(samples).toEqual([]);
     expect(driver.failedReads).toBeGreaterThanOrEqual(2);
+    // What the firmware sent back is the previous, PEC-valid reply: only the error string gives it away.
+    expect(rawReplies.length).toBe(driver.failedReads);
+    for (const r of rawReplies) expect(decodeMlx90614(ir.address, 0x07, r)).toMatchObject({ kind: "temp" });
     ir.requireRepeatedStart = false;
   });
 
@@ -110,6 +117,12 @@ describe("StandardFirmata in avr8js ↔ johnny-five ↔ I2C drivers", () => {
       },
     });
     await rig.settle(driver.start((s) => samples.push(s)));
+    // The configuration the driver wrote, as the chip holds it: SpO2 mode, 100 Hz/4 avg, 4096 nA, 18 bit, 7 mA.
+    await rig.board.runFor(50);
+    expect(ppgDevice.peek(0x09)).toBe(0x03);
+    expect(ppgDevice.peek(0x0a)).toBe((1 << 5) | (1 << 2) | 0x03);
+    expect(ppgDevice.peek(0x08) >> 5).toBe(2);
+    expect([ppgDevice.peek(0x0c), ppgDevice.peek(0x0d)]).toEqual([35, 35]);
     await rig.board.runFor(6000);
     // 25 Hz for ~6 s = ~150 samples through a 32-deep FIFO: the 5-bit pointers wrapped 4+ times.
     expect(got.length).toBeGreaterThanOrEqual(140);

@@ -28,6 +28,7 @@ function running(rollover = false) {
   );
   writeRegs(dev, R.FifoConfig, [(2 << 5) | (rollover ? 0x10 : 0) | 0x0f]);
   writeRegs(dev, R.SpO2Config, [(1 << 5) | (1 << 2) | 3]);
+  writeRegs(dev, R.Led1Amplitude, [0x24, 0x24]);
   writeRegs(dev, R.ModeConfig, [0x03]);
   return { dev, advance: (dt: number) => (ms += dt) };
 }
@@ -94,6 +95,15 @@ describe("Max30102Device register model", () => {
     writeRegs(dev, R.ModeConfig, [0x40]);
     expect(readRegs(dev, R.FifoWrPtr, 3)).toEqual([0, 0, 0]);
     expect(readRegs(dev, R.SpO2Config, 1)).toEqual([0]);
+  });
+
+  it("an LED at 0 mA gives only ambient light on its channel", () => {
+    const { dev, advance } = running();
+    writeRegs(dev, R.Led2Amplitude, [0]);
+    advance(400);
+    const got = drain(dev);
+    expect(got.red).toEqual(Array.from({ length: 10 }, (_, n) => 1000 + n));
+    for (const v of got.ir) expect(v).toBeLessThan(1000);
   });
 
   it("with no finger the photodiode sees only a low ambient level", () => {

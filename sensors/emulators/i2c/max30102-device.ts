@@ -146,11 +146,21 @@ export class Max30102Device extends RegisterDevice {
     while (this.produced < due) this.pushSample(this.sample(this.produced++));
   }
 
+  /** A register's current value without the side effects of a bus read (for tests). */
+  peek(register: number): number {
+    return this.reg(register);
+  }
+
   private sample(n: number): PpgSample {
-    if (this.fingerPresent) return this.source(n);
     this.noise = (Math.imul(this.noise, 1103515245) + 12345) & 0x7fffffff; // deterministic ambient flicker
     const ambient = 300 + (this.noise % 200);
-    return { red: ambient, ir: ambient + 100 };
+    if (!this.fingerPresent) return { red: ambient, ir: ambient + 100 };
+    // An LED left at 0 mA lights nothing: that channel sees ambient light only.
+    const s = this.source(n);
+    return {
+      red: this.reg(Max30102Reg.Led1Amplitude) > 0 ? s.red : ambient,
+      ir: this.reg(Max30102Reg.Led2Amplitude) > 0 ? s.ir : ambient + 100,
+    };
   }
 
   private pushSample(s: PpgSample): void {
