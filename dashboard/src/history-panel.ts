@@ -9,6 +9,11 @@ const TABLE_ROWS = 25;
 
 const AXIS = { stroke: "#9aa6b2", grid: { stroke: "#26303a", width: 1 }, ticks: { stroke: "#26303a" } };
 
+/** uPlot passes null bounds when a series has no values at all. */
+function finiteOr(v: number | null, fallback: number): number {
+  return typeof v === "number" && Number.isFinite(v) ? v : fallback;
+}
+
 /**
  * A bed's recent history in a modal <dialog>: chart of HR, SpO2 and temperature plus a table.
  * Data is fetched once when opened (the live view never polls).
@@ -125,7 +130,19 @@ export class HistoryPanel {
         width: Math.max(320, box.clientWidth || 760),
         height: 260,
         cursor: { drag: { x: false, y: false } },
-        scales: { x: { time: true }, vital: { auto: true }, temp: { auto: true } },
+        // Fixed clinical minimum ranges, widened by the data: a 0.1 °C wobble must not fill the chart.
+        scales: {
+          x: { time: true },
+          vital: {
+            range: (_u, lo, hi) => [Math.min(50, finiteOr(lo, 50) - 5), Math.max(110, finiteOr(hi, 110) + 5)],
+          },
+          temp: {
+            range: (_u, lo, hi) => [
+              Math.min(35, Math.floor(finiteOr(lo, 35))),
+              Math.max(40, Math.ceil(finiteOr(hi, 40))),
+            ],
+          },
+        },
         series: [
           {},
           { label: "HR (bpm)", scale: "vital", stroke: "#3ddc84", width: 2, spanGaps: false },

@@ -99,10 +99,7 @@ ui.criticalOnly.addEventListener("change", () =>
   dispatch({ type: "set-critical-only", on: ui.criticalOnly.checked }),
 );
 ui.clearView.addEventListener("click", () => dispatch({ type: "clear-view" }));
-ui.showAll.addEventListener("click", () => {
-  state = { ...state, cleared: new Map() };
-  render();
-});
+ui.showAll.addEventListener("click", () => dispatch({ type: "show-hidden" }));
 
 new LiveConnection(liveUrl("api/live", page), {
   message: (message) => dispatch({ type: "live", message, browserNow: Date.now() }),

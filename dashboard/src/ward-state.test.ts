@@ -72,6 +72,11 @@ describe("wardReducer", () => {
     expect(labels(s)).toEqual(["Bed-2"]);
   });
 
+  it("'show hidden' undoes a clear view", () => {
+    const s = run([snapshot([bed("Bed-1"), bed("Bed-2")]), { type: "clear-view" }, { type: "show-hidden" }]);
+    expect(labels(s)).toEqual(["Bed-1", "Bed-2"]);
+  });
+
   it("keeps a cleared bed hidden across a reconnect snapshot that brings nothing new", () => {
     let s = run([snapshot([bed("Bed-1"), bed("Bed-2")]), { type: "clear-view" }]);
     s = run(

@@ -32,6 +32,7 @@ export type WardAction =
   | { type: "initial-load"; now: number; beds: BedView[]; browserNow: number }
   | { type: "set-critical-only"; on: boolean }
   | { type: "clear-view" }
+  | { type: "show-hidden" }
   | { type: "connection"; state: ConnectionState }
   | { type: "dismiss-alerts" };
 
@@ -103,6 +104,8 @@ export function wardReducer(state: WardState, action: WardAction): WardState {
       }
       return { ...state, cleared, alerts: [] };
     }
+    case "show-hidden":
+      return { ...state, cleared: new Map() };
     case "connection":
       return { ...state, connection: action.state };
     case "dismiss-alerts":

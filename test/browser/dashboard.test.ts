@@ -163,6 +163,7 @@ describe.skipIf(!haveTool("chromium", "chromium"))("dashboard in Chromium agains
     expect(first[1]).toBe("57");
     expect(first[4]).toContain("CRITICAL");
     expect(await dialog.locator(".history-chart canvas").count()).toBeGreaterThan(0);
+    await page.screenshot({ path: join(repo, "test-results/dashboard-history.png") });
     await page.keyboard.press("Escape");
     await dialog.waitFor({ state: "hidden", timeout: 2_000 });
     // Focus returns to the tile that opened the dialog.
@@ -188,14 +189,27 @@ describe.skipIf(!haveTool("chromium", "chromium"))("dashboard in Chromium agains
     ).toBe("line-through");
     expect(await tile(5).getAttribute("data-freshness")).toBe("live");
     expect(await page.locator(`.tile[data-status="CRITICAL"]`).count()).toBe(3);
-    // Let the age counters tick once so the screenshot shows settled text; no focus ring in the picture.
+    // The age keeps counting with no message arriving (observed across one tick of the 1 s timer).
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    const ageBefore = await tile(4).locator(".tile-age").textContent();
     await page.waitForTimeout(1_100);
+    const ageAfter = await tile(4).locator(".tile-age").textContent();
+    expect(ageBefore).toMatch(/^1\d s ago$/);
+    expect(Number.parseInt(ageAfter ?? "", 10)).toBeGreaterThan(Number.parseInt(ageBefore ?? "", 10));
     const out = process.env.UPDATE_SCREENSHOT
       ? join(repo, "docs/screenshot.png")
       : join(repo, "test-results/dashboard.png");
     mkdirSync(dirname(out), { recursive: true });
     await page.screenshot({ path: out });
+  });
+
+  it("labels a bed OFFLINE as soon as its node disconnects", async () => {
+    nodes.get(20)?.close();
+    nodes.delete(20);
+    await page.locator(`.tile[data-bed="Bed-20"][data-freshness="offline"]`).waitFor({ timeout: 2_000 });
+    expect(await tile(20).locator(".badge-freshness").textContent()).toBe("OFFLINE");
+    // The last values stay readable but struck through.
+    expect(await tile(20).locator(".vital-spo2 .vital-value").textContent()).toMatch(/^\d+$/);
   });
 
   it("shows a banner when the gateway goes away and replaces the state with the snapshot on reconnect", async () => {
