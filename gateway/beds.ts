@@ -25,6 +25,9 @@ export function toReadingView(r: ClassifiedReading): ReadingView {
   };
 }
 
+const collator = new Intl.Collator("en", { numeric: true, sensitivity: "base" });
+export const naturalCompare = (a: string, b: string): number => collator.compare(a, b);
+
 interface BedState {
   bed: string;
   ward: string | null;
@@ -102,8 +105,9 @@ export class BedRegistry {
     };
   }
 
+  /** Every bed, in natural order (Bed-2 before Bed-10). */
   all(): BedView[] {
-    return [...this.beds.keys()].map((b) => this.view(b) as BedView);
+    return [...this.beds.keys()].sort(naturalCompare).map((b) => this.view(b) as BedView);
   }
 
   /** Views of the beds changed since the previous call. */

@@ -1,6 +1,11 @@
 import type { Command } from "commander";
+import * as demo from "./demo.js";
+import * as gateway from "./gateway.js";
+import * as simulate from "./simulate.js";
 
 /** Each subcommand lives in its own file and registers itself here: one line per command. */
 export function registerCommands(program: Command): void {
-  void program;
+  gateway.register(program);
+  simulate.register(program);
+  demo.register(program);
 }

@@ -36,10 +36,8 @@ export class TcpIngestServer {
         resolve();
       });
     });
-    const interval = Math.max(
-      50,
-      Math.min(this.host.config.heartbeatMs, this.host.config.limits.idleTimeoutMs / 4),
-    );
+    const { heartbeatMs, limits } = this.host.config;
+    const interval = Math.max(50, Math.min(heartbeatMs, limits.idleTimeoutMs / 4, limits.helloTimeoutMs / 2));
     this.sweeper = setInterval(() => this.sweep(), interval);
     this.sweeper.unref();
     return (this.server.address() as AddressInfo).port;
