@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Browser, chromium, type Page } from "playwright-core";
@@ -48,11 +48,23 @@ async function sendReading(i: number, v: Partial<Pick<VitalsFrame, "hr" | "spo2"
   await node.waitAck(seq);
 }
 
+/** The gateway serves dashboard/dist: rebuild it when missing or older than any dashboard source. */
+function distIsOutdated(): boolean {
+  const built = join(repo, "dashboard/dist/index.html");
+  if (!existsSync(built)) return true;
+  const builtAt = statSync(built).mtimeMs;
+  const sources = [join(repo, "dashboard/index.html"), join(repo, "dashboard/vite.config.ts")];
+  for (const f of readdirSync(join(repo, "dashboard/src"), { recursive: true, encoding: "utf8" })) {
+    sources.push(join(repo, "dashboard/src", f));
+  }
+  return sources.some((f) => statSync(f).mtimeMs > builtAt);
+}
+
 const tile = (i: number) => page.locator(`.tile[data-bed="${label(i)}"]`);
 
 describe.skipIf(!haveTool("chromium", "chromium"))("dashboard in Chromium against the real gateway", () => {
   beforeAll(async () => {
-    if (!existsSync(join(repo, "dashboard/dist/index.html"))) {
+    if (distIsOutdated()) {
       execFileSync("npx", ["vite", "build", "--config", "dashboard/vite.config.ts", "--logLevel", "warn"], {
         cwd: repo,
         stdio: "inherit",
