@@ -138,6 +138,10 @@ describe.skipIf(!haveTool("chromium", "chromium"))("dashboard in Chromium agains
     expect(await t7.locator(".vital-spo2").getAttribute("class")).toContain("out-of-range");
     expect(await t7.locator(".vital-hr").getAttribute("class")).not.toContain("out-of-range");
     expect(await t7.getAttribute("aria-label")).toContain("CRITICAL");
+    // The gateway's alert reaches the alert strip (announced assertively to screen readers).
+    await expect
+      .poll(() => page.locator("#alerts li").allTextContents())
+      .toEqual([expect.stringContaining("Bed-7 (P-1007): SpO2 88 % < 95 %")]);
   });
 
   it("'Critical only' shows only the critical bed, and unchecking brings the ward back", async () => {
