@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import * as demo from "./demo.js";
 import * as gateway from "./gateway.js";
+import * as ppg from "./ppg.js";
 import * as simulate from "./simulate.js";
 
 /** Each subcommand lives in its own file and registers itself here: one line per command. */
@@ -8,4 +9,5 @@ export function registerCommands(program: Command): void {
   gateway.register(program);
   simulate.register(program);
   demo.register(program);
+  ppg.register(program);
 }

@@ -72,6 +72,11 @@ export class GatewayLink extends EventEmitter<{
     return this.ackedUpTo;
   }
 
+  /** Seq of the latest reading taken (0 before the first). */
+  get lastSeq(): number {
+    return this.opts.outbox.lastSeq();
+  }
+
   get pending(): number {
     return this.opts.outbox.size;
   }
