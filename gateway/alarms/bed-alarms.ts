@@ -1,0 +1,245 @@
+import type { AlarmConfig } from "./alarm-config.js";
+import { AlarmRecord, alarmKey } from "./alarm-record.js";
+import type { PhysiologicalSink } from "./parameter-monitor.js";
+import {
+  type AlarmKind,
+  type AlarmParameter,
+  type AlarmSubject,
+  type AlarmView,
+  type EmitAlarmEvent,
+  PRIORITY_RANK,
+  type Priority,
+} from "./types.js";
+
+/**
+ * The alarm records of one bed and their state machine:
+ *
+ *   (condition qualifies) ──raise──▶ active ──acknowledge──▶ acknowledged ──condition ends──▶ cleared
+ *                                      │ condition ends: non-latching ─────────────────────▶ cleared
+ *                                      └ condition ends: latching (high) ─▶ active+latched ─acknowledge─▶ cleared
+ *
+ * At most one record per (kind, subject): a new condition or a higher priority updates the existing one.
+ * Audio pause and escalation live here too because both are about un-acknowledged records.
+ */
+export class BedAlarms implements PhysiologicalSink {
+  readonly records = new Map<string, AlarmRecord>();
+  pausedUntil: number | null = null;
+
+  constructor(
+    readonly bed: string,
+    public patient: string | null,
+    private readonly config: AlarmConfig,
+    private readonly emit: EmitAlarmEvent,
+    private readonly nextId: () => string,
+  ) {}
+
+  // ---- PhysiologicalSink ---------------------------------------------------------------------------
+
+  raise(
+    parameter: AlarmParameter,
+    priority: Priority,
+    value: number,
+    since: number,
+    at: number,
+    limit: number,
+  ): void {
+    this.raiseAlarm("physiological", parameter, priority, value, since, at, limit);
+  }
+
+  update(parameter: AlarmParameter, value: number): void {
+    const record = this.records.get(alarmKey("physiological", parameter));
+    if (record !== undefined) record.value = value;
+  }
+
+  resolve(parameter: AlarmParameter, value: number, at: number): void {
+    this.resolveAlarm("physiological", parameter, value, at);
+  }
+
+  // ---- records ---------------------------------------------------------------------------------------
+
+  raiseAlarm(
+    kind: AlarmKind,
+    parameter: AlarmSubject,
+    priority: Priority,
+    value: number | null,
+    since: number,
+    at: number,
+    limit?: number,
+  ): void {
+    const key = alarmKey(kind, parameter);
+    const existing = this.records.get(key);
+    if (existing !== undefined) {
+      // The condition is back (or worse) while the old alarm is still listed: same alarm, not a second one.
+      existing.value = value;
+      existing.latched = false;
+      if (PRIORITY_RANK[priority] <= PRIORITY_RANK[existing.priority]) return;
+      const from = existing.priority;
+      existing.upgrade(priority, at, this.config.escalationMs[priority]);
+      this.emit({
+        type: "raised",
+        ...this.base(existing, at),
+        since: existing.since,
+        from,
+        ...limitField(limit),
+      });
+      this.breakThroughPause(existing, at);
+      return;
+    }
+    const record = new AlarmRecord(
+      this.nextId(),
+      key,
+      this.bed,
+      this.patient,
+      kind,
+      parameter,
+      priority,
+      value,
+      since,
+      at,
+      this.config.escalationMs[priority],
+    );
+    this.records.set(key, record);
+    this.emit({ type: "raised", ...this.base(record, at), since, ...limitField(limit) });
+    this.breakThroughPause(record, at);
+  }
+
+  resolveAlarm(kind: AlarmKind, parameter: AlarmSubject, value: number | null, at: number): void {
+    const record = this.records.get(alarmKey(kind, parameter));
+    if (record === undefined) return;
+    if (value !== null) record.value = value;
+    if (record.state === "active" && this.config.latching.includes(record.priority)) {
+      record.latched = true;
+      return;
+    }
+    this.records.delete(record.key);
+    this.emit({ type: "cleared", ...this.base(record, at), reason: "resolved", user: null });
+  }
+
+  has(kind: AlarmKind, parameter: AlarmSubject): boolean {
+    return this.records.has(alarmKey(kind, parameter));
+  }
+
+  /** Returns false when no such alarm is listed (already cleared, or never existed). */
+  acknowledge(alarmId: string, user: string, at: number): boolean {
+    for (const record of this.records.values()) {
+      if (record.id !== alarmId) continue;
+      if (record.state === "acknowledged") return true;
+      record.acknowledge(user, at);
+      this.emit({ type: "acknowledged", ...this.base(record, at), user });
+      if (record.latched) {
+        this.records.delete(record.key);
+        this.emit({ type: "cleared", ...this.base(record, at), reason: "acknowledged", user });
+      }
+      return true;
+    }
+    return false;
+  }
+
+  // ---- audio pause and escalation ---------------------------------------------------------------------
+
+  pause(user: string, at: number, durationMs: number): void {
+    const sounding = this.highestUnacknowledged();
+    this.pausedUntil = at + durationMs;
+    this.emit({
+      type: "paused",
+      at,
+      bed: this.bed,
+      patient: this.patient,
+      user,
+      until: this.pausedUntil,
+      parameter: null,
+      value: null,
+      priority: sounding,
+    });
+  }
+
+  /** Highest priority that should sound at `now`, or null. */
+  audible(now: number): Priority | null {
+    if (this.pausedUntil !== null && now < this.pausedUntil) return null;
+    return this.highestUnacknowledged();
+  }
+
+  /** Ends an expired pause and emits escalations that are due, the most urgent first. */
+  advance(now: number): void {
+    if (this.pausedUntil !== null && now >= this.pausedUntil) {
+      this.pausedUntil = null;
+      this.emit({
+        type: "pause_ended",
+        at: now,
+        bed: this.bed,
+        patient: this.patient,
+        reason: "expired",
+        parameter: null,
+        priority: this.highestUnacknowledged(),
+      });
+    }
+    if (this.records.size === 0) return;
+    let due: AlarmRecord[] | null = null;
+    for (const record of this.records.values()) {
+      if (record.state === "active" && !record.escalated && record.escalationDueAt <= now)
+        (due ??= []).push(record);
+    }
+    if (due === null) return;
+    due.sort((a, b) => PRIORITY_RANK[b.priority] - PRIORITY_RANK[a.priority] || a.raisedAt - b.raisedAt);
+    for (const record of due) {
+      record.escalated = true;
+      this.emit({ type: "escalated", ...this.base(record, now), unacknowledgedMs: now - record.raisedAt });
+    }
+  }
+
+  nextDueAt(): number {
+    let due = this.pausedUntil ?? Number.POSITIVE_INFINITY;
+    for (const record of this.records.values()) {
+      if (record.state === "active" && !record.escalated && record.escalationDueAt < due)
+        due = record.escalationDueAt;
+    }
+    return due;
+  }
+
+  views(): AlarmView[] {
+    return [...this.records.values()]
+      .map((r) => r.view())
+      .sort((a, b) => PRIORITY_RANK[b.priority] - PRIORITY_RANK[a.priority] || a.raisedAt - b.raisedAt);
+  }
+
+  private highestUnacknowledged(): Priority | null {
+    let best: Priority | null = null;
+    for (const record of this.records.values()) {
+      if (record.state !== "active") continue;
+      if (best === null || PRIORITY_RANK[record.priority] > PRIORITY_RANK[best]) best = record.priority;
+    }
+    return best;
+  }
+
+  /** IEC 60601-1-8: audio pause must not silence a new high-priority alarm. */
+  private breakThroughPause(record: AlarmRecord, at: number): void {
+    if (record.priority !== "high" || this.pausedUntil === null || at >= this.pausedUntil) return;
+    this.pausedUntil = null;
+    this.emit({
+      type: "pause_ended",
+      at,
+      bed: this.bed,
+      patient: this.patient,
+      reason: "high_priority",
+      parameter: record.parameter,
+      priority: "high",
+    });
+  }
+
+  private base(record: AlarmRecord, at: number) {
+    return {
+      at,
+      bed: this.bed,
+      patient: this.patient,
+      alarmId: record.id,
+      kind: record.kind,
+      parameter: record.parameter,
+      priority: record.priority,
+      value: record.value,
+    };
+  }
+}
+
+function limitField(limit: number | undefined): { limit?: number } {
+  return limit === undefined ? {} : { limit };
+}
