@@ -176,8 +176,9 @@ export class BedAlarms implements PhysiologicalSink {
     if (this.records.size === 0) return;
     let due: AlarmRecord[] | null = null;
     for (const record of this.records.values()) {
-      if (record.state === "active" && !record.escalated && record.escalationDueAt <= now)
-        (due ??= []).push(record);
+      if (record.state !== "active" || record.escalated || record.escalationDueAt > now) continue;
+      if (due === null) due = [];
+      due.push(record);
     }
     if (due === null) return;
     due.sort((a, b) => PRIORITY_RANK[b.priority] - PRIORITY_RANK[a.priority] || a.raisedAt - b.raisedAt);
