@@ -110,7 +110,7 @@ export function burstLengthMs(pattern: BurstPattern): number {
   return last === undefined ? 0 : last.at_ms + last.on_ms;
 }
 
-/** Bursts repeated for `durationMs` (bursts that would start at or after it are left out). */
+/** Bursts repeated for `durationMs`; pulses that would start at or after it are left out. */
 export function alarmSchedule(
   priority: Priority,
   durationMs: number,
@@ -121,7 +121,7 @@ export function alarmSchedule(
   const period =
     pattern.interBurstMs === null ? Number.POSITIVE_INFINITY : burstLengthMs(pattern) + pattern.interBurstMs;
   for (let start = 0; start < durationMs; start += period) {
-    for (const p of one) out.push({ ...p, at_ms: start + p.at_ms });
+    for (const p of one) if (start + p.at_ms < durationMs) out.push({ ...p, at_ms: start + p.at_ms });
     if (!Number.isFinite(period)) break;
   }
   return out;
