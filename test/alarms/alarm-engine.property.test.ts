@@ -161,7 +161,7 @@ describe("alarm engine properties over random reading streams", () => {
             // Either raised within [start, start + delay], or an alarm of this parameter was still listed then.
             const inTime = raised.some((e) => e.at >= start && e.at <= start + d[p]);
             const listedBefore =
-              raised.some((e) => e.at < start) && !clearedBetween(run.events, p, raised, start);
+              raised.some((e) => e.at < start) && !clearedBetween(run.events, raised, start);
             expect(inTime || listedBefore, `${p} run ${start}–${stop} not alarmed`).toBe(true);
           }
         }
@@ -246,7 +246,6 @@ describe("alarm engine properties over random reading streams", () => {
 /** Whether the parameter's alarm raised before `start` was cleared before `start`. */
 function clearedBetween(
   events: AlarmEvent[],
-  p: P,
   raised: { at: number; alarmId: string }[],
   start: number,
 ): boolean {
