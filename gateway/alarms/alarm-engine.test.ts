@@ -400,3 +400,43 @@ describe("listener isolation", () => {
     expect(engine.state("b")?.alarms).toHaveLength(2);
   });
 });
+
+describe("bed reset", () => {
+  it("a new patient in the bed clears the old alarms and personal limits", () => {
+    const h = harness();
+    h.feed({ ...NORMAL, spo2: 80 });
+    h.engine.setLimits("b1", "p-1", { limits: { hr: { low: 45 } } }, "dr", h.clock.now());
+    h.wait(1_000);
+    h.engine.ingest({
+      node: "n",
+      seq: 1,
+      bed: "b1",
+      patient: "p-2",
+      ward: null,
+      t: 0,
+      receivedAt: h.clock.now(),
+      values: NORMAL,
+      flags: [],
+    });
+    expect(h.of("cleared")).toMatchObject([
+      { patient: "p-1", reason: "reset", user: "system", priority: "high" },
+    ]);
+    const state = h.engine.state("b1");
+    expect(state?.patient).toBe("p-2");
+    expect(state?.alarms).toHaveLength(0);
+    h.engine.setLimits("b1", "p-2", { limits: { hr: { high: 130 } } }, "dr", h.clock.now());
+    expect(h.of("limits_changed").at(-1)).toMatchObject({ field: "high", from: 120 });
+    expect(h.engine.setLimits("b1", "p-2", { limits: { hr: { low: 50 } } }, "dr", h.clock.now())).toEqual([]);
+  });
+
+  it("a high-priority technical alarm latches and comes back to life if its condition returns", () => {
+    const h = harness({ technical: { disconnected: "high" } });
+    h.feed(NORMAL);
+    h.engine.nodeDisconnected("b1", "node-b1", h.clock.now());
+    h.engine.nodeConnected("b1", "node-b1", h.clock.now());
+    expect(h.engine.state("b1")?.alarms[0]).toMatchObject({ kind: "disconnected", latched: true });
+    h.engine.nodeDisconnected("b1", "node-b1", h.clock.now());
+    expect(h.engine.state("b1")?.alarms[0]).toMatchObject({ kind: "disconnected", latched: false });
+    expect(h.engine.state("b1")?.alarms).toHaveLength(1);
+  });
+});

@@ -55,6 +55,10 @@ export class AlarmEngine {
   /** A validated reading. Catches up with anything due before it, then judges its values. */
   ingest(reading: Reading): void {
     const at = reading.receivedAt;
+    const known = this.beds.get(reading.bed)?.alarms.patient ?? null;
+    // A different patient in the bed must not inherit the last one's alarms or personal limits.
+    if (reading.patient !== null && known !== null && reading.patient !== known)
+      this.resetBed(reading.bed, "system", at);
     const bed = this.bed(reading.bed, reading.patient);
     bed.tick(at);
     bed.ingest(reading, at);
@@ -143,6 +147,17 @@ export class AlarmEngine {
     for (const entry of audit) this.emit(entry);
     monitor.applyLimits(next, at);
     return audit;
+  }
+
+  /**
+   * Forgets a bed (discharge, or a new patient): every listed alarm is cleared with reason "reset", and the
+   * next data starts from the default profile.
+   */
+  resetBed(bed: string, user: string, at = this.clock.now()): void {
+    const monitor = this.beds.get(bed);
+    if (monitor === undefined) return;
+    monitor.alarms.reset(user, at);
+    this.beds.delete(bed);
   }
 
   state(bed: string, now = this.clock.now()): BedAlarmState | undefined {

@@ -135,6 +135,31 @@ export class BedAlarms implements PhysiologicalSink {
     return false;
   }
 
+  /** Clears everything (discharge / new patient); the audit trail keeps who did it. */
+  reset(user: string, at: number): void {
+    for (const record of this.views()) {
+      this.records.delete(alarmKey(record.kind, record.parameter));
+      this.emit({
+        type: "cleared",
+        at,
+        bed: this.bed,
+        patient: this.patient,
+        alarmId: record.id,
+        kind: record.kind,
+        parameter: record.parameter,
+        priority: record.priority,
+        value: record.value,
+        reason: "reset",
+        user,
+      });
+    }
+    this.pausedUntil = null;
+  }
+
+  isLatched(kind: AlarmKind, parameter: AlarmSubject): boolean {
+    return this.records.get(alarmKey(kind, parameter))?.latched === true;
+  }
+
   // ---- audio pause and escalation ---------------------------------------------------------------------
 
   pause(user: string, at: number, durationMs: number): void {

@@ -211,7 +211,9 @@ export class BedMonitor {
     since = at,
   ): void {
     const active = this.alarms.has(kind, subject);
-    if (on && !active) this.alarms.raiseAlarm(kind, subject, this.config.technical[kind], value, since, at);
-    else if (!on && active) this.alarms.resolveAlarm(kind, subject, value, at);
+    // A latched alarm whose condition comes back is live again (raiseAlarm un-latches it).
+    if (on && (!active || this.alarms.isLatched(kind, subject))) {
+      this.alarms.raiseAlarm(kind, subject, this.config.technical[kind], value, since, at);
+    } else if (!on && active) this.alarms.resolveAlarm(kind, subject, value, at);
   }
 }
