@@ -5,6 +5,7 @@ import {
   type AlarmState,
   type AlarmSubject,
   type AlarmView,
+  PRIORITY_RANK,
   type Priority,
 } from "./types.js";
 
@@ -73,6 +74,28 @@ export class AlarmRecord {
       escalated: this.escalated,
     };
   }
+}
+
+/** Un-acknowledged records whose escalation is due at `now`, most urgent first; null when none (no allocation). */
+export function dueEscalations(records: Iterable<AlarmRecord>, now: number): AlarmRecord[] | null {
+  let due: AlarmRecord[] | null = null;
+  for (const record of records) {
+    if (record.state !== "active" || record.escalated || record.escalationDueAt > now) continue;
+    if (due === null) due = [];
+    due.push(record);
+  }
+  due?.sort((a, b) => PRIORITY_RANK[b.priority] - PRIORITY_RANK[a.priority] || a.raisedAt - b.raisedAt);
+  return due;
+}
+
+/** Earliest pending escalation, or `bound` if none is earlier. */
+export function nextEscalationAt(records: Iterable<AlarmRecord>, bound: number): number {
+  let due = bound;
+  for (const record of records) {
+    if (record.state === "active" && !record.escalated && record.escalationDueAt < due)
+      due = record.escalationDueAt;
+  }
+  return due;
 }
 
 /** Precomputed map keys per (kind, subject) so lookups on the hot path build no strings. */

@@ -1,5 +1,5 @@
 import type { AlarmConfig } from "./alarm-config.js";
-import { AlarmRecord, alarmKey } from "./alarm-record.js";
+import { AlarmRecord, alarmKey, dueEscalations, nextEscalationAt } from "./alarm-record.js";
 import type { PhysiologicalSink } from "./parameter-monitor.js";
 import {
   type AlarmKind,
@@ -137,21 +137,9 @@ export class BedAlarms implements PhysiologicalSink {
 
   /** Clears everything (discharge / new patient); the audit trail keeps who did it. */
   reset(user: string, at: number): void {
-    for (const record of this.views()) {
-      this.records.delete(alarmKey(record.kind, record.parameter));
-      this.emit({
-        type: "cleared",
-        at,
-        bed: this.bed,
-        patient: this.patient,
-        alarmId: record.id,
-        kind: record.kind,
-        parameter: record.parameter,
-        priority: record.priority,
-        value: record.value,
-        reason: "reset",
-        user,
-      });
+    for (const record of this.sorted()) {
+      this.records.delete(record.key);
+      this.emit({ type: "cleared", ...this.base(record, at), reason: "reset", user });
     }
     this.pausedUntil = null;
   }
@@ -167,9 +155,7 @@ export class BedAlarms implements PhysiologicalSink {
     this.pausedUntil = at + durationMs;
     this.emit({
       type: "paused",
-      at,
-      bed: this.bed,
-      patient: this.patient,
+      ...this.where(at),
       user,
       until: this.pausedUntil,
       parameter: null,
@@ -190,23 +176,14 @@ export class BedAlarms implements PhysiologicalSink {
       this.pausedUntil = null;
       this.emit({
         type: "pause_ended",
-        at: now,
-        bed: this.bed,
-        patient: this.patient,
+        ...this.where(now),
         reason: "expired",
         parameter: null,
         priority: this.highestUnacknowledged(),
       });
     }
-    if (this.records.size === 0) return;
-    let due: AlarmRecord[] | null = null;
-    for (const record of this.records.values()) {
-      if (record.state !== "active" || record.escalated || record.escalationDueAt > now) continue;
-      if (due === null) due = [];
-      due.push(record);
-    }
+    const due = this.records.size === 0 ? null : dueEscalations(this.records.values(), now);
     if (due === null) return;
-    due.sort((a, b) => PRIORITY_RANK[b.priority] - PRIORITY_RANK[a.priority] || a.raisedAt - b.raisedAt);
     for (const record of due) {
       record.escalated = true;
       this.emit({ type: "escalated", ...this.base(record, now), unacknowledgedMs: now - record.raisedAt });
@@ -214,18 +191,18 @@ export class BedAlarms implements PhysiologicalSink {
   }
 
   nextDueAt(): number {
-    let due = this.pausedUntil ?? Number.POSITIVE_INFINITY;
-    for (const record of this.records.values()) {
-      if (record.state === "active" && !record.escalated && record.escalationDueAt < due)
-        due = record.escalationDueAt;
-    }
-    return due;
+    return nextEscalationAt(this.records.values(), this.pausedUntil ?? Number.POSITIVE_INFINITY);
   }
 
   views(): AlarmView[] {
-    return [...this.records.values()]
-      .map((r) => r.view())
-      .sort((a, b) => PRIORITY_RANK[b.priority] - PRIORITY_RANK[a.priority] || a.raisedAt - b.raisedAt);
+    return this.sorted().map((r) => r.view());
+  }
+
+  /** Highest priority first, then oldest first. */
+  private sorted(): AlarmRecord[] {
+    return [...this.records.values()].sort(
+      (a, b) => PRIORITY_RANK[b.priority] - PRIORITY_RANK[a.priority] || a.raisedAt - b.raisedAt,
+    );
   }
 
   private highestUnacknowledged(): Priority | null {
@@ -241,22 +218,23 @@ export class BedAlarms implements PhysiologicalSink {
   private breakThroughPause(record: AlarmRecord, at: number): void {
     if (record.priority !== "high" || this.pausedUntil === null || at >= this.pausedUntil) return;
     this.pausedUntil = null;
+    const where = this.where(at);
     this.emit({
       type: "pause_ended",
-      at,
-      bed: this.bed,
-      patient: this.patient,
+      ...where,
       reason: "high_priority",
       parameter: record.parameter,
       priority: "high",
     });
   }
 
+  private where(at: number) {
+    return { at, bed: this.bed, patient: this.patient };
+  }
+
   private base(record: AlarmRecord, at: number) {
     return {
-      at,
-      bed: this.bed,
-      patient: this.patient,
+      ...this.where(at),
       alarmId: record.id,
       kind: record.kind,
       parameter: record.parameter,
