@@ -440,3 +440,20 @@ describe("bed reset", () => {
     expect(h.engine.state("b1")?.alarms).toHaveLength(1);
   });
 });
+
+describe("NEWS2 per bed", () => {
+  it("scores current sensor values, takes manual entries for the rest, and never scores a stale value", () => {
+    const h = harness();
+    h.engine.heartbeat("b1", 1_000);
+    h.feed({ hr: 115, spo2: 93, temp: 37 });
+    const manual = { rr: 22, sbp: 120, consciousness: "A", onOxygen: true } as const;
+    const r = h.engine.news2("b1", manual);
+    expect(r).toMatchObject({ total: 8, band: "high", complete: true });
+    expect(r?.parts.hr.source).toBe("measured");
+    expect(r?.parts.rr.source).toBe("entered");
+    h.clock.advance(2_001);
+    const stale = h.engine.news2("b1", manual);
+    expect(stale?.missing).toEqual(["spo2", "hr", "temp"]);
+    expect(h.engine.news2("unknown")).toBeUndefined();
+  });
+});

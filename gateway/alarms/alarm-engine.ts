@@ -3,6 +3,7 @@ import type { VitalParameter } from "../protocol/index.js";
 import { type AlarmConfig, type AlarmConfigInput, parseAlarmConfig } from "./alarm-config.js";
 import { BedMonitor } from "./bed-monitor.js";
 import { applyOverrides, type LimitOverrides } from "./limit-overrides.js";
+import { computeNews2, type News2Manual, type News2Result } from "./news2.js";
 import type { AlarmEvent, AlarmView, BedAlarmState, LimitsChangedEvent } from "./types.js";
 
 export interface AlarmEngineOptions {
@@ -162,6 +163,12 @@ export class AlarmEngine {
 
   state(bed: string, now = this.clock.now()): BedAlarmState | undefined {
     return this.beds.get(bed)?.state(now);
+  }
+
+  /** NEWS2 from the bed's current (non-stale) values plus the clinician's entries; undefined for an unknown bed. */
+  news2(bed: string, manual: News2Manual = {}, now = this.clock.now()): News2Result | undefined {
+    const monitor = this.beds.get(bed);
+    return monitor === undefined ? undefined : computeNews2(monitor.currentValues(now), manual);
   }
 
   /** Every listed alarm of every bed, highest priority first (central station list). */

@@ -176,6 +176,16 @@ export class BedMonitor {
     };
   }
 
+  /** Held values that are still current at `now`; stale ones are left out, never reported as live. */
+  currentValues(now: number): Partial<Record<AlarmParameter, number>> {
+    const out: Partial<Record<AlarmParameter, number>> = {};
+    for (let i = 0; i < COUNT; i++) {
+      const v = (this.monitors[i] as ParameterMonitor).lastValue;
+      if (v !== null && !this.isStale(i, now)) out[ALARM_PARAMETERS[i] as AlarmParameter] = v;
+    }
+    return out;
+  }
+
   private isStale(i: number, now: number): boolean {
     if (!this.connected || this.alarms.has("no_data", "device")) return true;
     return now > this.currentUntil(i);
