@@ -87,6 +87,8 @@ export class Cms50CommandDecoder implements OximeterDecoder {
   private expected = 0;
   private noise: number[] = [];
   private inARow = 0;
+  /** A live packet waiting for the next byte to show it ended where it should (see FixedFrameScanner). */
+  private held: { bytes: Uint8Array; decoded: OximeterReading } | null = null;
 
   /** Live packets in a row needed before values are trusted (no checksum in this protocol). */
   constructor(private readonly lockAfter = 3) {}
@@ -95,6 +97,7 @@ export class Cms50CommandDecoder implements OximeterDecoder {
     this.packet = [];
     this.noise = [];
     this.inARow = 0;
+    this.held = null;
   }
 
   push(chunk: Uint8Array): OximeterFrame[] {
@@ -105,6 +108,20 @@ export class Cms50CommandDecoder implements OximeterDecoder {
   }
 
   private feed(b: number, out: OximeterFrame[]): void {
+    if (this.held) {
+      const held = this.held;
+      this.held = null;
+      if ((b & 0x80) === 0 && packetLength(b) > 0) {
+        this.inARow++;
+        out.push(
+          this.inARow < this.lockAfter
+            ? { kind: "discarded", bytes: held.bytes, why: "locking" }
+            : held.decoded,
+        );
+      } else {
+        this.discard(out, held.bytes, "unconfirmed");
+      }
+    }
     if (this.packet.length > 0 && (b & 0x80) === 0) {
       this.discard(out, this.packet, "truncated");
       this.packet = [];
@@ -134,8 +151,7 @@ export class Cms50CommandDecoder implements OximeterDecoder {
       this.discard(out, bytes, "bad_field");
       return;
     }
-    this.inARow++;
-    out.push(this.inARow < this.lockAfter ? { kind: "discarded", bytes, why: "locking" } : decoded);
+    this.held = { bytes, decoded };
   }
 
   private discard(out: OximeterFrame[], bytes: number[] | Uint8Array, why: DiscardReason): void {

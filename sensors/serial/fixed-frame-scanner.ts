@@ -27,12 +27,17 @@ export interface FixedFrameSpec {
  * Splits a bit-7-framed byte stream into packets, resynchronising after garbage, truncated
  * packets (cable pulled mid-packet) or implausible fields, and withholding values until
  * `lockAfter` packets in a row are well formed.
+ *
+ * A complete packet is also held until the next byte arrives and is accepted only if that byte can
+ * start a packet: a noise byte inserted into a packet otherwise completes it early with a wrong value
+ * (the packet's real last byte then arrives out of place). This costs one packet of latency.
  */
 export class FixedFrameScanner implements OximeterDecoder {
   readonly counters: DecoderCounters = newCounters();
   private packet: number[] = [];
   private noise: number[] = [];
   private inARow = 0;
+  private held: { bytes: Uint8Array; decoded: OximeterReading } | null = null;
 
   constructor(private readonly spec: FixedFrameSpec) {}
 
@@ -40,6 +45,7 @@ export class FixedFrameScanner implements OximeterDecoder {
     this.packet = [];
     this.noise = [];
     this.inARow = 0;
+    this.held = null;
   }
 
   push(chunk: Uint8Array): OximeterFrame[] {
@@ -51,6 +57,12 @@ export class FixedFrameScanner implements OximeterDecoder {
 
   private feed(b: number, out: OximeterFrame[]): void {
     const { spec } = this;
+    if (this.held) {
+      const held = this.held;
+      this.held = null;
+      if (spec.accepts(0, b)) this.release(held, out);
+      else this.discard(out, held.bytes, "unconfirmed");
+    }
     if (this.packet.length > 0 && !spec.accepts(this.packet.length, b)) {
       // A packet cut short: drop what we had and look at this byte afresh.
       this.discard(out, this.packet, "truncated");
@@ -72,12 +84,16 @@ export class FixedFrameScanner implements OximeterDecoder {
       this.discard(out, bytes, "bad_field");
       return;
     }
+    this.held = { bytes, decoded };
+  }
+
+  private release(held: { bytes: Uint8Array; decoded: OximeterReading }, out: OximeterFrame[]): void {
     this.inARow++;
-    if (this.inARow < spec.lockAfter) {
-      out.push({ kind: "discarded", bytes, why: "locking" });
-      return;
-    }
-    out.push(decoded);
+    out.push(
+      this.inARow < this.spec.lockAfter
+        ? { kind: "discarded", bytes: held.bytes, why: "locking" }
+        : held.decoded,
+    );
   }
 
   private discard(out: OximeterFrame[], bytes: number[] | Uint8Array, why: DiscardReason): void {

@@ -55,10 +55,12 @@ export function parseMasimoLine(line: string): OximeterReading | { bad: string }
   const bpm = fields.get("BPM");
   const exc = fields.get("EXC");
   if (spo2 === undefined || bpm === undefined || exc === undefined) return { bad: "missing SPO2/BPM/EXC" };
-  const s = numberOrDash(spo2, /^\d{1,3}$/);
-  const h = numberOrDash(bpm, /^\d{1,3}$/);
-  const pi = numberOrDash(fields.get("PI") ?? "-", /^\d{1,3}\.\d{1,2}$/);
-  if (s === undefined || h === undefined || pi === undefined || !/^[0-9A-Fa-f]{1,8}$/.test(exc)) {
+  // Exact field widths as the device prints them: a line cut short or with a byte dropped in
+  // ("BPM=12", "EXC=0000") must not pass as a different value.
+  const s = numberOrDash(spo2, /^\d{3}$/);
+  const h = numberOrDash(bpm, /^\d{3}$/);
+  const pi = numberOrDash(fields.get("PI") ?? "-", /^\d{2}\.\d{2}$/);
+  if (s === undefined || h === undefined || pi === undefined || !/^[0-9A-Fa-f]{6}$/.test(exc)) {
     return { bad: "unparsable value" };
   }
   if ((s !== null && s > 100) || (h !== null && h > 350) || (pi !== null && pi > 100)) {

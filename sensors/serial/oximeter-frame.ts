@@ -27,8 +27,10 @@ export type DiscardReason =
   | "checksum"
   /** Well-formed packet of a type this decoder does not turn into readings (e.g. a command reply). */
   | "other_packet"
-  /** Well-formed packet(s) seen while (re)acquiring lock; see SyncLock. */
+  /** Well-formed packet(s) seen while (re)acquiring lock (protocols without checksum). */
   | "locking"
+  /** A complete packet not followed by the start of another: likely spliced from noise. */
+  | "unconfirmed"
   /** A line or packet whose fields do not parse. */
   | "bad_field"
   /** A line longer than any the device sends. */
