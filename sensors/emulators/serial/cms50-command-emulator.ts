@@ -40,7 +40,11 @@ export class Cms50CommandEmulator implements DeviceEmulator {
   private streamingUntil = Number.NEGATIVE_INFINITY;
   private pending: number[] = [];
 
-  constructor(private readonly windowMs = CMS50_STREAM_WINDOW_MS) {}
+  constructor(
+    private readonly windowMs = CMS50_STREAM_WINDOW_MS,
+    /** Some firmware may ignore 0xAF; false emulates that, so only a fresh 0xA1 restarts the stream. */
+    private readonly honoursKeepAlive = true,
+  ) {}
 
   nextPacket(state: PatientState, nowMs: number): Uint8Array {
     if (nowMs > this.streamingUntil) return new Uint8Array(0);
@@ -55,7 +59,7 @@ export class Cms50CommandEmulator implements DeviceEmulator {
       if (this.pending.length < 9) continue;
       const code = this.pending[2];
       this.pending = [];
-      if (code === Cms50Command.StartRealtime || code === Cms50Command.KeepAlive) {
+      if (code === Cms50Command.StartRealtime || (code === Cms50Command.KeepAlive && this.honoursKeepAlive)) {
         this.streamingUntil = nowMs + this.windowMs;
       } else if (code === Cms50Command.StopRealtime || code === Cms50Command.Hello) {
         if (code === Cms50Command.StopRealtime) this.streamingUntil = Number.NEGATIVE_INFINITY;
