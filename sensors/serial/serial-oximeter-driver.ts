@@ -35,6 +35,12 @@ export interface SerialDriverOptions {
   summaryIntervalMs?: number;
   /** After this long without a reading, samples say "sensor_off" with no values. */
   staleAfterMs?: number;
+  /**
+   * Close and reopen a port that has delivered no byte at all for this long. A USB unplug normally
+   * closes the port at once, but a hung adapter or a hang-up that races a pending write can leave
+   * it "open" and dead.
+   */
+  reopenIfSilentMs?: number;
   /** Reopen delays after a cable pull or a failed open: doubling from initialMs up to maxMs. */
   reconnect?: { initialMs: number; maxMs: number };
 }
@@ -77,6 +83,8 @@ export class SerialOximeterDriver implements SensorDriver {
   private port: SerialLink | null = null;
   private attempt = 0;
   private lastReadingAt = 0;
+  private lastByteAt = 0;
+  private readonly reopenIfSilentMs: number;
   private lastStartSentAt = 0;
   private summaryTimer: ReturnType<typeof setInterval> | null = null;
   private keepAliveTimer: ReturnType<typeof setInterval> | null = null;
@@ -96,6 +104,7 @@ export class SerialOximeterDriver implements SensorDriver {
     this.openLink = host.openLink ?? openRealPort;
     this.intervalMs = options.summaryIntervalMs ?? 1000;
     this.reconnect = options.reconnect ?? { initialMs: 500, maxMs: 10_000 };
+    this.reopenIfSilentMs = options.reopenIfSilentMs ?? (spec.readingsPerSecond >= 10 ? 5_000 : 10_000);
   }
 
   get state(): SerialDriverState {
@@ -162,6 +171,7 @@ export class SerialOximeterDriver implements SensorDriver {
 
   private onOpened(port: SerialLink): void {
     this.stateV = "open";
+    this.lastByteAt = this.clock.now();
     this.decoder.reset();
     this.logger.info({ path: this.options.path, baudRate: this.spec.serial.baudRate }, "serial port open");
     const hs = this.spec.handshake;
@@ -204,6 +214,7 @@ export class SerialOximeterDriver implements SensorDriver {
 
   private onData(chunk: Buffer): void {
     const now = this.clock.now();
+    this.lastByteAt = now;
     for (const frame of this.decoder.push(chunk)) {
       if (frame.kind === "reading") {
         this.summarizer?.add(frame, now);
@@ -219,7 +230,9 @@ export class SerialOximeterDriver implements SensorDriver {
     const now = this.clock.now();
     const hs = this.spec.handshake;
     const port = this.port;
-    if (
+    if (port && this.stateV === "open" && now - this.lastByteAt >= this.reopenIfSilentMs) {
+      this.scheduleReopen(new Error(`no data for ${now - this.lastByteAt} ms`));
+    } else if (
       hs &&
       port?.isOpen &&
       now - Math.max(this.lastReadingAt, this.lastStartSentAt) >= hs.restartIfSilentMs

@@ -150,6 +150,17 @@ describe("SerialOximeterDriver over a mock binding", () => {
     expect((r.driver as SerialOximeterDriver).state).toBe("stopped");
   });
 
+  it("reopens a port that stays open but delivers nothing (hung adapter)", async () => {
+    const r = rig(new MasimoAscii1Emulator(), "masimo-ascii1");
+    await r.driver.start((s) => r.samples.push(s)); // no pump: the line is dead
+    await vi.advanceTimersByTimeAsync(9_900);
+    expect(r.opened).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1_000); // 10 s of silence for a 1 line/s device
+    expect(r.opened.length).toBeGreaterThanOrEqual(2);
+    expect(r.samples.at(-1)?.flags).toEqual(["sensor_off"]);
+    await r.stop();
+  });
+
   it("rejects an unknown device name with a config error", () => {
     let err: unknown;
     try {
