@@ -7,9 +7,16 @@ import { Cms50CommandEmulator } from "../../sensors/emulators/serial/cms50-comma
 import { Cms50LegacyEmulator } from "../../sensors/emulators/serial/cms50-legacy-emulator.js";
 import { EmulatorPump } from "../../sensors/emulators/serial/emulator-pump.js";
 import { NoninDf2Emulator } from "../../sensors/emulators/serial/nonin-emulator.js";
-import { type DeviceEmulator, fingerRemoved, type PatientState } from "../../sensors/emulators/serial/patient-state.js";
+import {
+  type DeviceEmulator,
+  fingerRemoved,
+  type PatientState,
+} from "../../sensors/emulators/serial/patient-state.js";
 import type { SensorSample } from "../../sensors/sample.js";
-import { createSerialDriver, type SerialOximeterDriver } from "../../sensors/serial/serial-oximeter-driver.js";
+import {
+  createSerialDriver,
+  type SerialOximeterDriver,
+} from "../../sensors/serial/serial-oximeter-driver.js";
 import { haveTool } from "../support/require-tool.js";
 import { SocatPtyPair, waitFor } from "./socat-pty-pair.js";
 
@@ -32,12 +39,23 @@ class PtyRig {
   async plugIn(): Promise<void> {
     await this.pair.start();
     const { baudRate, dataBits, parity, stopBits } = this.device.serial;
-    const port = new SerialPort({ path: this.pair.devicePath, baudRate, dataBits, parity, stopBits, autoOpen: false });
+    const port = new SerialPort({
+      path: this.pair.devicePath,
+      baudRate,
+      dataBits,
+      parity,
+      stopBits,
+      autoOpen: false,
+    });
     await new Promise<void>((resolve, reject) => port.open((e) => (e ? reject(e) : resolve())));
     port.on("error", () => {});
     this.devicePort = port;
     if (!this.pump) {
-      this.pump = new EmulatorPump(this.device, (b) => this.devicePort?.isOpen && this.devicePort.write(b), normal);
+      this.pump = new EmulatorPump(
+        this.device,
+        (b) => this.devicePort?.isOpen && this.devicePort.write(b),
+        normal,
+      );
       this.pump.start();
     }
     const pump = this.pump;
@@ -86,61 +104,69 @@ class PtyRig {
   }
 }
 
-const hasValues = (hr: number, spo2: number) => (s: SensorSample) => s.values.hr === hr && s.values.spo2 === spo2;
+const hasValues = (hr: number, spo2: number) => (s: SensorSample) =>
+  s.values.hr === hr && s.values.spo2 === spo2;
 
-describe.skipIf(!haveTool("socat", "socat"))("serial oximeters end to end over socat pseudo-terminals", () => {
-  let rig: PtyRig | null = null;
-  afterEach(async () => {
-    await rig?.close();
-    rig = null;
-  });
+describe.skipIf(!haveTool("socat", "socat"))(
+  "serial oximeters end to end over socat pseudo-terminals",
+  () => {
+    let rig: PtyRig | null = null;
+    afterEach(async () => {
+      await rig?.close();
+      rig = null;
+    });
 
-  it("CMS50 command protocol: start request, values, finger out, garbage, cable pull and replug", async () => {
-    rig = new PtyRig(new Cms50CommandEmulator(), "cms50-command");
-    await rig.plugIn();
-    const driver = await rig.startDriver();
+    it("CMS50 command protocol: start request, values, finger out, garbage, cable pull and replug", async () => {
+      rig = new PtyRig(new Cms50CommandEmulator(), "cms50-command");
+      await rig.plugIn();
+      const driver = await rig.startDriver();
 
-    // The device is silent until the driver asks for live data; then values arrive.
-    const first = await rig.next(hasValues(64, 98));
-    expect(first).toMatchObject({ source: "cms50-command", values: { pi: 1.8 }, flags: [] });
+      // The device is silent until the driver asks for live data; then values arrive.
+      const first = await rig.next(hasValues(64, 98));
+      expect(first).toMatchObject({ source: "cms50-command", values: { pi: 1.8 }, flags: [] });
 
-    rig.pump?.setState(fingerRemoved());
-    const out = await rig.next((s) => s.flags.includes("finger_out"));
-    expect(out.values).toEqual({ hr: null, spo2: null, pi: null });
+      rig.pump?.setState(fingerRemoved());
+      const out = await rig.next((s) => s.flags.includes("finger_out"));
+      expect(out.values).toEqual({ hr: null, spo2: null, pi: null });
 
-    // Line noise: a burst of garbage, then the stream carries on and the driver locks on again.
-    rig.pump?.setState({ hr: 88, spo2: 93, pi: null, flags: [] });
-    const discardedBefore = driver.counters.discardedBytes;
-    rig.pump?.inject(Uint8Array.from({ length: 300 }, (_, i) => (i * 37 + 11) & 0xff));
-    await rig.next(hasValues(88, 93));
-    expect(driver.counters.discardedBytes).toBeGreaterThan(discardedBefore);
+      // Line noise: a burst of garbage, then the stream carries on and the driver locks on again.
+      rig.pump?.setState({ hr: 88, spo2: 93, pi: null, flags: [] });
+      const discardedBefore = driver.counters.discardedBytes;
+      rig.pump?.inject(Uint8Array.from({ length: 300 }, (_, i) => (i * 37 + 11) & 0xff));
+      await rig.next(hasValues(88, 93));
+      expect(driver.counters.discardedBytes).toBeGreaterThan(discardedBefore);
 
-    // Cable pull: the pty disappears, the driver reports sensor_off and keeps retrying…
-    await rig.unplug();
-    await rig.next((s) => s.flags.includes("sensor_off"));
-    await waitFor(() => driver.state === "reconnecting", 3000, () => `driver is ${driver.state}`);
-    // …and when it is plugged back in, it reopens, asks for live data again and values return.
-    await rig.plugIn();
-    await rig.next(hasValues(88, 93));
-    expect(driver.state).toBe("open");
-  }, 30_000);
+      // Cable pull: the pty disappears, the driver reports sensor_off and keeps retrying…
+      await rig.unplug();
+      await rig.next((s) => s.flags.includes("sensor_off"));
+      await waitFor(
+        () => driver.state === "reconnecting",
+        3000,
+        () => `driver is ${driver.state}`,
+      );
+      // …and when it is plugged back in, it reopens, asks for live data again and values return.
+      await rig.plugIn();
+      await rig.next(hasValues(88, 93));
+      expect(driver.state).toBe("open");
+    }, 30_000);
 
-  it("CMS50 legacy stream at 19200 8O1", async () => {
-    rig = new PtyRig(new Cms50LegacyEmulator(), "cms50-legacy");
-    await rig.plugIn();
-    await rig.startDriver();
-    const s = await rig.next(hasValues(64, 98));
-    expect(s.values.pi).toBeNull(); // the legacy protocol carries no PI
-    rig.pump?.setState({ ...fingerRemoved(), flags: ["finger_out", "searching"] });
-    const out = await rig.next((x) => x.flags.includes("finger_out"));
-    expect(out.flags).toEqual(["finger_out", "searching"]);
-  }, 20_000);
+    it("CMS50 legacy stream at 19200 8O1", async () => {
+      rig = new PtyRig(new Cms50LegacyEmulator(), "cms50-legacy");
+      await rig.plugIn();
+      await rig.startDriver();
+      const s = await rig.next(hasValues(64, 98));
+      expect(s.values.pi).toBeNull(); // the legacy protocol carries no PI
+      rig.pump?.setState({ ...fingerRemoved(), flags: ["finger_out", "searching"] });
+      const out = await rig.next((x) => x.flags.includes("finger_out"));
+      expect(out.flags).toEqual(["finger_out", "searching"]);
+    }, 20_000);
 
-  it("Nonin Data Format 2 with checksums", async () => {
-    rig = new PtyRig(new NoninDf2Emulator(), "nonin-df2");
-    await rig.plugIn();
-    const driver = await rig.startDriver();
-    await rig.next(hasValues(64, 98));
-    expect(driver.counters.checksumErrors).toBe(0);
-  }, 20_000);
-});
+    it("Nonin Data Format 2 with checksums", async () => {
+      rig = new PtyRig(new NoninDf2Emulator(), "nonin-df2");
+      await rig.plugIn();
+      const driver = await rig.startDriver();
+      await rig.next(hasValues(64, 98));
+      expect(driver.counters.checksumErrors).toBe(0);
+    }, 20_000);
+  },
+);

@@ -29,7 +29,10 @@ export class SocatPtyPair {
       stderr += d.toString();
     });
     await waitFor(
-      () => /starting data transfer loop/.test(stderr) && existsSync(this.devicePath) && existsSync(this.hostPath),
+      () =>
+        /starting data transfer loop/.test(stderr) &&
+        existsSync(this.devicePath) &&
+        existsSync(this.hostPath),
       5000,
       () => `socat did not start: ${stderr}`,
     );
@@ -46,7 +49,11 @@ export class SocatPtyPair {
   }
 }
 
-export async function waitFor(predicate: () => boolean, timeoutMs: number, what: () => string): Promise<void> {
+export async function waitFor(
+  predicate: () => boolean,
+  timeoutMs: number,
+  what: () => string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!predicate()) {
     if (Date.now() > deadline) throw new Error(`timed out: ${what()}`);
