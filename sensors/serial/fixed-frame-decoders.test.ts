@@ -67,10 +67,10 @@ describe("Nonin Data Format 8", () => {
       flags: ["sensor_off"],
     });
   });
-  it("needs three frames in a row and the start of a fourth before trusting values", () => {
+  it("needs four frames in a row and the start of a fifth before trusting values", () => {
     const f = Uint8Array.of(0x80, 0x3c, 0x62, 0x00);
     const d = new NoninDf8Decoder();
-    expect(d.push(Buffer.concat([f, f, f])).filter((x) => x.kind === "reading")).toHaveLength(0);
+    expect(d.push(Buffer.concat([f, f, f, f])).filter((x) => x.kind === "reading")).toHaveLength(0);
     expect(d.push(Uint8Array.of(0x80)).filter((x) => x.kind === "reading")).toMatchObject([
       { hr: 60, spo2: 98 },
     ]);

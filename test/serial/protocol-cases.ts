@@ -117,11 +117,11 @@ export const CASES: ProtocolCase[] = [
     device: () => new NoninDf8Emulator(),
     decoder: () => new NoninDf8Decoder(),
     periodsPerReading: 1,
-    lockReadings: 2,
+    lockReadings: 3,
     carriesPi: false,
     hr: fc.integer({ min: 0, max: 321 }),
     piHundredths: fc.constant(0),
-    mayLookReal: bit7Run(4, 3, (p) => {
+    mayLookReal: bit7Run(4, 4, (p) => {
       const hr = (((p[0] ?? 0) & 3) << 7) | (p[1] ?? 0);
       return spo2Ok(p[2] ?? 0) && (hr <= 321 || hr === 511);
     }),
