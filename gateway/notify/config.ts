@@ -27,7 +27,10 @@ const whatsappCloudSchema = z
     type: z.literal("whatsapp_cloud"),
     ...common,
     apiBaseUrl: z.url().default("https://graph.facebook.com"),
-    apiVersion: z.string().regex(/^v\d+\.\d+$/).default("v21.0"),
+    apiVersion: z
+      .string()
+      .regex(/^v\d+\.\d+$/)
+      .default("v21.0"),
     phoneNumberId: z.string().min(1),
     accessToken: secretRefSchema,
     /**
@@ -76,7 +79,10 @@ const smtpSchema = z
     /** "tls": implicit TLS (port 465); "starttls": upgrade is required; "none": only for a local relay. */
     security: z.enum(["tls", "starttls", "none"]).default("starttls"),
     rejectUnauthorized: z.boolean().default(true),
-    auth: z.object({ user: z.string().min(1), pass: secretRefSchema }).strict().optional(),
+    auth: z
+      .object({ user: z.string().min(1), pass: secretRefSchema })
+      .strict()
+      .optional(),
     from: z.string().min(3),
   })
   .strict();

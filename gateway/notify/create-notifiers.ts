@@ -1,5 +1,5 @@
-import { SmtpNotifier, type SmtpTransportFactory } from "./channels/smtp-notifier.js";
 import { NtfyNotifier } from "./channels/ntfy-notifier.js";
+import { SmtpNotifier, type SmtpTransportFactory } from "./channels/smtp-notifier.js";
 import { TwilioNotifier } from "./channels/twilio-notifier.js";
 import { WebhookNotifier } from "./channels/webhook-notifier.js";
 import { WhatsAppCloudNotifier } from "./channels/whatsapp-cloud-notifier.js";
@@ -20,7 +20,12 @@ export function createNotifier(name: string, cfg: ChannelConfig, deps: NotifierD
   const what = (field: string) => `notification channel "${name}": ${field}`;
   switch (cfg.type) {
     case "whatsapp_cloud":
-      return new WhatsAppCloudNotifier(name, cfg, deps.secrets.resolve(cfg.accessToken, what("accessToken")), f);
+      return new WhatsAppCloudNotifier(
+        name,
+        cfg,
+        deps.secrets.resolve(cfg.accessToken, what("accessToken")),
+        f,
+      );
     case "twilio":
       return new TwilioNotifier(name, cfg, deps.secrets.resolve(cfg.authToken, what("authToken")), f, (s) =>
         deps.secrets.remember(s),
@@ -33,7 +38,12 @@ export function createNotifier(name: string, cfg: ChannelConfig, deps: NotifierD
         deps.smtpTransport,
       );
     case "ntfy":
-      return new NtfyNotifier(name, cfg, cfg.token ? deps.secrets.resolve(cfg.token, what("token")) : undefined, f);
+      return new NtfyNotifier(
+        name,
+        cfg,
+        cfg.token ? deps.secrets.resolve(cfg.token, what("token")) : undefined,
+        f,
+      );
     case "webhook":
       return new WebhookNotifier(name, cfg, deps.secrets.resolve(cfg.secret, what("secret")), f);
   }

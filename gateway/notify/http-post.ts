@@ -26,7 +26,12 @@ export async function httpPost(fetchImpl: FetchLike, req: HttpPostRequest): Prom
   try {
     let res: Response;
     try {
-      res = await fetchImpl(req.url, { method: "POST", headers: req.headers, body: req.body, signal: ac.signal });
+      res = await fetchImpl(req.url, {
+        method: "POST",
+        headers: req.headers,
+        body: req.body,
+        signal: ac.signal,
+      });
     } catch (e) {
       if (timedOut) throw new DeliveryError(`no response within ${req.timeoutMs} ms`, false);
       throw new DeliveryError(`network error: ${networkReason(e)}`, false);

@@ -81,7 +81,8 @@ export function renderEvent(e: NotificationEvent, o: RenderOptions): Notificatio
   if (showValues && e.reasons && e.reasons.length > 0) lines.push(e.reasons.join("; "));
   lines.push(`Time: ${time}`);
   if (link) lines.push(link);
-  if (e.kind === "test") lines.push("This is a test of the vitals notification set-up; no patient is involved.");
+  if (e.kind === "test")
+    lines.push("This is a test of the vitals notification set-up; no patient is involved.");
   const data: Record<string, unknown> = {
     kind: e.kind,
     priority: e.priority,

@@ -147,7 +147,13 @@ export class NotificationOutbox {
     return rows.map((r) => JSON.parse(r.event) as NotificationEvent);
   }
 
-  addDelivery(eventId: number | null, channel: string, recipient: string, m: NotificationMessage, now: number) {
+  addDelivery(
+    eventId: number | null,
+    channel: string,
+    recipient: string,
+    m: NotificationMessage,
+    now: number,
+  ) {
     this.db
       .prepare(
         `INSERT INTO notify_deliveries (event_id, channel, recipient, rank, message, status, next_attempt_at,
@@ -170,7 +176,9 @@ export class NotificationOutbox {
 
   nextWakeAt(channel: string): number | undefined {
     const r = this.db
-      .prepare("SELECT min(next_attempt_at) AS t FROM notify_deliveries WHERE status = 'pending' AND channel = ?")
+      .prepare(
+        "SELECT min(next_attempt_at) AS t FROM notify_deliveries WHERE status = 'pending' AND channel = ?",
+      )
       .get(channel) as { t: number | null };
     return r.t ?? undefined;
   }

@@ -28,6 +28,7 @@ export function verifyWebhook(i: VerifyWebhookInput): VerifyResult {
   if (Math.abs(i.nowSeconds - ts) > (i.toleranceSeconds ?? 300)) return { ok: false, why: "stale" };
   const expected = Buffer.from(signWebhook(i.secret, ts, i.body));
   const got = Buffer.from(i.signature);
-  if (got.length !== expected.length || !timingSafeEqual(got, expected)) return { ok: false, why: "mismatch" };
+  if (got.length !== expected.length || !timingSafeEqual(got, expected))
+    return { ok: false, why: "mismatch" };
   return { ok: true };
 }

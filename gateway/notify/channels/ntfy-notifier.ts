@@ -8,7 +8,11 @@ type Config = Extract<ChannelConfig, { type: "ntfy" }>;
 
 /** ntfy priorities are 1 (min) … 5 (max/urgent); an alarm should make the phone ring. */
 const NTFY_PRIORITY: Record<Priority, string> = { high: "5", medium: "4", low: "3" };
-const NTFY_TAGS: Record<Priority, string> = { high: "rotating_light", medium: "warning", low: "information_source" };
+const NTFY_TAGS: Record<Priority, string> = {
+  high: "rotating_light",
+  medium: "warning",
+  low: "information_source",
+};
 
 /** HTTP header values must be Latin-1 for fetch; ward and bed names are not guaranteed to be. */
 function headerSafe(s: string): string {

@@ -6,17 +6,31 @@ import { DeliveryError, type DeliveryReceipt, type Notifier } from "../notifier.
 
 type Config = Extract<ChannelConfig, { type: "smtp" }>;
 
-export type SmtpTransportFactory = (options: SMTPTransport.Options) => Transporter<SMTPTransport.SentMessageInfo>;
+export type SmtpTransportFactory = (
+  options: SMTPTransport.Options,
+) => Transporter<SMTPTransport.SentMessageInfo>;
 
 /** Connection-level failures worth another try; anything about credentials, TLS or addresses is not. */
-const RETRYABLE_CODES = new Set(["ECONNECTION", "ETIMEDOUT", "ESOCKET", "EDNS", "ECONNREFUSED", "ECONNRESET"]);
+const RETRYABLE_CODES = new Set([
+  "ECONNECTION",
+  "ETIMEDOUT",
+  "ESOCKET",
+  "EDNS",
+  "ECONNREFUSED",
+  "ECONNRESET",
+]);
 
 /** SMTP's reply classes are the reverse of HTTP's: 4yz is transient, 5yz permanent (RFC 5321 §4.2.1). */
 export function classifySmtpError(e: unknown): DeliveryError {
   const err = e as { code?: string; responseCode?: number; response?: string; message?: string };
   const what = err.response ?? err.message ?? String(e);
   if (typeof err.responseCode === "number") {
-    return new DeliveryError(`SMTP ${err.responseCode}: ${what}`, err.responseCode >= 500, undefined, err.responseCode);
+    return new DeliveryError(
+      `SMTP ${err.responseCode}: ${what}`,
+      err.responseCode >= 500,
+      undefined,
+      err.responseCode,
+    );
   }
   const retry = err.code === undefined || RETRYABLE_CODES.has(err.code);
   return new DeliveryError(`SMTP ${err.code ?? "error"}: ${what}`, !retry);

@@ -27,7 +27,8 @@ export class TwilioNotifier implements Notifier {
   }
 
   async send(m: NotificationMessage, recipient: string, ctx: DeliveryContext): Promise<DeliveryReceipt> {
-    const addr = (n: string) => (this.cfg.mode === "whatsapp" && !n.startsWith("whatsapp:") ? `whatsapp:${n}` : n);
+    const addr = (n: string) =>
+      this.cfg.mode === "whatsapp" && !n.startsWith("whatsapp:") ? `whatsapp:${n}` : n;
     const form = new URLSearchParams({ To: addr(recipient), Body: m.text });
     if (this.cfg.messagingServiceSid) form.set("MessagingServiceSid", this.cfg.messagingServiceSid);
     else if (this.cfg.from) form.set("From", addr(this.cfg.from));

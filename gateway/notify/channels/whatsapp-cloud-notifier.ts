@@ -49,7 +49,9 @@ export class WhatsAppCloudNotifier implements Notifier {
       template: {
         name: t.name,
         language: { code: t.language },
-        components: [{ type: "body", parameters: t.parameters.map((f) => ({ type: "text", text: field(f) })) }],
+        components: [
+          { type: "body", parameters: t.parameters.map((f) => ({ type: "text", text: field(f) })) },
+        ],
       },
     };
   }
