@@ -39,7 +39,14 @@ export class WhatsAppCloudNotifier implements Notifier {
     const t = this.cfg.template;
     if (!t) return { ...base, type: "text", text: { preview_url: m.link !== undefined, body: m.text } };
     const field = (f: (typeof t.parameters)[number]): string => {
-      const v = f === "time" ? String(m.data.at ?? "") : f === "ward" || f === "bed" ? m.data[f] : m[f];
+      const v =
+        f === "priority"
+          ? m.priority.toUpperCase()
+          : f === "time"
+            ? m.data.at
+            : f === "ward" || f === "bed"
+              ? m.data[f]
+              : m[f];
       // Template variables may not be empty or contain newlines.
       return String(v ?? "-").replace(/\s*\n\s*/g, " · ") || "-";
     };
