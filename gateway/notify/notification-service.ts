@@ -242,13 +242,18 @@ export class NotificationService {
     const p = this.pumps.get(name);
     if (!p || !this.started || p.running) return;
     clearTimeout(p.timer);
-    p.timer = setTimeout(
-      () => {
-        p.timer = undefined;
-        void this.pump(name, p);
-      },
-      Math.max(0, delayMs),
-    );
+    p.timer = undefined;
+    if (delayMs <= 0) {
+      // Not a 0 ms timer, which fake timers (and a busy event loop) postpone: a microtask runs as soon
+      // as the caller's synchronous outbox write is done.
+      p.running = true;
+      queueMicrotask(() => void this.pump(name, p));
+      return;
+    }
+    p.timer = setTimeout(() => {
+      p.timer = undefined;
+      void this.pump(name, p);
+    }, delayMs);
   }
 
   private async pump(name: string, p: ChannelPump): Promise<void> {

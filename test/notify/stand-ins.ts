@@ -92,14 +92,24 @@ export function whatsappCheck(phoneNumberId: string, token: string) {
       return graphError(401, 190, "Invalid OAuth access token");
     if (!String(r.headers["content-type"]).startsWith("application/json"))
       return graphError(400, 100, "bad type");
-    const b = JSON.parse(r.body) as Record<string, any>;
-    const okText = b.type === "text" && typeof b.text?.body === "string" && b.text.body.length > 0;
+    const b = JSON.parse(r.body) as {
+      messaging_product?: unknown;
+      to?: unknown;
+      type?: unknown;
+      text?: { body?: unknown };
+      template?: { name?: unknown; language?: { code?: unknown }; components?: unknown };
+    };
+    const okText = b.type === "text" && typeof b.text?.body === "string" && b.text.body !== "";
     const okTemplate =
       b.type === "template" &&
       typeof b.template?.name === "string" &&
       typeof b.template?.language?.code === "string" &&
       Array.isArray(b.template?.components);
-    if (b.messaging_product !== "whatsapp" || !/^\+?\d{6,15}$/.test(b.to) || !(okText || okTemplate)) {
+    if (
+      b.messaging_product !== "whatsapp" ||
+      !/^\+?\d{6,15}$/.test(String(b.to)) ||
+      !(okText || okTemplate)
+    ) {
       return graphError(400, 100, "(#100) Invalid parameter");
     }
     return {
