@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Alert } from "../../gateway/model.js";
 import { NotificationAlertOutput } from "../../gateway/notify/index.js";
 import { alarmEvent, tempDir, until } from "./helpers.js";
-import { baseConfig, type ServiceRig, startRig } from "./service-harness.js";
+import { baseConfig, type ServiceRig, startRig, waChannel } from "./service-harness.js";
 
 /** Only our own timers and Date are fake: sockets and setImmediate stay real so real I/O can happen. */
 function fakeTime() {
@@ -167,13 +167,9 @@ describe("NotificationService delivery", () => {
   });
 
   it("a slow channel does not hold up another one", async () => {
-    rig = await startRig(tmp.dir, (wa) => {
-      const c = baseConfig(wa);
-      return {
-        ...c,
-        channels: { ...c.channels, wa2: { ...(c.channels as { wa: object }).wa, timeoutMs: 5_000 } },
-      };
-    });
+    rig = await startRig(tmp.dir, (wa) =>
+      baseConfig(wa, { channels: { wa: waChannel(wa), wa2: waChannel(wa, { timeoutMs: 5_000 }) } }),
+    );
     rig.wa.faults.push("hang");
     rig.service.start();
     rig.service.enqueue(alarmEvent());
@@ -273,11 +269,9 @@ describe("rate limits and digest", () => {
   });
 
   it("per-channel limit: excess waits for the next minute instead of being dropped", async () => {
-    rig = await startRig(tmp.dir, (wa) => {
-      const c = baseConfig(wa, { digest: { enabled: false } });
-      (c.channels as { wa: { maxPerMinute?: number } }).wa.maxPerMinute = 2;
-      return c;
-    });
+    rig = await startRig(tmp.dir, (wa) =>
+      baseConfig(wa, { digest: { enabled: false }, channels: { wa: waChannel(wa, { maxPerMinute: 2 }) } }),
+    );
     rig.service.start();
     for (const bed of ["1", "2", "3", "4"])
       rig.service.enqueue(alarmEvent({ bed, patient: bed, priority: "low" }));

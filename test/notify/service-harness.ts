@@ -23,6 +23,20 @@ export interface ServiceRig {
   restart(): Promise<void>;
 }
 
+type ChannelInput = NonNullable<NotificationsConfigInput["channels"]>[string];
+
+export function waChannel(wa: HttpStandIn, over: Record<string, unknown> = {}): ChannelInput {
+  return {
+    type: "whatsapp_cloud",
+    apiBaseUrl: wa.url,
+    phoneNumberId: "1098765",
+    accessToken: { env: "WA_TOKEN" },
+    recipients: { ICU: ["+491511111111"], "*": ["+491519999999"] },
+    timeoutMs: 1_000,
+    ...over,
+  } as ChannelInput;
+}
+
 export function baseConfig(
   wa: HttpStandIn,
   over: Partial<NotificationsConfigInput> = {},
@@ -30,16 +44,7 @@ export function baseConfig(
   return {
     enabled: true,
     minimisation: "no_patient_id",
-    channels: {
-      wa: {
-        type: "whatsapp_cloud",
-        apiBaseUrl: wa.url,
-        phoneNumberId: "1098765",
-        accessToken: { env: "WA_TOKEN" },
-        recipients: { ICU: ["+491511111111"], "*": ["+491519999999"] },
-        timeoutMs: 1_000,
-      },
-    },
+    channels: { wa: waChannel(wa) },
     retry: { maxAttempts: 4, baseDelayMs: 1_000, maxDelayMs: 8_000, jitter: 0 },
     ...over,
   };
