@@ -1,8 +1,13 @@
 import type { Command } from "commander";
-import { register as registerNotify } from "./notify.js";
+import * as demo from "./demo.js";
+import * as gateway from "./gateway.js";
+import * as notify from "./notify.js";
+import * as simulate from "./simulate.js";
 
 /** Each subcommand lives in its own file and registers itself here: one line per command. */
 export function registerCommands(program: Command): void {
-  void program;
-  registerNotify(program);
+  gateway.register(program);
+  simulate.register(program);
+  demo.register(program);
+  notify.register(program);
 }

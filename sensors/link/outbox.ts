@@ -16,6 +16,8 @@ export interface Outbox {
   readonly size: number;
   /** Highest seq ever pushed (or restored), 0 when none: a node continues from lastSeq() + 1. */
   lastSeq(): number;
+  /** Continue numbering after `seq` (the gateway's welcome.last_seq, for a node that lost its state). */
+  advanceTo(seq: number): void;
   close?(): void;
 }
 

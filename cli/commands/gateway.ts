@@ -1,0 +1,21 @@
+import type { Command } from "commander";
+import { intOption } from "./options.js";
+import { configFrom, runGateway } from "./run-gateway.js";
+
+export function register(program: Command): void {
+  program
+    .command("gateway")
+    .description("run the gateway: TCP ingest, storage, alerts, live API and dashboard")
+    .option("--config <file>", "JSON config file (see docs/deployment.md)")
+    .option("--host <address>", "address to listen on (default 127.0.0.1)")
+    .option("--tcp-port <n>", "node ingest port, 0 = any free port (default 7070)", intOption(0, 65535))
+    .option(
+      "--http-port <n>",
+      "API and dashboard port, 0 = any free port (default 8080)",
+      intOption(0, 65535),
+    )
+    .option("--data-dir <dir>", "where the SQLite database lives (default ./data)")
+    .action(async (flags) => {
+      await runGateway(configFrom(flags));
+    });
+}

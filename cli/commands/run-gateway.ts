@@ -1,0 +1,63 @@
+import { type GatewayConfig, loadConfig } from "../../gateway/config.js";
+import { isVitalsError } from "../../gateway/errors.js";
+import { Gateway } from "../../gateway/gateway.js";
+import { createLogger } from "../../gateway/logger.js";
+
+export interface GatewayFlags {
+  config?: string;
+  host?: string;
+  tcpPort?: number;
+  httpPort?: number;
+  dataDir?: string;
+}
+
+export function configFrom(flags: GatewayFlags, extra: Record<string, unknown> = {}): GatewayConfig {
+  try {
+    return loadConfig({
+      file: flags.config,
+      env: process.env,
+      overrides: {
+        host: flags.host,
+        tcpPort: flags.tcpPort,
+        httpPort: flags.httpPort,
+        dataDir: flags.dataDir,
+        ...extra,
+      },
+    });
+  } catch (e) {
+    if (isVitalsError(e)) {
+      process.stderr.write(`vitals: ${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+}
+
+/** Starts a gateway, prints where it listens, and stops it cleanly on SIGINT/SIGTERM. */
+export async function runGateway(config: GatewayConfig, onStop?: () => Promise<void>): Promise<Gateway> {
+  const logger = createLogger(config.logLevel);
+  const gateway = new Gateway({ config, logger });
+  const a = await gateway.start();
+  const shown = a.host === "0.0.0.0" || a.host === "::" ? "127.0.0.1" : a.host;
+  process.stdout.write(
+    `vitals gateway listening: tcp ${a.host}:${a.tcpPort}, http http://${shown}:${a.httpPort}/\n`,
+  );
+  if (a.host !== "127.0.0.1" && a.host !== "localhost" && a.host !== "::1") {
+    logger.warn(
+      { host: a.host },
+      "listening beyond loopback: set auth.nodeToken and protect the dashboard (see docs/deployment.md)",
+    );
+  }
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await onStop?.();
+    await gateway.stop();
+    logger.flush?.();
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void stop());
+  process.once("SIGTERM", () => void stop());
+  return gateway;
+}

@@ -1,0 +1,91 @@
+import { existsSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+import fastifyStatic from "@fastify/static";
+import fastifyWebsocket from "@fastify/websocket";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import { z } from "zod";
+import type { BedRegistry } from "../beds.js";
+import type { Logger } from "../logger.js";
+import type { GatewayMetrics } from "../metrics.js";
+import type { Clock } from "../model.js";
+import type { SqliteStore } from "../store/sqlite-store.js";
+import type { LiveHub } from "./live-hub.js";
+import type { BedsResponse, ReadingsResponse } from "./types.js";
+
+const DASHBOARD_DIR = fileURLToPath(new URL("../../dashboard/dist/", import.meta.url));
+
+const readingsQuery = z
+  .object({
+    bed: z.string().min(1).max(64).optional(),
+    from: z.coerce.number().int().nonnegative().optional(),
+    to: z.coerce.number().int().nonnegative().optional(),
+    limit: z.coerce.number().int().min(1).max(10_000).default(500),
+  })
+  .strict();
+
+export interface HttpDeps {
+  store: SqliteStore;
+  beds: BedRegistry;
+  live: LiveHub;
+  metrics: GatewayMetrics;
+  clock: Clock;
+  logger: Logger;
+  dashboardDir?: string;
+}
+
+/** The live API (REST + WebSocket), metrics and the dashboard's static files. */
+export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance> {
+  // Request logs would be one line per dashboard fetch: keep warnings and errors only.
+  const httpLogger = deps.logger.child({}, { level: deps.logger.isLevelEnabled("warn") ? "warn" : "silent" });
+  const app = Fastify({ loggerInstance: httpLogger as FastifyBaseLogger });
+  const started = deps.clock.now();
+  await app.register(fastifyWebsocket, { options: { maxPayload: 4096 } });
+
+  app.get("/healthz", async () => ({
+    status: "ok" as const,
+    uptime_s: Math.round((deps.clock.now() - started) / 1000),
+  }));
+
+  app.get("/metrics", async (_req, reply) => {
+    reply.header("content-type", deps.metrics.registry.contentType);
+    return deps.metrics.registry.metrics();
+  });
+
+  app.get("/api/beds", async (): Promise<BedsResponse> => ({ now: deps.clock.now(), beds: deps.beds.all() }));
+
+  app.get(
+    "/api/readings",
+    async (req, reply): Promise<ReadingsResponse | { error: string; message: string }> => {
+      const q = readingsQuery.safeParse(req.query);
+      if (!q.success) {
+        reply.code(400);
+        return {
+          error: "bad_query",
+          message: q.error.issues.map((i) => `${i.path.join(".") || "query"}: ${i.message}`).join("; "),
+        };
+      }
+      return { readings: deps.store.history(q.data) };
+    },
+  );
+
+  app.get("/api/live", { websocket: true }, (socket) => {
+    deps.live.add(socket);
+  });
+
+  const dir = deps.dashboardDir ?? DASHBOARD_DIR;
+  if (existsSync(dir)) {
+    await app.register(fastifyStatic, { root: dir, prefix: "/" });
+  } else {
+    app.get("/", async (_req, reply) => {
+      reply.code(503).type("text/plain");
+      return "The dashboard is not built. Run: npm run build:dashboard\n";
+    });
+  }
+  return app;
+}
+
+export async function listen(app: FastifyInstance, port: number, host: string): Promise<number> {
+  await app.listen({ port, host });
+  return (app.server.address() as AddressInfo).port;
+}

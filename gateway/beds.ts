@@ -1,0 +1,119 @@
+import type { BedView, ReadingView } from "./api/types.js";
+import type { ClassifiedReading } from "./model.js";
+
+export function toReadingView(r: ClassifiedReading): ReadingView {
+  const v = r.values;
+  return {
+    node: r.node,
+    seq: r.seq,
+    bed: r.bed,
+    patient: r.patient,
+    ward: r.ward,
+    t: r.t,
+    received_at: r.receivedAt,
+    hr: v.hr ?? null,
+    spo2: v.spo2 ?? null,
+    temp: v.temp ?? null,
+    rr: v.rr ?? null,
+    sbp: v.sbp ?? null,
+    dbp: v.dbp ?? null,
+    pi: v.pi ?? null,
+    battery: v.battery ?? null,
+    flags: r.flags,
+    status: r.status,
+    reasons: r.reasons,
+  };
+}
+
+const collator = new Intl.Collator("en", { numeric: true, sensitivity: "base" });
+export const naturalCompare = (a: string, b: string): number => collator.compare(a, b);
+
+interface BedState {
+  bed: string;
+  ward: string | null;
+  patient: string | null;
+  node: string | null;
+  connections: number;
+  last: ClassifiedReading | ReadingView | null;
+}
+
+/** The live state of every known bed, and which beds changed since the last look. */
+export class BedRegistry {
+  private readonly beds = new Map<string, BedState>();
+  private readonly dirty = new Set<string>();
+
+  restore(
+    rows: {
+      bed: string;
+      ward: string | null;
+      patient: string | null;
+      node: string | null;
+      last: ReadingView | null;
+    }[],
+  ): void {
+    for (const r of rows) this.beds.set(r.bed, { ...r, connections: 0 });
+  }
+
+  private get(bed: string): BedState {
+    let s = this.beds.get(bed);
+    if (!s) {
+      s = { bed, ward: null, patient: null, node: null, connections: 0, last: null };
+      this.beds.set(bed, s);
+    }
+    return s;
+  }
+
+  onReading(r: ClassifiedReading): void {
+    const s = this.get(r.bed);
+    s.last = r;
+    s.ward = r.ward;
+    s.patient = r.patient;
+    s.node = r.node;
+    this.dirty.add(r.bed);
+  }
+
+  connected(
+    bed: string,
+    node: string,
+    meta: { ward: string | null; patient: string | null },
+    delta: 1 | -1,
+  ): void {
+    const s = this.get(bed);
+    s.connections = Math.max(0, s.connections + delta);
+    if (delta === 1) {
+      s.node = node;
+      if (meta.ward !== null) s.ward = meta.ward;
+      if (meta.patient !== null) s.patient = meta.patient;
+    }
+    this.dirty.add(bed);
+  }
+
+  view(bed: string): BedView | undefined {
+    const s = this.beds.get(bed);
+    if (!s) return undefined;
+    const last = s.last === null ? null : "values" in s.last ? toReadingView(s.last) : s.last;
+    return {
+      bed: s.bed,
+      ward: s.ward,
+      patient: s.patient,
+      node: s.node,
+      connected: s.connections > 0,
+      status: last?.status ?? "UNKNOWN",
+      reasons: last?.reasons ?? [],
+      last_reading: last,
+      last_reading_at: last?.received_at ?? null,
+    };
+  }
+
+  /** Every bed, in natural order (Bed-2 before Bed-10). */
+  all(): BedView[] {
+    return [...this.beds.keys()].sort(naturalCompare).map((b) => this.view(b) as BedView);
+  }
+
+  /** Views of the beds changed since the previous call. */
+  takeDirty(): BedView[] {
+    const out = [...this.dirty].map((b) => this.view(b) as BedView);
+    this.dirty.clear();
+    return out;
+  }
+}

@@ -1,0 +1,176 @@
+import type { FastifyInstance } from "fastify";
+import { createHttpServer, listen } from "./api/http-server.js";
+import { LiveHub } from "./api/live-hub.js";
+import { BedRegistry } from "./beds.js";
+import type { Classifier } from "./classify/classifier.js";
+import { OriginalPresetClassifier } from "./classify/original-preset.js";
+import type { GatewayConfig } from "./config.js";
+import { CommitQueue, type CommitWaiter } from "./ingest/commit-queue.js";
+import type { NodeSession, SessionHost } from "./ingest/node-session.js";
+import { TcpIngestServer } from "./ingest/tcp-server.js";
+import { type Logger, silentLogger } from "./logger.js";
+import { GatewayMetrics } from "./metrics.js";
+import { type Alert, type ClassifiedReading, type Clock, type Reading, systemClock } from "./model.js";
+import { AlertDispatcher } from "./outputs/alert-dispatcher.js";
+import type { AlertOutput } from "./outputs/alert-output.js";
+import { ConsoleAlertOutput } from "./outputs/console-alert.js";
+import { SqliteStore } from "./store/sqlite-store.js";
+
+export interface GatewayDeps {
+  config: GatewayConfig;
+  clock?: Clock;
+  logger?: Logger;
+  /** Where the console alert output writes (default: process.stdout). */
+  console?: { write(s: string): unknown };
+  /** Extra alert outputs (buzzer, notifications…). */
+  outputs?: AlertOutput[];
+  classifier?: Classifier;
+  metrics?: GatewayMetrics;
+}
+
+export interface GatewayAddress {
+  tcpPort: number;
+  httpPort: number;
+  host: string;
+}
+
+/**
+ * The gateway: TCP ingest → validate → classify → store (group commit) → fan out (acks, live API,
+ * alerts). Everything it depends on is injected, so tests and embedders can run several in one process.
+ */
+export class Gateway implements SessionHost {
+  readonly config: GatewayConfig;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly metrics: GatewayMetrics;
+  readonly store: SqliteStore;
+  readonly beds = new BedRegistry();
+  readonly classifier: Classifier;
+  readonly alerts: AlertDispatcher;
+  private readonly commits: CommitQueue;
+  private readonly live: LiveHub;
+  private readonly tcp: TcpIngestServer;
+  private readonly outputs: AlertOutput[];
+  private readonly nodes = new Map<string, NodeSession>();
+  private readonly legacySeqs = new Map<string, number>();
+  private http: FastifyInstance | undefined;
+  address: GatewayAddress | undefined;
+
+  constructor(deps: GatewayDeps) {
+    this.config = deps.config;
+    this.clock = deps.clock ?? systemClock;
+    this.logger = deps.logger ?? silentLogger;
+    this.metrics = deps.metrics ?? new GatewayMetrics();
+    this.store = SqliteStore.open(this.config.dataDir, { synchronous: this.config.storage.synchronous });
+    this.beds.restore(this.store.beds());
+    this.classifier = deps.classifier ?? new OriginalPresetClassifier(this.config.classification);
+    this.live = new LiveHub(this.beds, this.clock, this.config.live.throttleMs);
+    this.outputs = [...(deps.outputs ?? [])];
+    if (this.config.alerts.console) {
+      this.outputs.unshift(
+        new ConsoleAlertOutput(deps.console ?? process.stdout, { bell: this.config.alerts.bell }),
+      );
+    }
+    this.alerts = new AlertDispatcher({
+      clock: this.clock,
+      intervalMs: this.config.alerts.perPatientIntervalMs,
+      outputs: this.outputs,
+      logger: this.logger.child({ ns: "alerts" }),
+      onAlert: (a) => this.onAlert(a),
+    });
+    this.commits = new CommitQueue({
+      store: this.store,
+      metrics: this.metrics,
+      logger: this.logger.child({ ns: "store" }),
+      maxBatch: this.config.storage.maxBatch,
+      onStored: (rs) => this.onStored(rs),
+    });
+    this.tcp = new TcpIngestServer(this);
+  }
+
+  async start(): Promise<GatewayAddress> {
+    const { host } = this.config;
+    const tcpPort = await this.tcp.listen(this.config.tcpPort, host);
+    this.http = await createHttpServer({
+      store: this.store,
+      beds: this.beds,
+      live: this.live,
+      metrics: this.metrics,
+      clock: this.clock,
+      logger: this.logger.child({ ns: "http" }),
+    });
+    const httpPort = await listen(this.http, this.config.httpPort, host);
+    this.live.start();
+    this.address = { tcpPort, httpPort, host };
+    this.logger.info({ tcpPort, httpPort, host, dataDir: this.config.dataDir }, "gateway listening");
+    return this.address;
+  }
+
+  async stop(): Promise<void> {
+    await this.tcp.close();
+    this.commits.flush();
+    this.live.stop();
+    await this.http?.close();
+    for (const o of this.outputs) await o.close?.();
+    this.store.close();
+  }
+
+  // ---- SessionHost ----
+
+  lastSeq(node: string): number | undefined {
+    return this.store.lastSeq(node);
+  }
+
+  nextLegacySeq(node: string): number {
+    const next = (this.legacySeqs.get(node) ?? this.store.lastSeq(node) ?? 0) + 1;
+    this.legacySeqs.set(node, next);
+    return next;
+  }
+
+  attach(session: NodeSession): NodeSession | undefined {
+    const node = session.node as string;
+    const bed = session.bed as string;
+    const h = session.hello;
+    this.beds.connected(bed, node, { ward: h?.ward ?? null, patient: h?.patient ?? null }, 1);
+    if (!h) return undefined; // legacy clients may share a node id across connections
+    const previous = this.nodes.get(node);
+    this.nodes.set(node, session);
+    return previous;
+  }
+
+  detach(session: NodeSession): void {
+    const node = session.node;
+    const bed = session.bed;
+    if (!node || !bed) return;
+    this.beds.connected(bed, node, { ward: null, patient: null }, -1);
+    if (this.nodes.get(node) === session) this.nodes.delete(node);
+  }
+
+  submit(reading: Reading, waiter: CommitWaiter | undefined, arrived: number): void {
+    const c = this.classifier.classify(reading);
+    const classified: ClassifiedReading = { ...reading, status: c.status, reasons: c.reasons };
+    this.commits.submit(classified, waiter, arrived);
+  }
+
+  // ---- fan-out ----
+
+  private onStored(readings: ClassifiedReading[]): void {
+    for (const r of readings) {
+      this.beds.onReading(r);
+      this.alerts.consider(r);
+    }
+  }
+
+  private onAlert(a: Alert): void {
+    this.metrics.alerts.inc();
+    try {
+      this.store.recordAlert(a);
+    } catch (e) {
+      this.logger.error({ err: e }, "could not record alert");
+    }
+    this.live.broadcast({
+      type: "alert",
+      alert: { bed: a.bed, patient: a.patient, ward: a.ward, status: a.status, reasons: a.reasons, at: a.at },
+    });
+  }
+}

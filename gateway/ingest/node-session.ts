@@ -1,0 +1,250 @@
+import { timingSafeEqual } from "node:crypto";
+import type { Socket } from "node:net";
+import type { GatewayConfig } from "../config.js";
+import type { Logger } from "../logger.js";
+import type { GatewayMetrics } from "../metrics.js";
+import type { Clock, Reading } from "../model.js";
+import { decodeNodeLine } from "../protocol/codec.js";
+import type {
+  GatewayFrame,
+  HelloFrame,
+  LegacyFrame,
+  VitalsFrame,
+  WireErrorCode,
+} from "../protocol/frames.js";
+import { MAX_LINE_BYTES, PROTO_VERSION } from "../protocol/frames.js";
+import { LineSplitter } from "../protocol/line-splitter.js";
+import type { CommitWaiter } from "./commit-queue.js";
+import { TokenBucket } from "./token-bucket.js";
+
+/** What a session needs from the gateway around it. */
+export interface SessionHost {
+  config: GatewayConfig;
+  clock: Clock;
+  logger: Logger;
+  metrics: GatewayMetrics;
+  /** Highest seq stored for a node (store + anything in flight). */
+  lastSeq(node: string): number | undefined;
+  /** Seq for the next reading of a legacy (hello-less) client. */
+  nextLegacySeq(node: string): number;
+  /** Registers the node as connected; returns the session it replaces, if any. */
+  attach(session: NodeSession): NodeSession | undefined;
+  detach(session: NodeSession): void;
+  submit(reading: Reading, waiter: CommitWaiter | undefined, arrived: number): void;
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** One node's TCP connection: framing, handshake, validation, rate limits, acks. */
+export class NodeSession implements CommitWaiter {
+  hello: HelloFrame | undefined;
+  legacy: { node: string; bed: string } | undefined;
+  private readonly splitter = new LineSplitter();
+  private readonly bucket: TokenBucket;
+  private errors: number[] = [];
+  private ackable = -1;
+  private acked = -1;
+  private closed = false;
+  lastHeard: number;
+  pinged = false;
+
+  constructor(
+    readonly socket: Socket,
+    private readonly host: SessionHost,
+  ) {
+    const now = host.clock.now();
+    this.lastHeard = now;
+    this.bucket = new TokenBucket(host.config.limits.linesPerSecond, host.config.limits.burstLines, now);
+    socket.setNoDelay(true);
+    socket.on("data", (chunk: Buffer) => this.onData(chunk));
+    socket.on("error", (e) => host.logger.debug({ err: e.message, peer: this.peer }, "socket error"));
+    socket.on("close", () => this.onClose());
+  }
+
+  get peer(): string {
+    return `${this.socket.remoteAddress}:${this.socket.remotePort}`;
+  }
+
+  /** The node id this connection speaks for, once known. */
+  get node(): string | undefined {
+    return this.hello?.node ?? this.legacy?.node;
+  }
+
+  get bed(): string | undefined {
+    return this.hello?.bed ?? this.legacy?.bed;
+  }
+
+  send(frame: GatewayFrame): void {
+    if (!this.closed && this.socket.writable) this.socket.write(`${JSON.stringify(frame)}\n`);
+  }
+
+  /** Sends an error frame and closes the connection. */
+  close(code: WireErrorCode, message: string): void {
+    if (this.closed) return;
+    this.send({ type: "error", code, message });
+    this.closed = true;
+    this.host.logger.info({ peer: this.peer, node: this.node, code }, `closing connection: ${message}`);
+    this.socket.end();
+    // A peer that never reads would keep the socket half-open forever.
+    setTimeout(() => this.socket.destroy(), 2_000).unref();
+  }
+
+  private onData(chunk: Buffer): void {
+    const arrived = performance.now();
+    const now = this.host.clock.now();
+    this.lastHeard = now;
+    this.pinged = false;
+    for (const ev of this.splitter.push(chunk)) {
+      if (this.closed) return;
+      if (ev.kind === "too_long") {
+        this.host.metrics.rejected.inc({ code: "too_long" });
+        this.close("too_long", `line of ${ev.bytes}+ bytes exceeds the ${MAX_LINE_BYTES}-byte limit`);
+        return;
+      }
+      if (!this.bucket.take(now)) {
+        this.host.metrics.rejected.inc({ code: "flood" });
+        this.close("flood", `more than ${this.host.config.limits.linesPerSecond} lines/s`);
+        return;
+      }
+      this.onLine(ev.line, now, arrived);
+    }
+  }
+
+  private reject(code: WireErrorCode, message: string, now: number, seq?: number): void {
+    this.host.metrics.rejected.inc({ code });
+    this.send(seq === undefined ? { type: "error", code, message } : { type: "error", code, message, seq });
+    const { maxErrors, errorWindowMs } = this.host.config.limits;
+    this.errors.push(now);
+    while (this.errors.length && (this.errors[0] as number) < now - errorWindowMs) this.errors.shift();
+    if (this.errors.length > maxErrors) {
+      this.close("too_many_errors", `more than ${maxErrors} errors in ${errorWindowMs / 1000} s`);
+    }
+  }
+
+  private onLine(line: string, now: number, arrived: number): void {
+    const d = decodeNodeLine(line);
+    switch (d.kind) {
+      case "vitals":
+        this.host.metrics.received.inc();
+        return this.onVitals(d.frame, now, arrived);
+      case "legacy":
+        this.host.metrics.received.inc();
+        return this.onLegacy(d.frame, now, arrived);
+      case "hello":
+        return this.onHello(d.frame);
+      case "ping":
+        return this.send({ type: "pong" });
+      case "pong":
+        return;
+      case "rejected":
+        if (d.code === "bad_value" || d.seq !== undefined) this.host.metrics.received.inc();
+        this.host.logger.debug({ peer: this.peer, node: this.node, code: d.code }, d.message);
+        return this.reject(d.code, d.message, now, d.seq);
+    }
+  }
+
+  private onHello(h: HelloFrame): void {
+    if (this.hello || this.legacy)
+      return this.reject("bad_frame", "hello already received", this.host.clock.now());
+    if (h.proto !== PROTO_VERSION) {
+      return this.close(
+        "unsupported_proto",
+        `protocol ${h.proto} not supported; this gateway speaks ${PROTO_VERSION}`,
+      );
+    }
+    const want = this.host.config.auth.nodeToken;
+    if (want !== undefined && (h.token === undefined || !sameSecret(h.token, want))) {
+      this.host.metrics.rejected.inc({ code: "unauthorized" });
+      return this.close("unauthorized", "missing or wrong token");
+    }
+    this.hello = h;
+    const replaced = this.host.attach(this);
+    replaced?.close("replaced", "the same node connected again");
+    const last = this.host.lastSeq(h.node);
+    this.host.logger.info({ node: h.node, bed: h.bed, fw: h.fw, peer: this.peer }, "node connected");
+    this.send({
+      type: "welcome",
+      proto: PROTO_VERSION,
+      heartbeat_ms: this.host.config.heartbeatMs,
+      ...(last !== undefined ? { last_seq: last } : {}),
+    });
+  }
+
+  private onVitals(f: VitalsFrame, now: number, arrived: number): void {
+    const h = this.hello;
+    if (!h) return this.reject("no_hello", "send hello before vitals", now, f.seq);
+    const { type: _t, seq, t, flags, ...values } = f;
+    this.host.submit(
+      {
+        node: h.node,
+        seq,
+        bed: h.bed,
+        patient: h.patient ?? null,
+        ward: h.ward ?? null,
+        t,
+        receivedAt: now,
+        values,
+        flags: flags ?? [],
+      },
+      this,
+      arrived,
+    );
+  }
+
+  private onLegacy(f: LegacyFrame, now: number, arrived: number): void {
+    if (this.hello) return this.reject("bad_frame", "flat JSON is only accepted without a hello", now);
+    const node = `legacy:${f.bed_no}`;
+    if (!this.legacy || this.legacy.node !== node) {
+      if (this.legacy) this.host.detach(this);
+      this.legacy = { node, bed: f.bed_no };
+      this.host.attach(this);
+    }
+    const seq = this.host.nextLegacySeq(node);
+    this.host.submit(
+      {
+        node,
+        seq,
+        bed: f.bed_no,
+        patient: f.patient_id,
+        ward: null,
+        t: now,
+        receivedAt: now,
+        values: { hr: f.hr, spo2: f.spo2, temp: f.temp },
+        flags: [],
+      },
+      undefined,
+      arrived,
+    );
+  }
+
+  committed(seq: number): void {
+    if (seq > this.ackable) this.ackable = seq;
+  }
+
+  batchDone(): void {
+    if (this.ackable > this.acked) {
+      this.acked = this.ackable;
+      this.send({ type: "ack", seq: this.acked });
+    }
+  }
+
+  failed(seq: number): void {
+    this.reject("internal", "reading could not be stored; resend it", this.host.clock.now(), seq);
+  }
+
+  private onClose(): void {
+    if (this.splitter.buffered > 0) {
+      this.host.metrics.rejected.inc({ code: "truncated" });
+      this.host.logger.info(
+        { peer: this.peer, node: this.node, bytes: this.splitter.buffered },
+        "connection closed mid-line; partial line discarded",
+      );
+    }
+    this.closed = true;
+    this.host.detach(this);
+  }
+}

@@ -1,0 +1,47 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+
+/** The gateway's Prometheus metrics, on a registry of its own (no global state). */
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  readonly received = new Counter({
+    name: "vitals_readings_received_total",
+    help: "Vitals lines received (valid or not)",
+    registers: [this.registry],
+  });
+  readonly stored = new Counter({
+    name: "vitals_readings_stored_total",
+    help: "Readings committed to storage (resends excluded)",
+    registers: [this.registry],
+  });
+  readonly duplicates = new Counter({
+    name: "vitals_readings_duplicate_total",
+    help: "Resent readings already stored, acknowledged again and not stored twice",
+    registers: [this.registry],
+  });
+  readonly rejected = new Counter({
+    name: "vitals_readings_rejected_total",
+    help: "Lines rejected, by protocol error code",
+    labelNames: ["code"] as const,
+    registers: [this.registry],
+  });
+  readonly connections = new Gauge({
+    name: "vitals_connections",
+    help: "Open node connections",
+    registers: [this.registry],
+  });
+  readonly alerts = new Counter({
+    name: "vitals_alerts_total",
+    help: "Patient alerts sent to the outputs (after rate limiting)",
+    registers: [this.registry],
+  });
+  readonly ingestLatency = new Histogram({
+    name: "vitals_ingest_latency_seconds",
+    help: "Time from a line's arrival to its durable commit",
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [this.registry],
+  });
+
+  constructor(opts: { processMetrics?: boolean } = {}) {
+    if (opts.processMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: "vitals_" });
+  }
+}

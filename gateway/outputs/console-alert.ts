@@ -1,0 +1,20 @@
+import type { Alert } from "../model.js";
+import type { AlertOutput } from "./alert-output.js";
+
+/** The fallback output: one console line per alert, with the terminal bell (BEL) as the beep. */
+export class ConsoleAlertOutput implements AlertOutput {
+  readonly name = "console";
+
+  constructor(
+    private readonly out: { write(s: string): unknown },
+    private readonly opts: { bell: boolean },
+  ) {}
+
+  send(a: Alert): void {
+    const who = a.patient ? ` patient ${a.patient}` : "";
+    const time = new Date(a.at).toISOString();
+    this.out.write(
+      `${this.opts.bell ? "\x07" : ""}[ALERT ${time}] ${a.status} bed ${a.bed}${who}: ${a.reasons.join(", ")}\n`,
+    );
+  }
+}

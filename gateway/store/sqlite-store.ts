@@ -1,0 +1,204 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import type { ReadingView } from "../api/types.js";
+import { ErrorCodes, VitalsError } from "../errors.js";
+import type { Alert, ClassifiedReading } from "../model.js";
+import { MIGRATIONS } from "./schema.js";
+
+export interface HistoryQuery {
+  bed?: string | undefined;
+  from?: number | undefined;
+  to?: number | undefined;
+  limit: number;
+}
+
+type Row = Omit<ReadingView, "flags" | "reasons"> & { flags: string; reasons: string };
+
+export function rowToView(r: Row): ReadingView {
+  return {
+    ...r,
+    flags: r.flags ? r.flags.split(",") : [],
+    reasons: r.reasons ? (JSON.parse(r.reasons) as string[]) : [],
+  };
+}
+
+/**
+ * Readings, beds, nodes and alerts in one SQLite file (WAL). Writes come in batches, one transaction
+ * each: a batch is durable when appendBatch returns, which is when acks may go out.
+ */
+export class SqliteStore {
+  readonly db: Database.Database;
+  private readonly insertReading: Database.Statement;
+  private readonly upsertNode: Database.Statement;
+  private readonly upsertBed: Database.Statement;
+  private readonly insertAlert: Database.Statement;
+  private readonly appendTx: (batch: readonly ClassifiedReading[]) => boolean[];
+
+  constructor(
+    readonly path: string,
+    opts: { synchronous?: "normal" | "full" } = {},
+  ) {
+    try {
+      this.db = new Database(path);
+    } catch (e) {
+      throw new VitalsError(`cannot open database ${path}: ${(e as Error).message}`, ErrorCodes.StoreIo);
+    }
+    this.db.pragma("journal_mode = WAL");
+    this.db.pragma(`synchronous = ${opts.synchronous === "full" ? "FULL" : "NORMAL"}`);
+    this.db.pragma("foreign_keys = ON");
+    this.migrate();
+    this.insertReading = this.db.prepare(
+      `INSERT OR IGNORE INTO readings
+         (node, seq, bed, patient, ward, t, received_at, hr, spo2, temp, rr, sbp, dbp, pi, battery, flags, status, reasons)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.upsertNode = this.db.prepare(
+      `INSERT INTO nodes (node, bed, last_seq, last_seen) VALUES (?, ?, ?, ?)
+       ON CONFLICT(node) DO UPDATE SET bed = excluded.bed, last_seq = max(last_seq, excluded.last_seq),
+         last_seen = excluded.last_seen`,
+    );
+    this.upsertBed = this.db.prepare(
+      `INSERT INTO beds (bed, ward, patient, node, last_reading_id, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT(bed) DO UPDATE SET ward = excluded.ward, patient = excluded.patient, node = excluded.node,
+         last_reading_id = excluded.last_reading_id, updated_at = excluded.updated_at`,
+    );
+    this.insertAlert = this.db.prepare(
+      "INSERT INTO alerts (at, bed, patient, ward, status, reasons) VALUES (?, ?, ?, ?, ?, ?)",
+    );
+    this.appendTx = this.db.transaction((batch: readonly ClassifiedReading[]) => {
+      const inserted: boolean[] = new Array(batch.length);
+      const lastPerNode = new Map<string, ClassifiedReading>();
+      const lastPerBed = new Map<string, { r: ClassifiedReading; id: number | bigint }>();
+      for (let i = 0; i < batch.length; i++) {
+        const r = batch[i] as ClassifiedReading;
+        const v = r.values;
+        const res = this.insertReading.run(
+          r.node,
+          r.seq,
+          r.bed,
+          r.patient,
+          r.ward,
+          r.t,
+          r.receivedAt,
+          v.hr ?? null,
+          v.spo2 ?? null,
+          v.temp ?? null,
+          v.rr ?? null,
+          v.sbp ?? null,
+          v.dbp ?? null,
+          v.pi ?? null,
+          v.battery ?? null,
+          r.flags.join(","),
+          r.status,
+          r.reasons.length ? JSON.stringify(r.reasons) : "",
+        );
+        inserted[i] = res.changes > 0;
+        const prev = lastPerNode.get(r.node);
+        if (!prev || r.seq > prev.seq) lastPerNode.set(r.node, r);
+        if (res.changes > 0) lastPerBed.set(r.bed, { r, id: res.lastInsertRowid });
+      }
+      for (const r of lastPerNode.values()) this.upsertNode.run(r.node, r.bed, r.seq, r.receivedAt);
+      for (const { r, id } of lastPerBed.values()) {
+        this.upsertBed.run(r.bed, r.ward, r.patient, r.node, id, r.receivedAt);
+      }
+      return inserted;
+    });
+  }
+
+  static open(dataDir: string, opts: { synchronous?: "normal" | "full" } = {}): SqliteStore {
+    mkdirSync(dataDir, { recursive: true });
+    return new SqliteStore(join(dataDir, "vitals.db"), opts);
+  }
+
+  private migrate(): void {
+    const version = this.db.pragma("user_version", { simple: true }) as number;
+    for (let v = version; v < MIGRATIONS.length; v++) {
+      this.db.transaction(() => {
+        this.db.exec(MIGRATIONS[v] as string);
+        this.db.pragma(`user_version = ${v + 1}`);
+      })();
+    }
+  }
+
+  /** Stores a batch in one transaction; returns, per reading, whether it was new (false = a resend). */
+  appendBatch(batch: readonly ClassifiedReading[]): boolean[] {
+    try {
+      return this.appendTx(batch);
+    } catch (e) {
+      throw new VitalsError(
+        `storing ${batch.length} readings failed: ${(e as Error).message}`,
+        ErrorCodes.StoreIo,
+      );
+    }
+  }
+
+  /** Highest seq stored for a node, or undefined when the node is new. */
+  lastSeq(node: string): number | undefined {
+    const row = this.db.prepare("SELECT last_seq FROM nodes WHERE node = ?").get(node) as
+      | { last_seq: number }
+      | undefined;
+    return row?.last_seq;
+  }
+
+  history(q: HistoryQuery): ReadingView[] {
+    const where: string[] = [];
+    const args: (string | number)[] = [];
+    if (q.bed !== undefined) {
+      where.push("bed = ?");
+      args.push(q.bed);
+    }
+    if (q.from !== undefined) {
+      where.push("received_at >= ?");
+      args.push(q.from);
+    }
+    if (q.to !== undefined) {
+      where.push("received_at <= ?");
+      args.push(q.to);
+    }
+    const sql = `SELECT node, seq, bed, patient, ward, t, received_at, hr, spo2, temp, rr, sbp, dbp, pi, battery,
+        flags, status, reasons FROM readings ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+      ORDER BY received_at DESC, id DESC LIMIT ?`;
+    return (this.db.prepare(sql).all(...args, q.limit) as Row[]).map(rowToView);
+  }
+
+  /** Every bed with its last reading, to restore the ward after a restart. */
+  beds(): {
+    bed: string;
+    ward: string | null;
+    patient: string | null;
+    node: string | null;
+    last: ReadingView | null;
+  }[] {
+    const rows = this.db
+      .prepare(
+        `SELECT b.bed AS bed_label, b.ward AS bed_ward, b.patient AS bed_patient, b.node AS bed_node, r.*
+         FROM beds b LEFT JOIN readings r ON r.id = b.last_reading_id ORDER BY b.bed`,
+      )
+      .all() as (Row & {
+      bed_label: string;
+      bed_ward: string | null;
+      bed_patient: string | null;
+      bed_node: string | null;
+    })[];
+    return rows.map((r) => ({
+      bed: r.bed_label,
+      ward: r.bed_ward,
+      patient: r.bed_patient,
+      node: r.bed_node,
+      last: r.seq === null ? null : rowToView(r),
+    }));
+  }
+
+  recordAlert(a: Alert): void {
+    this.insertAlert.run(a.at, a.bed, a.patient, a.ward, a.status, JSON.stringify(a.reasons));
+  }
+
+  count(): number {
+    return (this.db.prepare("SELECT count(*) AS n FROM readings").get() as { n: number }).n;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,230 @@
+import { EventEmitter } from "node:events";
+import { connect, type Socket } from "node:net";
+import { type Logger, silentLogger } from "../../gateway/logger.js";
+import { type Clock, systemClock } from "../../gateway/model.js";
+import { decodeGatewayLine } from "../../gateway/protocol/codec.js";
+import {
+  type ErrorFrame,
+  type HelloFrame,
+  PROTO_VERSION,
+  type VitalsFrame,
+  type WelcomeFrame,
+} from "../../gateway/protocol/frames.js";
+import { LineSplitter } from "../../gateway/protocol/line-splitter.js";
+import { backoffDelay } from "./backoff.js";
+import type { Outbox } from "./outbox.js";
+
+export interface GatewayLinkOptions {
+  host: string;
+  port: number;
+  hello: Omit<HelloFrame, "type" | "proto">;
+  outbox: Outbox;
+  clock?: Clock;
+  logger?: Logger;
+  backoff?: { initialMs: number; maxMs: number };
+  /** Most frames sent but not yet acknowledged. */
+  window?: number;
+  random?: () => number;
+}
+
+export type LinkReading = Omit<VitalsFrame, "type" | "seq" | "t"> & { t?: number };
+
+/**
+ * A node's connection to the gateway, delivering readings at least once (and, thanks to the
+ * gateway's (node, seq) key, stored once): every reading goes to the outbox first, is sent within a
+ * window, and leaves the outbox only when a cumulative ack covers it. Reconnects with capped
+ * exponential backoff and jitter, and resends everything unacknowledged.
+ */
+export class GatewayLink extends EventEmitter<{
+  connected: [WelcomeFrame];
+  disconnected: [string];
+  ack: [number];
+  rejected: [ErrorFrame];
+}> {
+  private socket: Socket | undefined;
+  private splitter = new LineSplitter(1 << 16);
+  private welcomed = false;
+  private sentUpTo = 0;
+  private ackedUpTo = 0;
+  private attempt = 0;
+  private stopped = true;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private heartbeatMs = 5_000;
+  private lastSent = 0;
+  private lastHeard = 0;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly window: number;
+
+  constructor(private readonly opts: GatewayLinkOptions) {
+    super();
+    this.clock = opts.clock ?? systemClock;
+    this.logger = opts.logger ?? silentLogger;
+    this.window = opts.window ?? 256;
+  }
+
+  get connected(): boolean {
+    return this.welcomed;
+  }
+
+  get acked(): number {
+    return this.ackedUpTo;
+  }
+
+  /** Seq of the latest reading taken (0 before the first). */
+  get lastSeq(): number {
+    return this.opts.outbox.lastSeq();
+  }
+
+  get pending(): number {
+    return this.opts.outbox.size;
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.open();
+  }
+
+  /** Takes a reading: numbers it, queues it durably (per the outbox), and sends it when possible. */
+  record(reading: LinkReading): VitalsFrame {
+    const frame: VitalsFrame = {
+      type: "vitals",
+      ...reading,
+      seq: this.opts.outbox.lastSeq() + 1,
+      t: reading.t ?? this.clock.now(),
+    };
+    this.opts.outbox.push(frame);
+    this.pump();
+    return frame;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.reconnectTimer);
+    clearInterval(this.heartbeatTimer);
+    const s = this.socket;
+    if (!s || s.destroyed) return;
+    await new Promise<void>((resolve) => {
+      s.once("close", () => resolve());
+      s.end();
+      setTimeout(() => s.destroy(), 1_000).unref();
+    });
+  }
+
+  private open(): void {
+    const s = connect(this.opts.port, this.opts.host);
+    this.socket = s;
+    this.splitter = new LineSplitter(1 << 16);
+    s.setNoDelay(true);
+    s.on("connect", () => {
+      this.lastHeard = this.clock.now();
+      this.write({ type: "hello", proto: PROTO_VERSION, ...this.opts.hello });
+    });
+    s.on("data", (chunk: Buffer) => {
+      this.lastHeard = this.clock.now();
+      for (const ev of this.splitter.push(chunk)) if (ev.kind === "line") this.onLine(ev.line);
+    });
+    s.on("error", (e) => this.logger.debug({ err: e.message }, "gateway connection error"));
+    s.on("close", () => this.onClose(s));
+  }
+
+  private onLine(line: string): void {
+    const d = decodeGatewayLine(line);
+    if (d.kind === "rejected") {
+      this.logger.warn({ why: d.message }, "unreadable line from gateway");
+      return;
+    }
+    const f = d.frame;
+    switch (f.type) {
+      case "welcome":
+        this.welcomed = true;
+        this.attempt = 0;
+        this.heartbeatMs = f.heartbeat_ms;
+        if (f.last_seq !== undefined) {
+          // The gateway already holds everything up to last_seq: drop it, and never reuse those numbers.
+          this.opts.outbox.advanceTo(f.last_seq);
+          this.opts.outbox.ack(f.last_seq);
+          this.ackedUpTo = Math.max(this.ackedUpTo, f.last_seq);
+        }
+        this.sentUpTo = this.ackedUpTo;
+        this.startHeartbeat();
+        this.emit("connected", f);
+        this.pump();
+        return;
+      case "ack":
+        if (f.seq > this.ackedUpTo) {
+          this.ackedUpTo = f.seq;
+          this.opts.outbox.ack(f.seq);
+          this.emit("ack", f.seq);
+        }
+        this.pump();
+        return;
+      case "ping":
+        this.write({ type: "pong" });
+        return;
+      case "pong":
+        return;
+      case "error":
+        this.logger.warn({ code: f.code, seq: f.seq }, f.message);
+        this.emit("rejected", f);
+        return;
+    }
+  }
+
+  private pump(): void {
+    const s = this.socket;
+    if (!this.welcomed || !s || s.destroyed) return;
+    const room = this.window - (this.sentUpTo - this.ackedUpTo);
+    if (room <= 0) return;
+    const frames = this.opts.outbox.pending(this.sentUpTo, room);
+    if (frames.length === 0) return;
+    let text = "";
+    for (const f of frames) text += `${JSON.stringify(f)}\n`;
+    s.write(text);
+    this.lastSent = this.clock.now();
+    this.sentUpTo = (frames[frames.length - 1] as VitalsFrame).seq;
+  }
+
+  private write(frame: object): void {
+    const s = this.socket;
+    if (!s || s.destroyed) return;
+    s.write(`${JSON.stringify(frame)}\n`);
+    this.lastSent = this.clock.now();
+  }
+
+  private startHeartbeat(): void {
+    clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = setInterval(
+      () => {
+        const now = this.clock.now();
+        if (now - this.lastHeard > 3 * this.heartbeatMs) {
+          this.logger.warn("gateway silent for 3 heartbeats; reconnecting");
+          this.socket?.destroy();
+        } else if (now - this.lastSent >= this.heartbeatMs / 2) {
+          this.write({ type: "ping" });
+        }
+      },
+      Math.max(100, this.heartbeatMs / 2),
+    );
+    this.heartbeatTimer.unref();
+  }
+
+  private onClose(s: Socket): void {
+    if (s !== this.socket) return;
+    clearInterval(this.heartbeatTimer);
+    const was = this.welcomed;
+    this.welcomed = false;
+    this.sentUpTo = this.ackedUpTo;
+    if (was) this.emit("disconnected", "connection closed");
+    if (this.stopped) return;
+    const delay = backoffDelay(
+      this.attempt++,
+      this.opts.backoff ?? { initialMs: 250, maxMs: 10_000 },
+      this.opts.random,
+    );
+    this.logger.debug({ delay, attempt: this.attempt }, "reconnecting");
+    this.reconnectTimer = setTimeout(() => this.open(), delay);
+  }
+}

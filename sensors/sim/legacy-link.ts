@@ -1,0 +1,55 @@
+import { connect, type Socket } from "node:net";
+import { encodeFrame } from "../../gateway/protocol/codec.js";
+import type { LegacyFrame } from "../../gateway/protocol/frames.js";
+import { backoffDelay } from "../link/backoff.js";
+
+/**
+ * Speaks the original design's flat JSON: no hello, no acks. Like the original client, readings
+ * taken while disconnected are lost (counted in `dropped`).
+ */
+export class LegacyLink {
+  private socket: Socket | undefined;
+  private up = false;
+  private stopped = false;
+  private attempt = 0;
+  private timer: NodeJS.Timeout | undefined;
+  sent = 0;
+  dropped = 0;
+
+  constructor(
+    private readonly host: string,
+    private readonly port: number,
+  ) {}
+
+  start(): void {
+    const s = connect(this.port, this.host);
+    this.socket = s;
+    s.on("connect", () => {
+      this.up = true;
+      this.attempt = 0;
+    });
+    s.on("data", () => {}); // the original client never reads; errors from the gateway are ignored
+    s.on("error", () => {});
+    s.on("close", () => {
+      this.up = false;
+      if (!this.stopped)
+        this.timer = setTimeout(
+          () => this.start(),
+          backoffDelay(this.attempt++, { initialMs: 250, maxMs: 5_000 }),
+        );
+    });
+  }
+
+  send(frame: LegacyFrame): void {
+    if (this.up && this.socket) {
+      this.socket.write(encodeFrame(frame));
+      this.sent++;
+    } else this.dropped++;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.socket?.end();
+  }
+}

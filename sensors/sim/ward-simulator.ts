@@ -1,0 +1,136 @@
+import { type Logger, silentLogger } from "../../gateway/logger.js";
+import { type Clock, systemClock } from "../../gateway/model.js";
+import { GatewayLink } from "../link/gateway-link.js";
+import { MemoryOutbox } from "../link/outbox.js";
+import { LegacyLink } from "./legacy-link.js";
+import { PatientModel, randomBaseline } from "./patient-model.js";
+import { seededRandom } from "./random.js";
+import { nextEpisode, type ScenarioName } from "./scenarios.js";
+
+export interface WardSimulatorOptions {
+  patients: number;
+  host: string;
+  port: number;
+  /** Readings per second per patient. */
+  rateHz: number;
+  scenario: ScenarioName;
+  legacy?: boolean;
+  seed?: number;
+  ward?: string;
+  token?: string;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+interface SimBed {
+  index: number;
+  bed: string;
+  patient: string;
+  model: PatientModel;
+  link: GatewayLink | undefined;
+  legacy: LegacyLink | undefined;
+  timer: NodeJS.Timeout | undefined;
+  lastS: number;
+  nextEpisodeAtS: number | undefined;
+  nextEpisodeName: string | undefined;
+}
+
+/** N simulated bedside nodes, each its own TCP connection speaking protocol v1 (or the legacy flat JSON). */
+export class WardSimulator {
+  readonly beds: SimBed[] = [];
+  private readonly random: () => number;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private startedAt = 0;
+
+  constructor(private readonly opts: WardSimulatorOptions) {
+    this.random = seededRandom(opts.seed ?? 1);
+    this.clock = opts.clock ?? systemClock;
+    this.logger = opts.logger ?? silentLogger;
+    const width = String(opts.patients).length;
+    for (let i = 1; i <= opts.patients; i++) {
+      const id = String(i).padStart(width, "0");
+      const bed = `Bed-${i}`;
+      const patient = `P${i}`;
+      const model = new PatientModel(randomBaseline(this.random), seededRandom((opts.seed ?? 1) * 1000 + i));
+      const sim: SimBed = {
+        index: i,
+        bed,
+        patient,
+        model,
+        link: undefined,
+        legacy: undefined,
+        timer: undefined,
+        lastS: 0,
+        nextEpisodeAtS: undefined,
+        nextEpisodeName: undefined,
+      };
+      if (opts.legacy) sim.legacy = new LegacyLink(opts.host, opts.port);
+      else {
+        sim.link = new GatewayLink({
+          host: opts.host,
+          port: opts.port,
+          hello: {
+            node: `sim-${id}`,
+            bed,
+            patient,
+            ward: opts.ward ?? "Sim Ward",
+            fw: "sim/0.1",
+            ...(opts.token ? { token: opts.token } : {}),
+          },
+          outbox: new MemoryOutbox(),
+          clock: this.clock,
+          logger: this.logger.child({ node: `sim-${id}` }),
+          random: this.random,
+        });
+      }
+      this.beds.push(sim);
+    }
+  }
+
+  start(): void {
+    this.startedAt = this.clock.now();
+    const periodMs = 1000 / this.opts.rateHz;
+    for (const b of this.beds) {
+      b.link?.start();
+      b.legacy?.start();
+      this.schedule(b, 0);
+      // Spread the first readings over one period so the ward does not send in lockstep.
+      const tick = () => {
+        this.tick(b);
+        b.timer = setTimeout(tick, periodMs * (0.9 + 0.2 * this.random()));
+      };
+      b.timer = setTimeout(tick, this.random() * periodMs);
+    }
+  }
+
+  private schedule(b: SimBed, elapsedS: number): void {
+    const next = nextEpisode(this.opts.scenario, this.random, elapsedS, b.index);
+    b.nextEpisodeAtS = next ? elapsedS + next.startInS : undefined;
+    b.nextEpisodeName = next?.name;
+  }
+
+  private tick(b: SimBed): void {
+    const nowS = (this.clock.now() - this.startedAt) / 1000;
+    if (b.nextEpisodeAtS !== undefined && nowS >= b.nextEpisodeAtS && !b.model.episodeName) {
+      b.model.startEpisode(b.nextEpisodeName as string, nowS);
+      this.logger.debug({ bed: b.bed, episode: b.nextEpisodeName }, "episode started");
+      this.schedule(b, nowS);
+    }
+    const v = b.model.step(Math.max(0.001, nowS - b.lastS), nowS);
+    b.lastS = nowS;
+    if (b.link)
+      b.link.record({ hr: v.hr, spo2: v.spo2, temp: v.temp, ...(v.flags.length ? { flags: v.flags } : {}) });
+    else b.legacy?.send({ patient_id: b.patient, bed_no: b.bed, hr: v.hr, temp: v.temp, spo2: v.spo2 });
+  }
+
+  /** Readings taken and not yet acknowledged, over all nodes. */
+  get pending(): number {
+    return this.beds.reduce((n, b) => n + (b.link?.pending ?? 0), 0);
+  }
+
+  async stop(): Promise<void> {
+    for (const b of this.beds) clearTimeout(b.timer);
+    await Promise.all(this.beds.map((b) => b.link?.stop() ?? b.legacy?.stop()));
+  }
+}

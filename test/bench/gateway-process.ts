@@ -1,0 +1,67 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const BIN = fileURLToPath(new URL("../../bin/vitals.js", import.meta.url));
+
+export interface GatewayProcess {
+  child: ChildProcess;
+  tcpPort: number;
+  httpPort: number;
+  dataDir: string;
+  output: () => string;
+  /** Resolves with the exit code or signal when the process ends. */
+  exited: Promise<number | string>;
+}
+
+/** Runs `vitals gateway` as a separate process on free loopback ports, for benches and crash tests. */
+export async function spawnGateway(
+  config: Record<string, unknown> = {},
+  dataDir?: string,
+): Promise<GatewayProcess> {
+  const dir = dataDir ?? mkdtempSync(join(tmpdir(), "vitals-proc-"));
+  const configFile = join(dir, "gateway.json");
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      logLevel: "warn",
+      ...config,
+      alerts: { console: false, ...((config.alerts as object) ?? {}) },
+    }),
+  );
+  const child = spawn(
+    process.execPath,
+    [BIN, "gateway", "--config", configFile, "--tcp-port", "0", "--http-port", "0", "--data-dir", dir],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  let out = "";
+  child.stdout?.on("data", (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr?.on("data", (d: Buffer) => {
+    out += d.toString();
+  });
+  const exited = new Promise<number | string>((resolve) =>
+    child.on("exit", (code, signal) => resolve(code ?? signal ?? -1)),
+  );
+  const ports = await new Promise<{ tcp: number; http: number }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`gateway did not start:\n${out}`)), 20_000);
+    const check = () => {
+      const m = /tcp [^ ]+:(\d+), http http:\/\/[^:]+:(\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ tcp: Number(m[1]), http: Number(m[2]) });
+      }
+    };
+    child.stdout?.on("data", check);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`gateway exited (${code}) before listening:\n${out}`));
+    });
+  });
+  return { child, tcpPort: ports.tcp, httpPort: ports.http, dataDir: dir, output: () => out, exited };
+}

@@ -1,0 +1,150 @@
+/**
+ * Ingest benchmark (`npm run bench`): a gateway in its own process, N node connections sending
+ * vitals as fast as a window of unacknowledged readings allows, for a fixed time. Prints one JSON
+ * line. Options: --connections N --duration S --window W --sync normal|full
+ */
+import { readFileSync } from "node:fs";
+import { connect, type Socket } from "node:net";
+import { cpus } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import Database from "better-sqlite3";
+import { LineSplitter } from "../../gateway/protocol/line-splitter.js";
+import { spawnGateway } from "./gateway-process.js";
+
+const { values: args } = parseArgs({
+  options: {
+    connections: { type: "string", default: "200" },
+    duration: { type: "string", default: "10" },
+    window: { type: "string", default: "64" },
+    sync: { type: "string", default: "normal" },
+  },
+});
+const connections = Number(args.connections);
+const durationS = Number(args.duration);
+const window = Number(args.window);
+
+const gw = await spawnGateway({
+  storage: { synchronous: args.sync },
+  limits: { linesPerSecond: 1e9, burstLines: 1e9, maxConnections: connections + 10 },
+});
+
+const latencies: number[] = [];
+let acked = 0;
+let measuring = false;
+let running = true;
+
+class BenchNode {
+  private seq = 0;
+  private ackedSeq = 0;
+  private readonly sentAt = new Map<number, number>();
+  private readonly splitter = new LineSplitter(1 << 16);
+  ready: Promise<void>;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly id: number,
+  ) {
+    socket.setNoDelay(true);
+    let welcomed: () => void = () => {};
+    this.ready = new Promise((r) => {
+      welcomed = r;
+    });
+    socket.on("data", (chunk: Buffer) => {
+      for (const ev of this.splitter.push(chunk)) {
+        if (ev.kind !== "line") continue;
+        const f = JSON.parse(ev.line) as { type: string; seq?: number };
+        if (f.type === "welcome") welcomed();
+        else if (f.type === "ack") this.onAck(f.seq as number);
+      }
+    });
+    socket.write(
+      `${JSON.stringify({ type: "hello", proto: 1, node: `bench-${id}`, bed: `Bed-${id}`, patient: `P${id}` })}\n`,
+    );
+  }
+
+  private onAck(seq: number): void {
+    const now = performance.now();
+    for (let s = this.ackedSeq + 1; s <= seq; s++) {
+      const t = this.sentAt.get(s);
+      this.sentAt.delete(s);
+      if (measuring && t !== undefined) {
+        latencies.push(now - t);
+        acked++;
+      }
+    }
+    this.ackedSeq = Math.max(this.ackedSeq, seq);
+    this.fill();
+  }
+
+  fill(): void {
+    if (!running) return;
+    let text = "";
+    const now = performance.now();
+    const t = Date.now();
+    while (this.seq - this.ackedSeq < window) {
+      const seq = ++this.seq;
+      this.sentAt.set(seq, now);
+      text += `{"type":"vitals","seq":${seq},"t":${t},"hr":${60 + (seq % 40)},"spo2":${90 + (seq % 10)},"temp":${(36 + (seq % 30) / 10).toFixed(1)}}\n`;
+    }
+    if (text) this.socket.write(text);
+  }
+
+  get lastAcked(): number {
+    return this.ackedSeq;
+  }
+}
+
+const nodes: BenchNode[] = [];
+for (let i = 1; i <= connections; i++) {
+  const s = connect(gw.tcpPort, "127.0.0.1");
+  nodes.push(new BenchNode(s, i));
+}
+await Promise.all(nodes.map((n) => n.ready));
+for (const n of nodes) n.fill();
+await new Promise((r) => setTimeout(r, 1000)); // warm-up
+measuring = true;
+const t0 = performance.now();
+await new Promise((r) => setTimeout(r, durationS * 1000));
+measuring = false;
+const elapsed = (performance.now() - t0) / 1000;
+running = false;
+
+const status = readFileSync(`/proc/${gw.child.pid}/status`, "utf8");
+const rssKb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+await new Promise((r) => setTimeout(r, 500));
+
+// Durability check: every acked reading must be in SQLite after the gateway is killed with SIGKILL.
+gw.child.kill("SIGKILL");
+await gw.exited;
+const db = new Database(join(gw.dataDir, "vitals.db"), { readonly: true });
+let missing = 0;
+const q = db.prepare("SELECT max(seq) AS s FROM readings WHERE node = ?");
+for (let i = 1; i <= connections; i++) {
+  const row = q.get(`bench-${i}`) as { s: number | null };
+  if ((row.s ?? 0) < (nodes[i - 1] as BenchNode).lastAcked) missing++;
+}
+db.close();
+
+latencies.sort((a, b) => a - b);
+const pct = (p: number) =>
+  Number(
+    (latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? Number.NaN).toFixed(2),
+  );
+process.stdout.write(
+  `${JSON.stringify({
+    bench: "ingest-tcp",
+    readings_per_s: Math.round(acked / elapsed),
+    ack_latency_ms: { p50: pct(0.5), p99: pct(0.99), max: pct(1) },
+    connections,
+    window,
+    duration_s: Number(elapsed.toFixed(1)),
+    synchronous: args.sync,
+    rss_mb: Math.round(rssKb / 1024),
+    nodes_with_acked_readings_missing_after_kill9: missing,
+    cores: cpus().length,
+    cpu: cpus()[0]?.model,
+    node: process.version,
+  })}\n`,
+);
+process.exit(0);
