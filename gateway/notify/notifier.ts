@@ -46,6 +46,8 @@ export function parseRetryAfter(value: string | null, now: number): number | und
   if (value === null || value.trim() === "") return undefined;
   const v = value.trim();
   if (/^\d+$/.test(v)) return Number(v) * 1000;
+  // Date.parse accepts almost anything ("-5" is the year -5): insist on a date with a month and a time.
+  if (!/^[A-Za-z]{3}.*\b[A-Za-z]{3}\b.*\d{1,2}:\d{2}:\d{2}/.test(v)) return undefined;
   const t = Date.parse(v);
   if (Number.isNaN(t)) return undefined;
   return Math.max(0, t - now);
