@@ -130,7 +130,21 @@ export const notificationsConfigSchema = z
     channels: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/), channelConfigSchema).default({}),
     minimisation: minimisationSchema.default("bed_only"),
     /** IANA time zone for times in messages. */
-    timeZone: z.string().min(1).default("UTC"),
+    timeZone: z
+      .string()
+      .min(1)
+      .refine(
+        (tz) => {
+          try {
+            new Intl.DateTimeFormat("en", { timeZone: tz });
+            return true;
+          } catch {
+            return false;
+          }
+        },
+        { message: "not an IANA time zone (e.g. Europe/Berlin)" },
+      )
+      .default("UTC"),
     rateLimit: z
       .object({
         /** One notification per patient per window; a higher priority still goes (the original design: 60 s). */

@@ -26,11 +26,14 @@ export async function httpPost(fetchImpl: FetchLike, req: HttpPostRequest): Prom
   try {
     let res: Response;
     try {
+      // No redirects: an API endpoint that moves is a configuration error, and following it would hand
+      // the credentials to wherever it points.
       res = await fetchImpl(req.url, {
         method: "POST",
         headers: req.headers,
         body: req.body,
         signal: ac.signal,
+        redirect: "manual",
       });
     } catch (e) {
       if (timedOut) throw new DeliveryError(`no response within ${req.timeoutMs} ms`, false);

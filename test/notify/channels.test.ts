@@ -109,6 +109,13 @@ describe("WhatsApp Business Cloud API", () => {
     expect(performance.now() - t0).toBeLessThan(2_000);
   });
 
+  it("a redirect is not followed (the token must not travel elsewhere) and is not retried", async () => {
+    const n = notifier("wa", cfg());
+    s.faults.push({ status: 307, headers: { location: "http://127.0.0.1:1/elsewhere" } });
+    const e = await failureOf(n.send(message, "+491512345678", ctx()));
+    expect([e.permanent, e.status]).toEqual([true, 307]);
+  });
+
   it("408 retries, other 4xx do not", async () => {
     const n = notifier("wa", cfg());
     s.faults.push({ status: 408 });

@@ -36,6 +36,8 @@ describe("notifications config schema", () => {
     expect(notificationsConfigSchema.safeParse({ channels: { x: { type: "pigeon" } } }).success).toBe(false);
     const bad = { channels: { n: { type: "ntfy", token: { env: "$(cat /etc/shadow)" } } } };
     expect(notificationsConfigSchema.safeParse(bad).success).toBe(false);
+    expect(notificationsConfigSchema.safeParse({ timeZone: "Mars/Olympus_Mons" }).success).toBe(false);
+    expect(notificationsConfigSchema.parse({ timeZone: "Europe/Berlin" }).timeZone).toBe("Europe/Berlin");
   });
 });
 
