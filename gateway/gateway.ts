@@ -53,6 +53,8 @@ export class Gateway implements SessionHost {
   private readonly outputs: AlertOutput[];
   private readonly nodes = new Map<string, NodeSession>();
   private readonly legacySeqs = new Map<string, number>();
+  /** Highest seq accepted per node (stored or in the commit queue): anything at or below is a resend. */
+  private readonly nodeSeq = new Map<string, number>();
   private http: FastifyInstance | undefined;
   address: GatewayAddress | undefined;
 
@@ -84,6 +86,10 @@ export class Gateway implements SessionHost {
       logger: this.logger.child({ ns: "store" }),
       maxBatch: this.config.storage.maxBatch,
       onStored: (rs) => this.onStored(rs),
+      onFailed: (rs) => {
+        // Forget what we believed stored for these nodes: their resends must not pass for duplicates.
+        for (const r of rs) this.nodeSeq.delete(r.node);
+      },
     });
     this.tcp = new TcpIngestServer(this);
   }
@@ -118,7 +124,11 @@ export class Gateway implements SessionHost {
   // ---- SessionHost ----
 
   lastSeq(node: string): number | undefined {
-    return this.store.lastSeq(node);
+    const stored = this.store.lastSeq(node);
+    const accepted = this.nodeSeq.get(node);
+    const last = accepted === undefined ? stored : Math.max(accepted, stored ?? 0);
+    if (last !== undefined) this.nodeSeq.set(node, last);
+    return stored;
   }
 
   nextLegacySeq(node: string): number {
@@ -147,9 +157,14 @@ export class Gateway implements SessionHost {
   }
 
   submit(reading: Reading, waiter: CommitWaiter | undefined, arrived: number): void {
-    const c = this.classifier.classify(reading);
-    const classified: ClassifiedReading = { ...reading, status: c.status, reasons: c.reasons };
-    this.commits.submit(classified, waiter, arrived);
+    const seen = this.nodeSeq.get(reading.node) ?? this.store.lastSeq(reading.node) ?? 0;
+    const duplicate = reading.seq <= seen;
+    if (!duplicate) this.nodeSeq.set(reading.node, reading.seq);
+    const c = duplicate ? { status: "UNKNOWN" as const, reasons: [] } : this.classifier.classify(reading);
+    const classified = reading as ClassifiedReading;
+    classified.status = c.status;
+    classified.reasons = c.reasons;
+    this.commits.submit(classified, waiter, arrived, duplicate);
   }
 
   // ---- fan-out ----

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import * as demo from "./demo.js";
 import * as gateway from "./gateway.js";
 import * as notify from "./notify.js";
+import * as ppg from "./ppg.js";
 import * as simulate from "./simulate.js";
 
 /** Each subcommand lives in its own file and registers itself here: one line per command. */
@@ -9,5 +10,6 @@ export function registerCommands(program: Command): void {
   gateway.register(program);
   simulate.register(program);
   demo.register(program);
+  ppg.register(program);
   notify.register(program);
 }

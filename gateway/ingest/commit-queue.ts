@@ -15,6 +15,8 @@ interface Pending {
   reading: ClassifiedReading;
   waiter: CommitWaiter | undefined;
   arrived: number;
+  /** A resend of a reading already stored: acknowledged in order, not written again. */
+  duplicate: boolean;
 }
 
 /**
@@ -31,13 +33,20 @@ export class CommitQueue {
       metrics: GatewayMetrics;
       logger: Logger;
       maxBatch: number;
-      /** Called with the readings that were new (not resends), after commit. */
+      /** Called with the new readings (not resends), after commit. */
       onStored: (readings: ClassifiedReading[]) => void;
+      /** Called with every reading of a batch that could not be stored. */
+      onFailed: (readings: ClassifiedReading[]) => void;
     },
   ) {}
 
-  submit(reading: ClassifiedReading, waiter: CommitWaiter | undefined, arrived: number): void {
-    this.pending.push({ reading, waiter, arrived });
+  submit(
+    reading: ClassifiedReading,
+    waiter: CommitWaiter | undefined,
+    arrived: number,
+    duplicate = false,
+  ): void {
+    this.pending.push({ reading, waiter, arrived, duplicate });
     if (this.pending.length >= this.deps.maxBatch) this.flush();
     else if (!this.scheduled) {
       this.scheduled = true;
@@ -55,21 +64,20 @@ export class CommitQueue {
     const batch = this.pending;
     if (batch.length === 0) return;
     this.pending = [];
-    let inserted: boolean[];
+    const fresh: ClassifiedReading[] = [];
+    for (const p of batch) if (!p.duplicate) fresh.push(p.reading);
     try {
-      inserted = this.deps.store.appendBatch(batch.map((p) => p.reading));
+      this.deps.store.appendBatch(fresh);
     } catch (e) {
-      this.deps.logger.error({ err: e, readings: batch.length }, "commit failed; readings not acknowledged");
+      this.deps.logger.error({ err: e, readings: fresh.length }, "commit failed; readings not acknowledged");
+      this.deps.onFailed(fresh);
       for (const p of batch) p.waiter?.failed(p.reading.seq, e as Error);
       return;
     }
     const now = performance.now();
-    const fresh: ClassifiedReading[] = [];
     const touched = new Set<CommitWaiter>();
-    for (let i = 0; i < batch.length; i++) {
-      const p = batch[i] as Pending;
+    for (const p of batch) {
       this.deps.metrics.ingestLatency.observe((now - p.arrived) / 1000);
-      if (inserted[i]) fresh.push(p.reading);
       if (p.waiter) {
         p.waiter.committed(p.reading.seq);
         touched.add(p.waiter);

@@ -232,8 +232,9 @@ export class NodeSession implements CommitWaiter {
     }
   }
 
+  /** Storage failed: close, so the node reconnects and resends everything not yet acknowledged. */
   failed(seq: number): void {
-    this.reject("internal", "reading could not be stored; resend it", this.host.clock.now(), seq);
+    this.close("internal", `reading ${seq} could not be stored; reconnect and resend`);
   }
 
   private onClose(): void {

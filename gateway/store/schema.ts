@@ -15,8 +15,8 @@ export const MIGRATIONS: readonly string[] = [
     status      TEXT    NOT NULL,
     reasons     TEXT    NOT NULL DEFAULT ''
   );
-  -- One row per (node, seq): the idempotency key that makes resends harmless.
-  CREATE UNIQUE INDEX readings_node_seq ON readings(node, seq);
+  -- (node, seq) identifies a reading. Resends are recognised before they reach SQLite, from
+  -- nodes.last_seq (seq increases per node), which spares the table a second index on the hot path.
   -- History of a bed, newest first.
   CREATE INDEX readings_bed_time ON readings(bed, received_at);
   CREATE TABLE beds (

@@ -33,7 +33,7 @@ export class SqliteStore {
   private readonly upsertNode: Database.Statement;
   private readonly upsertBed: Database.Statement;
   private readonly insertAlert: Database.Statement;
-  private readonly appendTx: (batch: readonly ClassifiedReading[]) => boolean[];
+  private readonly appendTx: (batch: readonly ClassifiedReading[]) => void;
 
   constructor(
     readonly path: string,
@@ -49,7 +49,7 @@ export class SqliteStore {
     this.db.pragma("foreign_keys = ON");
     this.migrate();
     this.insertReading = this.db.prepare(
-      `INSERT OR IGNORE INTO readings
+      `INSERT INTO readings
          (node, seq, bed, patient, ward, t, received_at, hr, spo2, temp, rr, sbp, dbp, pi, battery, flags, status, reasons)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
@@ -67,7 +67,6 @@ export class SqliteStore {
       "INSERT INTO alerts (at, bed, patient, ward, status, reasons) VALUES (?, ?, ?, ?, ?, ?)",
     );
     this.appendTx = this.db.transaction((batch: readonly ClassifiedReading[]) => {
-      const inserted: boolean[] = new Array(batch.length);
       const lastPerNode = new Map<string, ClassifiedReading>();
       const lastPerBed = new Map<string, { r: ClassifiedReading; id: number | bigint }>();
       for (let i = 0; i < batch.length; i++) {
@@ -89,20 +88,17 @@ export class SqliteStore {
           v.dbp ?? null,
           v.pi ?? null,
           v.battery ?? null,
-          r.flags.join(","),
+          r.flags.length ? r.flags.join(",") : "",
           r.status,
           r.reasons.length ? JSON.stringify(r.reasons) : "",
         );
-        inserted[i] = res.changes > 0;
-        const prev = lastPerNode.get(r.node);
-        if (!prev || r.seq > prev.seq) lastPerNode.set(r.node, r);
-        if (res.changes > 0) lastPerBed.set(r.bed, { r, id: res.lastInsertRowid });
+        lastPerNode.set(r.node, r);
+        lastPerBed.set(r.bed, { r, id: res.lastInsertRowid });
       }
       for (const r of lastPerNode.values()) this.upsertNode.run(r.node, r.bed, r.seq, r.receivedAt);
       for (const { r, id } of lastPerBed.values()) {
         this.upsertBed.run(r.bed, r.ward, r.patient, r.node, id, r.receivedAt);
       }
-      return inserted;
     });
   }
 
@@ -121,10 +117,11 @@ export class SqliteStore {
     }
   }
 
-  /** Stores a batch in one transaction; returns, per reading, whether it was new (false = a resend). */
-  appendBatch(batch: readonly ClassifiedReading[]): boolean[] {
+  /** Stores a batch in one transaction. The caller has already dropped resends (see Gateway.submit). */
+  appendBatch(batch: readonly ClassifiedReading[]): void {
+    if (batch.length === 0) return;
     try {
-      return this.appendTx(batch);
+      this.appendTx(batch);
     } catch (e) {
       throw new VitalsError(
         `storing ${batch.length} readings failed: ${(e as Error).message}`,

@@ -20,6 +20,7 @@ export interface GatewayProcess {
 export async function spawnGateway(
   config: Record<string, unknown> = {},
   dataDir?: string,
+  nodeArgs: string[] = [],
 ): Promise<GatewayProcess> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), "vitals-proc-"));
   const configFile = join(dir, "gateway.json");
@@ -33,7 +34,19 @@ export async function spawnGateway(
   );
   const child = spawn(
     process.execPath,
-    [BIN, "gateway", "--config", configFile, "--tcp-port", "0", "--http-port", "0", "--data-dir", dir],
+    [
+      ...nodeArgs,
+      BIN,
+      "gateway",
+      "--config",
+      configFile,
+      "--tcp-port",
+      "0",
+      "--http-port",
+      "0",
+      "--data-dir",
+      dir,
+    ],
     {
       stdio: ["ignore", "pipe", "pipe"],
     },

@@ -18,16 +18,21 @@ const { values: args } = parseArgs({
     duration: { type: "string", default: "10" },
     window: { type: "string", default: "64" },
     sync: { type: "string", default: "normal" },
+    profile: { type: "string" },
   },
 });
 const connections = Number(args.connections);
 const durationS = Number(args.duration);
 const window = Number(args.window);
 
-const gw = await spawnGateway({
-  storage: { synchronous: args.sync },
-  limits: { linesPerSecond: 1e9, burstLines: 1e9, maxConnections: connections + 10 },
-});
+const gw = await spawnGateway(
+  {
+    storage: { synchronous: args.sync },
+    limits: { linesPerSecond: 1e9, burstLines: 1e9, maxConnections: connections + 10 },
+  },
+  undefined,
+  args.profile ? ["--cpu-prof", `--cpu-prof-dir=${args.profile}`] : [],
+);
 
 const latencies: number[] = [];
 let acked = 0;
@@ -115,7 +120,8 @@ const rssKb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
 await new Promise((r) => setTimeout(r, 500));
 
 // Durability check: every acked reading must be in SQLite after the gateway is killed with SIGKILL.
-gw.child.kill("SIGKILL");
+// (When profiling, stop it gracefully instead so the profile gets written.)
+gw.child.kill(args.profile ? "SIGTERM" : "SIGKILL");
 await gw.exited;
 const db = new Database(join(gw.dataDir, "vitals.db"), { readonly: true });
 let missing = 0;

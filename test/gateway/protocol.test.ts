@@ -240,3 +240,33 @@ describe("protocol v1 over TCP", () => {
     gw = undefined as unknown as TestGateway;
   });
 });
+
+describe("storage failure", () => {
+  it("never acks a reading that failed to store; the node reconnects, resends, and nothing is lost", async () => {
+    gw = await startTestGateway();
+    const db = gw.gateway.store.db;
+    db.exec(
+      "CREATE TRIGGER injected_fault BEFORE INSERT ON readings WHEN NEW.hr = 123 BEGIN SELECT RAISE(ABORT, 'injected fault'); END",
+    );
+    const n = await connectNode(gw.tcpPort, { node: "n1", bed: "Bed-1" });
+    n.send(vitals(1) as object);
+    await n.waitAck(1);
+    n.send(vitals(2, { hr: 123 }) as object);
+    n.send(vitals(3) as object);
+    await n.waitError("internal");
+    await n.closed;
+    expect(n.frames.filter((f) => f.type === "ack").map((f) => f.type === "ack" && f.seq)).toEqual([1]);
+    db.exec("DROP TRIGGER injected_fault");
+    const again = await connectNode(gw.tcpPort, { node: "n1", bed: "Bed-1" });
+    expect(again.frames[0]).toMatchObject({ type: "welcome", last_seq: 1 });
+    again.send(vitals(2, { hr: 123 }) as object);
+    again.send(vitals(3) as object);
+    await again.waitAck(3);
+    expect(rows(gw, "n1").map((r) => [r.seq, r.hr])).toEqual([
+      [1, 72],
+      [2, 123],
+      [3, 72],
+    ]);
+    again.close();
+  });
+});

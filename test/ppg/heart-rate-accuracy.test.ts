@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { median } from "../../sensors/ppg/heart-rate.js";
+import { detectRPeaks } from "../../sensors/ppg/reference/r-peak-detector.js";
+import { fixtureColumns, requireColumn } from "./fixtures.js";
+import { scoreAgainstEcg } from "./heart-rate-accuracy.js";
+
+/**
+ * PPG heart rate against the ECG on real recordings from the PhysioNet BIDMC PPG and Respiration
+ * Dataset 1.0.0 (ODC-By 1.0): record 01 in full (bidmc_01_Signals.csv, via berkott/SciFairPPG) and the
+ * first 8 s of record 03 (bidmc_03_Signals_first8s.csv, via SaraElsaggan/sampling_studio_DSP).
+ * PLETH and ECG lead II are simultaneous, 125 Hz. See ../shared/fixtures/PROVENANCE.md.
+ */
+const FS = 125;
+
+describe("PPG heart rate vs ECG R-peaks (BIDMC)", () => {
+  it("record 01, 480 s: mean absolute error ≤ 3 bpm with output in ≥ 85 % of windows", () => {
+    const csv = fixtureColumns("bidmc_01_Signals.csv");
+    const s = scoreAgainstEcg(requireColumn(csv, "PLETH"), requireColumn(csv, "II"), { sampleRateHz: FS });
+    expect(s.windows).toBe(477); // t = 4, 5, …, 480 s
+    expect(s.mae).not.toBeNull();
+    expect(s.mae as number).toBeLessThanOrEqual(3);
+    expect(s.withOutput / s.windows).toBeGreaterThanOrEqual(0.85);
+    // Every window with output has a reference to compare with.
+    expect(s.pairs.every((p) => p.hr === null || p.reference !== null)).toBe(true);
+  });
+
+  it("record 01 decimated to 25 Hz (a MAX30102 firmware's rate): mean absolute error ≤ 3 bpm", () => {
+    const csv = fixtureColumns("bidmc_01_Signals.csv");
+    const pleth = requireColumn(csv, "PLETH");
+    // Average each run of 5 samples: 125 Hz → 25 Hz, as a sensor's on-chip sample averaging would.
+    const at25 = Float64Array.from({ length: Math.floor(pleth.length / 5) }, (_, i) => {
+      let sum = 0;
+      for (let k = 0; k < 5; k++) sum += pleth[5 * i + k] as number;
+      return sum / 5;
+    });
+    const s = scoreAgainstEcg(at25, requireColumn(csv, "II"), { sampleRateHz: 25 }, FS);
+    expect(s.mae as number).toBeLessThanOrEqual(3);
+    expect(s.withOutput / s.windows).toBeGreaterThanOrEqual(0.85);
+  });
+
+  it("record 01: the ECG reference itself is plausible (one R peak per beat, 40–150 bpm)", () => {
+    const csv = fixtureColumns("bidmc_01_Signals.csv");
+    const r = detectRPeaks(requireColumn(csv, "II"), FS);
+    const rr = r.slice(1).map((v, i) => (v - (r[i] as number)) / FS);
+    const bpm = 60 / median(rr);
+    expect(bpm).toBeGreaterThan(40);
+    expect(bpm).toBeLessThan(150);
+    // Beats counted ≈ duration × rate: no systematic double or missed detections.
+    expect(r.length).toBeGreaterThan(0.95 * (480 / 60) * bpm);
+    expect(r.length).toBeLessThan(1.05 * (480 / 60) * bpm);
+    expect(Math.min(...rr)).toBeGreaterThan(0.3);
+  });
+
+  it("record 03, first 8 s: mean absolute error ≤ 3 bpm", () => {
+    const csv = fixtureColumns("bidmc_03_Signals_first8s.csv");
+    const s = scoreAgainstEcg(requireColumn(csv, "PLETH"), requireColumn(csv, "II"), { sampleRateHz: FS });
+    expect(s.windows).toBe(4); // 7.99 s of signal: windows end at 4, 5, 6, 7 s
+    expect(s.withOutput).toBe(4);
+    expect(s.mae as number).toBeLessThanOrEqual(3);
+  });
+
+  it("the scoring can fail: a PPG at a different rate from the ECG scores a large error", () => {
+    const csv = fixtureColumns("bidmc_01_Signals.csv");
+    const pleth = requireColumn(csv, "PLETH");
+    // Keep every other sample but claim the original rate: the pulse now runs twice as fast.
+    const fast = pleth.filter((_, i) => i % 2 === 0);
+    const ecg = requireColumn(csv, "II").subarray(0, fast.length);
+    const s = scoreAgainstEcg(fast, ecg, { sampleRateHz: FS });
+    expect(s.mae as number).toBeGreaterThan(30);
+  });
+});
