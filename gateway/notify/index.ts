@@ -1,3 +1,4 @@
+export { alarmEventToNotification } from "./alarm-notification.js";
 export { retryDelayMs } from "./backoff.js";
 export { classifySmtpError, type SmtpTransportFactory } from "./channels/smtp-notifier.js";
 export {

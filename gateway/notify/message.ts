@@ -72,10 +72,12 @@ export function renderEvent(e: NotificationEvent, o: RenderOptions): Notificatio
     .filter((p) => p.value !== null)
     .map((p) => `${LABELS[p.name] ?? p.name} ${p.value}${p.unit ? ` ${p.unit}` : ""}`);
   const summaryParts = [`${where(e.ward, e.bed)}`];
+  if (e.technical) summaryParts.push(e.technical);
   if (showPatient) summaryParts.push(`patient ${e.patient}`);
   if (showValues && values.length > 0) summaryParts.push(values.join(", "));
   const summary = `${e.priority.toUpperCase()} ${KIND_WORD[e.kind]} — ${summaryParts.join(" — ")}`;
   const lines = [title];
+  if (e.technical) lines.push(`Technical alarm: ${e.technical}`);
   if (showPatient) lines.push(`Patient: ${e.patient}`);
   if (showValues && values.length > 0) lines.push(values.join(", "));
   if (showValues && e.reasons && e.reasons.length > 0) lines.push(e.reasons.join("; "));
@@ -91,6 +93,7 @@ export function renderEvent(e: NotificationEvent, o: RenderOptions): Notificatio
     at: new Date(e.at).toISOString(),
   };
   if (e.alarmId !== undefined) data.alarmId = e.alarmId;
+  if (e.technical) data.technical = e.technical;
   if (showPatient) data.patient = e.patient;
   if (showValues) {
     data.parameters = e.parameters;

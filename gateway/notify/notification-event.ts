@@ -26,12 +26,22 @@ export interface NotificationEvent {
   parameters: NotificationParameter[];
   /** Human-readable reasons ("SpO2 92 % < 95 %"); they contain values, so minimisation drops them. */
   reasons?: string[];
+  /** A technical alarm's condition ("sensor off"): about the equipment, so shown at every minimisation level. */
+  technical?: string;
   /** Gateway time of the alarm, epoch ms. */
   at: number;
   alarmId?: string;
 }
 
-/** One rate-limiting key per bed occupancy: the same patient moved to another bed is another key. */
+/** One key per bed occupancy: the same patient moved to another bed is another key (digest counting). */
 export function patientKey(e: Pick<NotificationEvent, "ward" | "bed" | "patient">): string {
   return JSON.stringify([e.ward, e.bed, e.patient]);
+}
+
+/**
+ * The per-patient rate limit is kept separately for clinical and technical alarms: a "sensor off" message
+ * must not hide an SpO2 alarm of the same priority that follows it (nor the other way round).
+ */
+export function rateLimitKey(e: Pick<NotificationEvent, "ward" | "bed" | "patient" | "technical">): string {
+  return JSON.stringify([e.ward, e.bed, e.patient, e.technical ? "technical" : "clinical"]);
 }

@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import type { NotificationMessage } from "./message.js";
-import { type NotificationEvent, patientKey, priorityRank } from "./notification-event.js";
+import { type NotificationEvent, patientKey, priorityRank, rateLimitKey } from "./notification-event.js";
 
 /**
  * The notify tables have their own version row: PRAGMA user_version belongs to the gateway's store, and
@@ -14,12 +14,13 @@ const MIGRATIONS: readonly string[] = [
     rank        INTEGER NOT NULL,
     ward        TEXT,
     patient_key TEXT    NOT NULL,
+    limit_key   TEXT    NOT NULL,
     event       TEXT    NOT NULL,
     created_at  INTEGER NOT NULL,
     -- sent | suppressed (rate limit) | digest_pending | digested
     state       TEXT    NOT NULL
   );
-  CREATE INDEX notify_events_patient ON notify_events(patient_key, created_at);
+  CREATE INDEX notify_events_limit ON notify_events(limit_key, created_at);
   CREATE INDEX notify_events_ward ON notify_events(ward, created_at);
   CREATE INDEX notify_events_state ON notify_events(state);
   CREATE TABLE notify_deliveries (
@@ -100,18 +101,28 @@ export class NotificationOutbox {
   recordEvent(e: NotificationEvent, state: EventState, now: number): number {
     const r = this.db
       .prepare(
-        "INSERT INTO notify_events (kind, rank, ward, patient_key, event, created_at, state) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        `INSERT INTO notify_events (kind, rank, ward, patient_key, limit_key, event, created_at, state)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(e.kind, priorityRank(e.priority), e.ward, patientKey(e), JSON.stringify(e), now, state);
+      .run(
+        e.kind,
+        priorityRank(e.priority),
+        e.ward,
+        patientKey(e),
+        rateLimitKey(e),
+        JSON.stringify(e),
+        now,
+        state,
+      );
     return Number(r.lastInsertRowid);
   }
 
-  /** What this patient was already notified about since `since` (suppressed events do not count). */
-  recentForPatient(key: string, since: number): { maxRank: number; escalated: boolean } | undefined {
+  /** What was already notified under this rate-limit key since `since` (suppressed events do not count). */
+  recentForLimitKey(key: string, since: number): { maxRank: number; escalated: boolean } | undefined {
     const r = this.db
       .prepare(
         `SELECT max(rank) AS maxRank, max(kind = 'escalation') AS escalated, count(*) AS n FROM notify_events
-         WHERE patient_key = ? AND created_at > ? AND state != 'suppressed' AND kind != 'test'`,
+         WHERE limit_key = ? AND created_at > ? AND state != 'suppressed' AND kind != 'test'`,
       )
       .get(key, since) as { maxRank: number | null; escalated: number | null; n: number };
     return r.n === 0 ? undefined : { maxRank: r.maxRank ?? -1, escalated: r.escalated === 1 };

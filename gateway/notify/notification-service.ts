@@ -6,7 +6,13 @@ import type { NotificationsConfig } from "./config.js";
 import { createNotifier, recipientsFor } from "./create-notifiers.js";
 import type { FetchLike } from "./http-post.js";
 import { type NotificationMessage, renderDigest, renderEvent } from "./message.js";
-import { type NotificationEvent, type PRIORITIES, patientKey, priorityRank } from "./notification-event.js";
+import {
+  type NotificationEvent,
+  type PRIORITIES,
+  patientKey,
+  priorityRank,
+  rateLimitKey,
+} from "./notification-event.js";
 import { type DeadLetter, type DeliveryRow, NotificationOutbox } from "./notification-outbox.js";
 import { DeliveryError, isDeliveryError, type Notifier } from "./notifier.js";
 import { SecretStore } from "./secrets.js";
@@ -121,7 +127,10 @@ export class NotificationService {
     const key = patientKey(event);
     const outcome = this.outbox.transaction((): EnqueueOutcome => {
       if (event.kind !== "test") {
-        const recent = this.outbox.recentForPatient(key, now - cfg.rateLimit.perPatientWindowMs);
+        const recent = this.outbox.recentForLimitKey(
+          rateLimitKey(event),
+          now - cfg.rateLimit.perPatientWindowMs,
+        );
         const higher = recent === undefined || priorityRank(event.priority) > recent.maxRank;
         const firstEscalation = event.kind === "escalation" && !recent?.escalated;
         if (!higher && !firstEscalation) {
