@@ -286,6 +286,38 @@ describe("SMTP (STARTTLS + AUTH)", () => {
     expect(e2.permanent).toBe(true);
   });
 
+  it("implicit TLS (port 465 style) works too", async () => {
+    const tls = await startSmtpStandIn("alarms@icu.example", env.SMTP_PASS, { implicitTls: true });
+    try {
+      const n = notifier("mail", cfg({ port: tls.port, security: "tls" }));
+      await n.send(message, "nurse@icu.example", ctx());
+      await n.close?.();
+      expect(tls.messages.at(-1)?.secure).toBe(true);
+    } finally {
+      await tls.close();
+    }
+  });
+
+  it("starttls refuses a server that does not offer it: no password in the clear, no delivery", async () => {
+    const plain = await startSmtpStandIn("alarms@icu.example", env.SMTP_PASS, { noStartTls: true });
+    try {
+      const e = await failureOf(
+        notifier("mail", cfg({ port: plain.port })).send(message, "nurse@icu.example", ctx()),
+      );
+      expect(e.permanent).toBe(true);
+      expect(plain.messages).toHaveLength(0);
+      // The same server does take mail from a client that does not insist on TLS (a local relay set-up).
+      await notifier("mail", cfg({ port: plain.port, security: "none" })).send(
+        message,
+        "nurse@icu.example",
+        ctx(),
+      );
+      expect(plain.messages.map((m) => m.secure)).toEqual([false]);
+    } finally {
+      await plain.close();
+    }
+  });
+
   it("no server listening is retryable", async () => {
     const e = await failureOf(notifier("mail", cfg({ port: 1 })).send(message, "nurse@icu.example", ctx()));
     expect(e.permanent).toBe(false);

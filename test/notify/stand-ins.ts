@@ -200,10 +200,18 @@ export interface SmtpStandIn {
 }
 
 /** SMTP submission server with STARTTLS (smtp-server's built-in localhost certificate) and AUTH. */
-export async function startSmtpStandIn(user: string, pass: string): Promise<SmtpStandIn> {
+export async function startSmtpStandIn(
+  user: string,
+  pass: string,
+  opts: { implicitTls?: boolean; noStartTls?: boolean } = {},
+): Promise<SmtpStandIn> {
   const messages: SmtpStandIn["messages"] = [];
   const server = new SMTPServer({
-    secure: false,
+    secure: opts.implicitTls ?? false,
+    // A server without TLS at all (hiding STARTTLS is not enough: clients that require it send it anyway).
+    disabledCommands: opts.noStartTls ? ["STARTTLS"] : [],
+    // Lets a client that does not insist on TLS authenticate in the clear: the downgrade test needs it.
+    allowInsecureAuth: opts.noStartTls ?? false,
     logger: false,
     authMethods: ["PLAIN", "LOGIN"],
     onAuth(auth, _session, cb) {
