@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import type { Clock } from "../model.js";
-import { retryDelayMs } from "./backoff.js";
+import { ChannelPump, type NotifyLogger } from "./channel-pump.js";
 import type { SmtpTransportFactory } from "./channels/smtp-notifier.js";
 import type { NotificationsConfig } from "./config.js";
 import { createNotifier, recipientsFor } from "./create-notifiers.js";
@@ -13,17 +13,10 @@ import {
   priorityRank,
   rateLimitKey,
 } from "./notification-event.js";
-import { type DeadLetter, type DeliveryRow, NotificationOutbox } from "./notification-outbox.js";
-import { DeliveryError, isDeliveryError, type Notifier } from "./notifier.js";
+import { type DeadLetter, NotificationOutbox } from "./notification-outbox.js";
 import { SecretStore } from "./secrets.js";
 
-/** The part of pino the service uses; any pino logger fits. */
-export interface NotifyLogger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
+export type { NotifyLogger };
 
 export interface NotificationServiceOptions {
   db: Database.Database;
@@ -61,28 +54,15 @@ export interface NotificationStats {
   };
 }
 
-interface ChannelPump {
-  notifier: Notifier;
-  maxPerMinute: number;
-  running: boolean;
-  timer: NodeJS.Timeout | undefined;
-  inflight: Promise<void> | undefined;
-  /** Attempt times within the last minute, for the per-channel rate limit. */
-  sent: number[];
-}
-
-const MINUTE = 60_000;
-
 /**
- * Turns alarm events into deliveries in the outbox and delivers them: one pump per channel (a slow
- * provider does not hold up the others), driven by setTimeout and the injected clock.
+ * Turns alarm events into deliveries in the outbox (rate limits, digest, rendering) and runs one
+ * ChannelPump per channel to deliver them.
  */
 export class NotificationService {
   private readonly outbox: NotificationOutbox;
   private readonly secrets: SecretStore;
   private readonly pumps = new Map<string, ChannelPump>();
   private readonly digestTimers = new Map<string, NodeJS.Timeout>();
-  private readonly random: () => number;
   private started = false;
   private readonly counters: NotificationStats["counters"] = {
     enqueued: 0,
@@ -98,7 +78,6 @@ export class NotificationService {
   constructor(private readonly o: NotificationServiceOptions) {
     this.outbox = new NotificationOutbox(o.db);
     this.secrets = new SecretStore(o.env ?? process.env);
-    this.random = o.random ?? Math.random;
     if (!o.config.enabled) return;
     // Secrets are resolved now so a missing one stops the gateway at start-up, not at the first alarm.
     for (const [name, cfg] of Object.entries(o.config.channels)) {
@@ -108,14 +87,18 @@ export class NotificationService {
         ...(o.fetch ? { fetch: o.fetch } : {}),
         ...(o.smtpTransport ? { smtpTransport: o.smtpTransport } : {}),
       });
-      this.pumps.set(name, {
-        notifier,
-        maxPerMinute: cfg.maxPerMinute ?? o.config.rateLimit.perChannelPerMinute,
-        running: false,
-        timer: undefined,
-        inflight: undefined,
-        sent: [],
-      });
+      this.pumps.set(
+        name,
+        new ChannelPump(notifier, cfg.maxPerMinute ?? o.config.rateLimit.perChannelPerMinute, {
+          outbox: this.outbox,
+          clock: o.clock,
+          logger: o.logger,
+          retry: o.config.retry,
+          random: o.random ?? Math.random,
+          redact: (t) => this.secrets.redact(t),
+          counters: this.counters,
+        }),
+      );
     }
   }
 
@@ -157,7 +140,7 @@ export class NotificationService {
       this.counters.digested++;
       this.scheduleDigest(event.ward);
     }
-    if (outcome === "queued") for (const name of this.pumps.keys()) this.kick(name, 0);
+    if (outcome === "queued") this.kickAll();
     this.o.logger.debug(
       { ns: "notify", kind: event.kind, priority: event.priority, outcome },
       "notification event",
@@ -188,7 +171,7 @@ export class NotificationService {
   start(): void {
     if (this.started) return;
     this.started = true;
-    for (const name of this.pumps.keys()) this.kick(name, 0);
+    for (const p of this.pumps.values()) p.start();
     for (const p of this.outbox.pendingDigests()) this.scheduleDigest(p.ward, p.since);
   }
 
@@ -197,14 +180,11 @@ export class NotificationService {
     this.started = false;
     for (const t of this.digestTimers.values()) clearTimeout(t);
     this.digestTimers.clear();
-    const inflight: Promise<void>[] = [];
-    for (const p of this.pumps.values()) {
-      clearTimeout(p.timer);
-      p.timer = undefined;
-      if (p.inflight) inflight.push(p.inflight);
-    }
-    await Promise.allSettled(inflight);
-    for (const p of this.pumps.values()) await p.notifier.close?.();
+    await Promise.allSettled([...this.pumps.values()].map((p) => p.stop()));
+  }
+
+  private kickAll(): void {
+    for (const p of this.pumps.values()) p.kick(0);
   }
 
   private scheduleDigest(ward: string | null, since?: number): void {
@@ -244,90 +224,7 @@ export class NotificationService {
     });
     if (!sent) return;
     this.counters.digestsSent++;
-    for (const name of this.pumps.keys()) this.kick(name, 0);
-  }
-
-  private kick(name: string, delayMs: number): void {
-    const p = this.pumps.get(name);
-    if (!p || !this.started || p.running) return;
-    clearTimeout(p.timer);
-    p.timer = undefined;
-    if (delayMs <= 0) {
-      // Not a 0 ms timer, which fake timers (and a busy event loop) postpone: a microtask runs as soon
-      // as the caller's synchronous outbox write is done.
-      p.running = true;
-      queueMicrotask(() => void this.pump(name, p));
-      return;
-    }
-    p.timer = setTimeout(() => {
-      p.timer = undefined;
-      void this.pump(name, p);
-    }, delayMs);
-  }
-
-  private async pump(name: string, p: ChannelPump): Promise<void> {
-    p.running = true;
-    let wakeIn: number | undefined;
-    try {
-      while (this.started) {
-        const now = this.o.clock.now();
-        const row = this.outbox.nextDue(name, now);
-        if (!row) break;
-        while (p.sent.length > 0 && (p.sent[0] as number) <= now - MINUTE) p.sent.shift();
-        if (p.sent.length >= p.maxPerMinute) {
-          wakeIn = (p.sent[0] as number) + MINUTE - now;
-          break;
-        }
-        p.sent.push(now);
-        p.inflight = this.attempt(p.notifier, row, now);
-        await p.inflight;
-        p.inflight = undefined;
-      }
-    } catch (e) {
-      // Only the database can throw here; keep the pump alive and try again shortly.
-      this.o.logger.error(
-        { ns: "notify", channel: name, err: this.secrets.redact(String(e)) },
-        "outbox error",
-      );
-      wakeIn = 5_000;
-    } finally {
-      p.running = false;
-      p.inflight = undefined;
-    }
-    if (!this.started) return;
-    if (wakeIn === undefined) {
-      const next = this.outbox.nextWakeAt(name);
-      if (next !== undefined) wakeIn = next - this.o.clock.now();
-    }
-    if (wakeIn !== undefined) this.kick(name, wakeIn);
-  }
-
-  private async attempt(n: Notifier, row: DeliveryRow, now: number): Promise<void> {
-    const attempts = row.attempts + 1;
-    this.counters.attempts++;
-    const log = { ns: "notify", channel: n.name, delivery: row.id, attempt: attempts };
-    try {
-      const receipt = await n.send(row.message, row.recipient, { deliveryId: row.id, now });
-      this.outbox.markDelivered(row.id, attempts, receipt.providerId, this.o.clock.now());
-      this.counters.delivered++;
-      this.o.logger.info({ ...log, latencyMs: this.o.clock.now() - row.createdAt }, "notification delivered");
-    } catch (e) {
-      const err = isDeliveryError(e)
-        ? e
-        : new DeliveryError(e instanceof Error ? e.message : String(e), false);
-      const why = this.secrets.redact(err.message);
-      const at = this.o.clock.now();
-      if (err.permanent || attempts >= this.o.config.retry.maxAttempts) {
-        this.outbox.markDead(row.id, attempts, why, at);
-        this.counters.deadLettered++;
-        this.o.logger.error({ ...log, err: why, permanent: err.permanent }, "notification dead-lettered");
-        return;
-      }
-      const delay = retryDelayMs(attempts, this.o.config.retry, this.random, err.retryAfterMs);
-      this.outbox.markRetry(row.id, attempts, at + delay, why, at);
-      this.counters.retried++;
-      this.o.logger.warn({ ...log, err: why, retryInMs: delay }, "notification attempt failed; will retry");
-    }
+    this.kickAll();
   }
 
   stats(): NotificationStats {
@@ -355,7 +252,7 @@ export class NotificationService {
   /** Sends a dead letter again from scratch (after the configuration was fixed). */
   requeue(deliveryId: number): boolean {
     const ok = this.outbox.requeue(deliveryId, this.o.clock.now());
-    if (ok) for (const name of this.pumps.keys()) this.kick(name, 0);
+    if (ok) this.kickAll();
     return ok;
   }
 
