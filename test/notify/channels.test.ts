@@ -116,6 +116,15 @@ describe("WhatsApp Business Cloud API", () => {
     expect([e.permanent, e.status]).toEqual([true, 307]);
   });
 
+  it("a 2xx with a garbage body still counts as accepted; a huge error body is cut short", async () => {
+    const n = notifier("wa", cfg());
+    s.faults.push({ status: 200, body: "<html>not json" });
+    expect(await n.send(message, "+491512345678", ctx())).toEqual({});
+    s.faults.push({ status: 500, body: "x".repeat(1_000_000) });
+    const e = await failureOf(n.send(message, "+491512345678", ctx()));
+    expect(e.message.length).toBeLessThan(400);
+  });
+
   it("408 retries, other 4xx do not", async () => {
     const n = notifier("wa", cfg());
     s.faults.push({ status: 408 });
