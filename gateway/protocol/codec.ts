@@ -4,6 +4,7 @@ import {
   type HelloFrame,
   type LegacyFrame,
   type NodeFrame,
+  SOUND_PRIORITIES,
   VITAL_PARAMETERS,
   type VitalsFrame,
   type VitalValues,
@@ -94,6 +95,7 @@ const gatewaySchema = z.discriminatedUnion("type", [
   }),
   z.object({ type: z.literal("ping") }),
   z.object({ type: z.literal("pong") }),
+  z.object({ type: z.literal("alarm"), priority: z.enum(SOUND_PRIORITIES) }),
 ]);
 
 function describe(error: z.ZodError): string {
