@@ -22,6 +22,7 @@ import type { AlertOutput } from "./outputs/alert-output.js";
 import { ConsoleAlertOutput } from "./outputs/console-alert.js";
 import type { AlarmCommandFrame, VitalParameter } from "./protocol/frames.js";
 import { AlarmStore } from "./store/alarm-store.js";
+import { Checkpointer } from "./store/checkpointer.js";
 import { SqliteStore } from "./store/sqlite-store.js";
 
 export interface GatewayDeps {
@@ -58,6 +59,7 @@ export class Gateway implements SessionHost {
   readonly logger: Logger;
   readonly metrics: GatewayMetrics;
   readonly store: SqliteStore;
+  private readonly checkpointer: Checkpointer;
   readonly beds = new BedRegistry();
   readonly classifier: Classifier;
   readonly alerts: AlertDispatcher;
@@ -79,7 +81,11 @@ export class Gateway implements SessionHost {
     this.clock = deps.clock ?? systemClock;
     this.logger = deps.logger ?? silentLogger;
     this.metrics = deps.metrics ?? new GatewayMetrics();
-    this.store = SqliteStore.open(this.config.dataDir, { synchronous: this.config.storage.synchronous });
+    this.store = SqliteStore.open(this.config.dataDir, {
+      synchronous: this.config.storage.synchronous,
+      checkpointInWorker: true,
+    });
+    this.checkpointer = new Checkpointer(this.store.path, this.logger.child({ ns: "store" }));
     this.beds.restore(this.store.beds());
     this.classifier = deps.classifier ?? new OriginalPresetClassifier(this.config.classification);
     this.live = new LiveHub(this.beds, this.clock, this.config.live.throttleMs);
@@ -176,6 +182,7 @@ export class Gateway implements SessionHost {
     await this.http?.close();
     for (const o of this.outputs) await o.close?.();
     await this.notifications?.stop();
+    await this.checkpointer.stop();
     this.store.close();
   }
 
