@@ -72,6 +72,8 @@ export const gatewayConfigSchema = z
     live: z.object({ throttleMs: z.number().int().min(10).max(5_000).default(100) }).prefault({}),
     /** The clinical alarm engine: profiles, delays, escalation, technical alarms (docs/alarms.md). */
     alarms: alarmConfigSchema.prefault({}),
+    /** Off only to measure what the alarm engine costs (the bench's --no-alarms). */
+    alarmEngine: z.boolean().default(true),
     /** Remote notifications: WhatsApp, SMS, e-mail, push, webhooks (docs/notifications.md). */
     notifications: notificationsConfigSchema.prefault({}),
     /**

@@ -207,7 +207,7 @@ export class Gateway implements SessionHost {
     const bed = session.bed as string;
     const h = session.hello;
     this.beds.connected(bed, node, { ward: h?.ward ?? null, patient: h?.patient ?? null }, 1);
-    this.alarms.connected(bed, node, this.config.heartbeatMs);
+    if (this.config.alarmEngine) this.alarms.connected(bed, node, this.config.heartbeatMs);
     if (!h) return undefined; // legacy clients may share a node id across connections
     const previous = this.nodes.get(node);
     this.nodes.set(node, session);
@@ -219,7 +219,7 @@ export class Gateway implements SessionHost {
     const bed = session.bed;
     if (!node || !bed) return;
     this.beds.connected(bed, node, { ward: null, patient: null }, -1);
-    this.alarms.disconnected(bed, node);
+    if (this.config.alarmEngine) this.alarms.disconnected(bed, node);
     if (this.nodes.get(node) === session) this.nodes.delete(node);
   }
 
@@ -235,7 +235,7 @@ export class Gateway implements SessionHost {
   }
 
   rejected(bed: string, parameter: VitalParameter, value: number | null, why: string): void {
-    this.alarms.rejected(bed, parameter, value, why);
+    if (this.config.alarmEngine) this.alarms.rejected(bed, parameter, value, why);
   }
 
   // ---- fan-out ----
@@ -245,7 +245,11 @@ export class Gateway implements SessionHost {
       this.beds.onReading(r);
       this.alerts.consider(r);
     }
-    this.alarms.ingest(readings);
+    if (this.config.alarmEngine) {
+      const t0 = performance.now();
+      this.alarms.ingest(readings);
+      this.metrics.alarmIngest.observe((performance.now() - t0) / 1000);
+    }
   }
 
   /** Sends a frame to every node connected for a bed (e.g. a bedside buzzer command). */
