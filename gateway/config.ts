@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { ErrorCodes, VitalsError } from "./errors.js";
+import { mqttConfigSchema } from "./mqtt/mqtt-config.js";
 import { DEFAULT_HTTP_PORT, DEFAULT_TCP_PORT } from "./protocol/frames.js";
+import { influxConfigSchema } from "./store/influx-config.js";
 
 const port = z.number().int().min(0).max(65535);
 
@@ -68,6 +70,8 @@ export const gatewayConfigSchema = z
       })
       .prefault({}),
     live: z.object({ throttleMs: z.number().int().min(10).max(5_000).default(100) }).prefault({}),
+    mqtt: mqttConfigSchema.prefault({}),
+    influx: influxConfigSchema.prefault({}),
   })
   .strict();
 

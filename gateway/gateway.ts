@@ -11,9 +11,14 @@ import { TcpIngestServer } from "./ingest/tcp-server.js";
 import { type Logger, silentLogger } from "./logger.js";
 import { GatewayMetrics } from "./metrics.js";
 import { type Alert, type ClassifiedReading, type Clock, type Reading, systemClock } from "./model.js";
+import { MqttService } from "./mqtt/mqtt-service.js";
 import { AlertDispatcher } from "./outputs/alert-dispatcher.js";
 import type { AlertOutput } from "./outputs/alert-output.js";
 import { ConsoleAlertOutput } from "./outputs/console-alert.js";
+import { InfluxForwarder } from "./store/influx-forwarder.js";
+import { InfluxHistory } from "./store/influx-history.js";
+import { createInfluxClient } from "./store/influx-schema.js";
+import type { ReadingHistory } from "./store/reading-history.js";
 import { SqliteStore } from "./store/sqlite-store.js";
 
 export interface GatewayDeps {
@@ -26,12 +31,16 @@ export interface GatewayDeps {
   outputs?: AlertOutput[];
   classifier?: Classifier;
   metrics?: GatewayMetrics;
+  /** Where MQTT/InfluxDB passwords named in the config (…Env) are read (default: process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface GatewayAddress {
   tcpPort: number;
   httpPort: number;
   host: string;
+  /** Embedded MQTT broker's port (absent in external mode or when MQTT is off). */
+  mqttPort?: number | undefined;
 }
 
 /**
@@ -56,6 +65,10 @@ export class Gateway implements SessionHost {
   /** Highest seq accepted per node (stored or in the commit queue): anything at or below is a resend. */
   private readonly nodeSeq = new Map<string, number>();
   private http: FastifyInstance | undefined;
+  // MQTT bridge and InfluxDB forwarding (docs/mqtt.md, docs/deployment.md).
+  readonly mqtt: MqttService | undefined;
+  readonly influx: InfluxForwarder | undefined;
+  private readonly history: ReadingHistory;
   address: GatewayAddress | undefined;
 
   constructor(deps: GatewayDeps) {
@@ -72,6 +85,23 @@ export class Gateway implements SessionHost {
       this.outputs.unshift(
         new ConsoleAlertOutput(deps.console ?? process.stdout, { bell: this.config.alerts.bell }),
       );
+    }
+    const env = deps.env ?? process.env;
+    if (this.config.mqtt.mode !== "off") {
+      this.mqtt = new MqttService(this, env);
+      this.outputs.push(this.mqtt.bridge);
+    }
+    this.history = this.store;
+    if (this.config.influx.enabled) {
+      const client = createInfluxClient(this.config.influx, env);
+      const logger = this.logger.child({ ns: "influx" });
+      this.influx = new InfluxForwarder({
+        db: this.store.db,
+        influx: client,
+        config: this.config.influx,
+        logger,
+      });
+      this.history = new InfluxHistory(client, this.store, logger);
     }
     this.alerts = new AlertDispatcher({
       clock: this.clock,
@@ -99,22 +129,31 @@ export class Gateway implements SessionHost {
     const tcpPort = await this.tcp.listen(this.config.tcpPort, host);
     this.http = await createHttpServer({
       store: this.store,
+      history: this.history,
       beds: this.beds,
       live: this.live,
       metrics: this.metrics,
       clock: this.clock,
       logger: this.logger.child({ ns: "http" }),
     });
+    await this.mqtt?.start(this.http);
     const httpPort = await listen(this.http, this.config.httpPort, host);
     this.live.start();
-    this.address = { tcpPort, httpPort, host };
-    this.logger.info({ tcpPort, httpPort, host, dataDir: this.config.dataDir }, "gateway listening");
+    this.influx?.start();
+    const mqttPort = this.mqtt?.port;
+    this.address = { tcpPort, httpPort, host, mqttPort };
+    this.logger.info(
+      { tcpPort, httpPort, mqttPort, host, dataDir: this.config.dataDir },
+      "gateway listening",
+    );
     return this.address;
   }
 
   async stop(): Promise<void> {
+    await this.mqtt?.stop();
     await this.tcp.close();
     this.commits.flush();
+    await this.influx?.stop();
     this.live.stop();
     await this.http?.close();
     for (const o of this.outputs) await o.close?.();
@@ -142,6 +181,7 @@ export class Gateway implements SessionHost {
     const bed = session.bed as string;
     const h = session.hello;
     this.beds.connected(bed, node, { ward: h?.ward ?? null, patient: h?.patient ?? null }, 1);
+    this.mqtt?.bedChanged(bed);
     if (!h) return undefined; // legacy clients may share a node id across connections
     const previous = this.nodes.get(node);
     this.nodes.set(node, session);
@@ -153,6 +193,7 @@ export class Gateway implements SessionHost {
     const bed = session.bed;
     if (!node || !bed) return;
     this.beds.connected(bed, node, { ward: null, patient: null }, -1);
+    this.mqtt?.bedChanged(bed);
     if (this.nodes.get(node) === session) this.nodes.delete(node);
   }
 
@@ -174,6 +215,8 @@ export class Gateway implements SessionHost {
       this.beds.onReading(r);
       this.alerts.consider(r);
     }
+    this.mqtt?.readingsStored(readings);
+    this.influx?.kick();
   }
 
   private onAlert(a: Alert): void {
