@@ -9,6 +9,8 @@ export interface GatewayFlags {
   tcpPort?: number;
   httpPort?: number;
   dataDir?: string;
+  mqttPort?: number;
+  mqttAnonymous?: boolean;
 }
 
 export function configFrom(flags: GatewayFlags, extra: Record<string, unknown> = {}): GatewayConfig {
@@ -21,6 +23,7 @@ export function configFrom(flags: GatewayFlags, extra: Record<string, unknown> =
         tcpPort: flags.tcpPort,
         httpPort: flags.httpPort,
         dataDir: flags.dataDir,
+        mqtt: { port: flags.mqttPort, anonymous: flags.mqttAnonymous },
         ...extra,
       },
     });
@@ -40,7 +43,7 @@ export async function runGateway(config: GatewayConfig, onStop?: () => Promise<v
   const a = await gateway.start();
   const shown = a.host === "0.0.0.0" || a.host === "::" ? "127.0.0.1" : a.host;
   process.stdout.write(
-    `vitals gateway listening: tcp ${a.host}:${a.tcpPort}, http http://${shown}:${a.httpPort}/\n`,
+    `vitals gateway listening: tcp ${a.host}:${a.tcpPort}, http http://${shown}:${a.httpPort}/${a.mqttPort === undefined ? "" : `, mqtt ${a.host}:${a.mqttPort}`}\n`,
   );
   if (a.host !== "127.0.0.1" && a.host !== "localhost" && a.host !== "::1") {
     logger.warn(
