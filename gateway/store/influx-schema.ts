@@ -37,15 +37,15 @@ export async function ensureInfluxSchema(influx: InfluxDB, cfg: InfluxConfig): P
     else await influx.createRetentionPolicy(p.name, opts);
   }
   const cqs = await influx.showContinousQueries(db);
-  if (!cqs.some((q) => q.name === TREND_QUERY)) {
-    const medians = ["hr", "spo2", "temp", "rr", "sbp", "dbp", "pi"]
-      .map((f) => `median("${f}") AS "${f}"`)
-      .join(", ");
-    await influx.createContinuousQuery(
-      TREND_QUERY,
-      `SELECT ${medians} INTO "${db}"."${TREND_POLICY}"."${INFLUX_TREND_MEASUREMENT}"
-       FROM "${db}"."${RAW_POLICY}"."${INFLUX_MEASUREMENT}" GROUP BY time(1m), "ward", "bed", "patient"`,
-      db,
-    );
-  }
+  if (!cqs.some((q) => q.name === TREND_QUERY))
+    await influx.createContinuousQuery(TREND_QUERY, trendQuery(db), db);
+}
+
+/** 1-minute medians per bed and patient, from raw readings into the trends policy. */
+export function trendQuery(db: string, where = ""): string {
+  const medians = ["hr", "spo2", "temp", "rr", "sbp", "dbp", "pi"]
+    .map((f) => `median("${f}") AS "${f}"`)
+    .join(", ");
+  return `SELECT ${medians} INTO "${db}"."${TREND_POLICY}"."${INFLUX_TREND_MEASUREMENT}"
+    FROM "${db}"."${RAW_POLICY}"."${INFLUX_MEASUREMENT}" ${where} GROUP BY time(1m), "ward", "bed", "patient"`;
 }

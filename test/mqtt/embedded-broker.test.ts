@@ -63,7 +63,7 @@ describe("embedded MQTT broker", () => {
     });
     clients.push(n);
     let acked = false;
-    const closed = new Promise((r) => n.once("close", r));
+    const closed = new Promise<void>((r) => n.once("close", () => r()));
     const pub = n.publishAsync(topicFor("reading", "icu", "Bed-1"), reading(7), { qos: 1 }).then(() => {
       acked = true;
     });
@@ -114,12 +114,12 @@ describe("embedded MQTT broker", () => {
       .catch((e: unknown) => e)) as { packet?: { granted: (number | object)[] } };
     expect(err.packet?.granted).toEqual([128, 0, 128]);
     expect(n.connected).toBe(true);
-    const closed = new Promise((r) => n.once("close", r));
+    const closed = new Promise<void>((r) => n.once("close", () => r()));
     n.publish(topicFor("reading", "icu", "Bed-2"), reading(1), { qos: 1 });
     await closed;
     const s = await station();
     // Nodes (and observers) may not publish gateway topics either.
-    const closed2 = new Promise((r) => s.once("close", r));
+    const closed2 = new Promise<void>((r) => s.once("close", () => r()));
     s.publish(topicFor("state", "icu", "Bed-1"), "{}", { qos: 1 });
     await closed2;
     expect(gw.gateway.store.count()).toBe(0);
