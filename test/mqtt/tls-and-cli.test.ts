@@ -1,0 +1,119 @@
+import { execFile, execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
+import { verifyPassword } from "../../gateway/mqtt/password-hash.js";
+import { topicFor } from "../../gateway/mqtt/topics.js";
+import { startTestGateway } from "../harness/gateway.js";
+import { haveTool } from "../support/require-tool.js";
+import { connectClient, MQTT_ENV, mqttTestConfig, NODE1, reading, waitFor } from "./mqtt-kit.js";
+
+const BIN = fileURLToPath(new URL("../../bin/vitals.js", import.meta.url));
+const run = promisify(execFile);
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+describe.skipIf(!haveTool("openssl", "openssl"))("MQTT over TLS (embedded broker)", () => {
+  it("accepts a node over mqtts with the configured certificate and stores its reading", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "vitals-tls-"));
+    dirs.push(dir);
+    const [certFile, keyFile] = [join(dir, "cert.pem"), join(dir, "key.pem")];
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        keyFile,
+        "-out",
+        certFile,
+        "-days",
+        "1",
+        "-subj",
+        "/CN=localhost",
+        "-addext",
+        "subjectAltName=IP:127.0.0.1",
+      ],
+      { stdio: "ignore" },
+    );
+    const gw = await startTestGateway({
+      config: { mqtt: mqttTestConfig({ tls: { port: 0, certFile, keyFile } }) },
+      env: MQTT_ENV,
+    });
+    try {
+      const port = gw.gateway.mqtt?.tlsPort;
+      expect(port).toBeGreaterThan(0);
+      const c = await connectClient(`mqtts://127.0.0.1:${port}`, {
+        username: NODE1.username,
+        password: NODE1.password,
+        ca: readFileSync(certFile),
+      });
+      await c.publishAsync(topicFor("reading", "icu", "Bed-1"), reading(5), { qos: 1 });
+      c.end(true);
+      expect(gw.gateway.store.count()).toBe(1);
+      // A client that does not trust the certificate is not let in.
+      await expect(
+        connectClient(`mqtts://127.0.0.1:${port}`, { username: NODE1.username, password: NODE1.password }),
+      ).rejects.toThrow();
+    } finally {
+      await gw.stop();
+    }
+  });
+});
+
+describe("CLI", () => {
+  it("vitals gateway --mqtt-port 0 --mqtt-anonymous prints the broker port and accepts anonymous nodes", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "vitals-cli-"));
+    dirs.push(dir);
+    const child = spawn(
+      process.execPath,
+      [
+        BIN,
+        "gateway",
+        "--tcp-port",
+        "0",
+        "--http-port",
+        "0",
+        "--mqtt-port",
+        "0",
+        "--mqtt-anonymous",
+        "--data-dir",
+        dir,
+      ],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+        env: { ...process.env, VITALS_LOG_LEVEL: "warn" },
+      },
+    );
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    try {
+      await waitFor(() => /, mqtt [^ ]+:\d+/.test(out), 20_000, "start-up line");
+      const port = Number(/, mqtt [^ ]+:(\d+)/.exec(out)?.[1]);
+      const c = await connectClient(`mqtt://127.0.0.1:${port}`, { clientId: "cli-node" });
+      await c.publishAsync(topicFor("reading", "lab", "Bed-1"), reading(1), { qos: 1 });
+      c.end(true);
+    } finally {
+      child.kill("SIGTERM");
+      await new Promise((r) => child.once("exit", r));
+    }
+  });
+
+  it("vitals mqtt-passwd hashes the password read from stdin", async () => {
+    const p = run(process.execPath, [BIN, "mqtt-passwd"]);
+    p.child.stdin?.end("a long enough secret\n");
+    const { stdout } = await p;
+    expect(verifyPassword("a long enough secret", stdout.trim())).toBe(true);
+    expect(verifyPassword("a long enough secret\n", stdout.trim())).toBe(false);
+  });
+});
