@@ -32,6 +32,8 @@ export class EmbeddedBroker {
   private aedes: Aedes | undefined;
   private readonly servers: Server[] = [];
   private readonly clients = new WeakMap<Client, ClientState>();
+  /** Payloads of rejected readings: acknowledged, but not forwarded to subscribers (aedes keeps the Buffer). */
+  private readonly rejected = new WeakSet<Buffer>();
   private readonly acl: MqttAccessControl;
   port: number | undefined;
   tlsPort: number | undefined;
@@ -112,12 +114,15 @@ export class EmbeddedBroker {
         }
         const patient = st.principal.kind === "node" ? st.principal.patient : null;
         const payload = packet.payload as Buffer;
-        bridge.onReading({ node, ward: topic.ward, bed: topic.bed, patient }, payload, (err) => {
+        bridge.onReading({ node, ward: topic.ward, bed: topic.bed, patient }, payload, (err, rejected) => {
           if (err) return done(err);
-          // Readings are delivered to subscribers as received; a rejected one is reported on …/error instead.
+          // Subscribers get accepted readings as received; a rejected one only as the …/error event.
+          if (rejected) this.rejected.add(payload);
           done(null);
         });
       },
+      authorizeForward: (_client, packet) =>
+        Buffer.isBuffer(packet.payload) && this.rejected.has(packet.payload) ? null : packet,
       authorizeSubscribe: (client, sub, done) => {
         const st = this.clients.get(client);
         const ok = st !== undefined && this.acl.canSubscribe(st.principal, sub.topic);

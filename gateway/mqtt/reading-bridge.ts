@@ -36,8 +36,9 @@ export interface ReadingSource {
 /**
  * `done(undefined)`: acknowledge (the reading is durable, a resend, or rejected for good);
  * `done(error)`: do not acknowledge, so the client resends it (storage failed).
+ * `rejected` is true when the payload was refused (and reported on …/error) rather than stored.
  */
-export type AckCallback = (error?: Error) => void;
+export type AckCallback = (error?: Error, rejected?: boolean) => void;
 
 /** Acknowledges one MQTT publish once the group commit that holds its reading is durable. */
 class PublishWaiter implements CommitWaiter {
@@ -126,7 +127,7 @@ export class MqttReadingBridge implements AlertOutput {
     const err: ErrorFrame =
       seq === undefined ? { type: "error", code, message } : { type: "error", code, message, seq };
     this.publishTopic("error", src.ward, src.bed, err);
-    done();
+    done(undefined, true);
   }
 
   /** A node's retained status (or its last will): marks the bed connected or disconnected. */

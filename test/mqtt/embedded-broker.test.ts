@@ -77,10 +77,13 @@ describe("embedded MQTT broker", () => {
     expect((await readings()).map((r) => r.seq)).toEqual([7]);
   });
 
-  it("acknowledges a rejected payload and reports it on …/error; nothing is stored", async () => {
+  it("acknowledges a rejected payload and reports it on …/error; nothing is stored or forwarded", async () => {
     const n = await node1();
     const got = collect(n);
     await n.subscribeAsync(topicFor("error", "icu", "Bed-1"), { qos: 0 });
+    const s = await station();
+    const watched = collect(s);
+    await s.subscribeAsync(topicFor("reading", "icu", "Bed-1"), { qos: 1 });
     await n.publishAsync(topicFor("reading", "icu", "Bed-1"), reading(1, { spo2: 140 }), { qos: 1 });
     await n.publishAsync(topicFor("reading", "icu", "Bed-1"), "{not json", { qos: 1 });
     await n.publishAsync(topicFor("reading", "icu", "Bed-1"), JSON.stringify({ type: "hello" }), { qos: 1 });
@@ -91,6 +94,10 @@ describe("embedded MQTT broker", () => {
     expect(errors[2]).toMatchObject({ code: "bad_frame" });
     expect(n.connected).toBe(true);
     expect(gw.gateway.store.count()).toBe(0);
+    // Observers of the reading topic see accepted readings only.
+    await n.publishAsync(topicFor("reading", "icu", "Bed-1"), reading(2), { qos: 1 });
+    await waitFor(() => watched.length > 0, 5_000, "the valid reading at the observer");
+    expect(watched.map((m) => JSON.parse(m.payload).seq)).toEqual([2]);
   });
 
   it("rejects wrong passwords, unknown users and (by default) anonymous clients", async () => {
