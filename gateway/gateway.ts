@@ -1,4 +1,7 @@
 import type { FastifyInstance } from "fastify";
+import { AlarmService } from "./alarms/alarm-service.js";
+import type { EscalatedEvent, Priority } from "./alarms/types.js";
+import { registerAlarmRoutes } from "./api/alarm-routes.js";
 import { createHttpServer, listen } from "./api/http-server.js";
 import { LiveHub } from "./api/live-hub.js";
 import { BedRegistry } from "./beds.js";
@@ -12,9 +15,14 @@ import { type Logger, silentLogger } from "./logger.js";
 import { GatewayMetrics } from "./metrics.js";
 import { type Alert, type ClassifiedReading, type Clock, type Reading, systemClock } from "./model.js";
 import { MqttService } from "./mqtt/mqtt-service.js";
+import { alarmEventToNotification } from "./notify/alarm-notification.js";
+import { NotificationAlertOutput } from "./notify/notification-alert-output.js";
+import { NotificationService } from "./notify/notification-service.js";
 import { AlertDispatcher } from "./outputs/alert-dispatcher.js";
 import type { AlertOutput } from "./outputs/alert-output.js";
 import { ConsoleAlertOutput } from "./outputs/console-alert.js";
+import type { AlarmCommandFrame, VitalParameter } from "./protocol/frames.js";
+import { AlarmStore } from "./store/alarm-store.js";
 import { InfluxForwarder } from "./store/influx-forwarder.js";
 import { InfluxHistory } from "./store/influx-history.js";
 import { createInfluxClient } from "./store/influx-schema.js";
@@ -31,7 +39,11 @@ export interface GatewayDeps {
   outputs?: AlertOutput[];
   classifier?: Classifier;
   metrics?: GatewayMetrics;
-  /** Where MQTT/InfluxDB passwords named in the config (…Env) are read (default: process.env). */
+  /** The ward's loudest audible alarm priority changed (central-station buzzer). */
+  onSound?: (priority: Priority | null) => void;
+  /** An alarm went unacknowledged too long (remote notification). */
+  onEscalation?: (event: EscalatedEvent) => void;
+  /** Where secrets referenced as {env: NAME} (and MQTT/InfluxDB …Env passwords) come from (default: process.env). */
   env?: NodeJS.ProcessEnv;
 }
 
@@ -56,6 +68,8 @@ export class Gateway implements SessionHost {
   readonly beds = new BedRegistry();
   readonly classifier: Classifier;
   readonly alerts: AlertDispatcher;
+  readonly alarms: AlarmService;
+  readonly notifications: NotificationService | undefined;
   private readonly commits: CommitQueue;
   private readonly live: LiveHub;
   private readonly tcp: TcpIngestServer;
@@ -103,6 +117,18 @@ export class Gateway implements SessionHost {
       });
       this.history = new InfluxHistory(client, this.store, logger);
     }
+    if (this.config.notifications.enabled) {
+      this.notifications = new NotificationService({
+        db: this.store.db,
+        clock: this.clock,
+        logger: this.logger.child({ ns: "notify" }),
+        config: this.config.notifications,
+        publicUrl: this.config.publicUrl,
+        ...(deps.env ? { env: deps.env } : {}),
+      });
+      if (this.config.notifyOn === "critical")
+        this.outputs.push(new NotificationAlertOutput(this.notifications));
+    }
     this.alerts = new AlertDispatcher({
       clock: this.clock,
       intervalMs: this.config.alerts.perPatientIntervalMs,
@@ -121,6 +147,26 @@ export class Gateway implements SessionHost {
         for (const r of rs) this.nodeSeq.delete(r.node);
       },
     });
+    this.alarms = new AlarmService({
+      config: this.config.alarms,
+      clock: this.clock,
+      logger: this.logger.child({ ns: "alarms" }),
+      store: new AlarmStore(this.store.db),
+      beds: this.beds,
+      live: this.live,
+      toBed: (bed, frame) => this.sendToBed(bed, frame),
+      ...(deps.onSound ? { onSound: deps.onSound } : {}),
+      ...(deps.onEscalation ? { onEscalation: deps.onEscalation } : {}),
+      onAlarmEvent: (e) => {
+        if (!this.notifications || this.config.notifyOn !== "alarms") return;
+        // High-priority alarms go out at once; others only when they escalate (left unacknowledged).
+        if (e.type === "escalated" || (e.type === "raised" && e.priority === "high")) {
+          const n = alarmEventToNotification(e, this.beds.view(e.bed)?.ward ?? null);
+          if (n) this.notifications.enqueue(n);
+        }
+      },
+    });
+    this.beds.decorate = { alarm: (b) => this.alarms.summary(b), news2: (b) => this.alarms.news2(b) };
     this.tcp = new TcpIngestServer(this);
   }
 
@@ -136,9 +182,18 @@ export class Gateway implements SessionHost {
       clock: this.clock,
       logger: this.logger.child({ ns: "http" }),
     });
+    registerAlarmRoutes(this.http, {
+      alarms: this.alarms,
+      store: new AlarmStore(this.store.db),
+      beds: this.beds,
+      clock: this.clock,
+    });
+    // Before listen: the broker registers its WebSocket route (/mqtt) on the HTTP server.
     await this.mqtt?.start(this.http);
     const httpPort = await listen(this.http, this.config.httpPort, host);
     this.live.start();
+    this.alarms.start();
+    this.notifications?.start();
     this.influx?.start();
     const mqttPort = this.mqtt?.port;
     this.address = { tcpPort, httpPort, host, mqttPort };
@@ -151,12 +206,14 @@ export class Gateway implements SessionHost {
 
   async stop(): Promise<void> {
     await this.mqtt?.stop();
+    this.alarms.stop();
     await this.tcp.close();
     this.commits.flush();
     await this.influx?.stop();
     this.live.stop();
     await this.http?.close();
     for (const o of this.outputs) await o.close?.();
+    await this.notifications?.stop();
     this.store.close();
   }
 
@@ -182,6 +239,7 @@ export class Gateway implements SessionHost {
     const h = session.hello;
     this.beds.connected(bed, node, { ward: h?.ward ?? null, patient: h?.patient ?? null }, 1);
     this.mqtt?.bedChanged(bed);
+    this.alarms.connected(bed, node, this.config.heartbeatMs);
     if (!h) return undefined; // legacy clients may share a node id across connections
     const previous = this.nodes.get(node);
     this.nodes.set(node, session);
@@ -194,6 +252,7 @@ export class Gateway implements SessionHost {
     if (!node || !bed) return;
     this.beds.connected(bed, node, { ward: null, patient: null }, -1);
     this.mqtt?.bedChanged(bed);
+    this.alarms.disconnected(bed, node);
     if (this.nodes.get(node) === session) this.nodes.delete(node);
   }
 
@@ -208,6 +267,10 @@ export class Gateway implements SessionHost {
     this.commits.submit(classified, waiter, arrived, duplicate);
   }
 
+  rejected(bed: string, parameter: VitalParameter, value: number | null, why: string): void {
+    this.alarms.rejected(bed, parameter, value, why);
+  }
+
   // ---- fan-out ----
 
   private onStored(readings: ClassifiedReading[]): void {
@@ -217,6 +280,12 @@ export class Gateway implements SessionHost {
     }
     this.mqtt?.readingsStored(readings);
     this.influx?.kick();
+    this.alarms.ingest(readings);
+  }
+
+  /** Sends a frame to every node connected for a bed (e.g. a bedside buzzer command). */
+  sendToBed(bed: string, frame: AlarmCommandFrame): void {
+    for (const s of this.nodes.values()) if (s.bed === bed) s.send(frame);
   }
 
   private onAlert(a: Alert): void {

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import type { Gateway } from "../gateway.js";
 import type { ClassifiedReading } from "../model.js";
 import { EmbeddedBroker } from "./embedded-broker.js";
 import { ExternalBrokerClient } from "./external-broker.js";
@@ -9,7 +10,7 @@ export class MqttService {
   readonly bridge: MqttReadingBridge;
   private readonly transport: EmbeddedBroker | ExternalBrokerClient;
 
-  constructor(host: BridgeHost, env: NodeJS.ProcessEnv = process.env) {
+  constructor(host: Gateway, env: NodeJS.ProcessEnv = process.env) {
     const logger = host.logger.child({ ns: "mqtt" });
     const scoped: BridgeHost = {
       config: host.config,
@@ -18,6 +19,16 @@ export class MqttService {
       beds: host.beds,
       logger,
       submit: (r, w, a) => host.submit(r, w, a),
+      nodeOnline: (bed, node, meta) => {
+        host.beds.connected(bed, node, meta, 1);
+        // MQTT nodes get no welcome frame: they are held to the gateway's heartbeat all the same.
+        host.alarms.connected(bed, node, host.config.heartbeatMs);
+      },
+      nodeOffline: (bed, node) => {
+        host.beds.connected(bed, node, { ward: null, patient: null }, -1);
+        host.alarms.disconnected(bed, node);
+      },
+      rejected: (bed, p, v, why) => host.rejected(bed, p, v, why),
     };
     this.transport =
       host.config.mqtt.mode === "external"

@@ -6,12 +6,12 @@ import type { GatewayMetrics } from "../metrics.js";
 import type { Alert, ClassifiedReading, Clock, Reading } from "../model.js";
 import type { AlertOutput } from "../outputs/alert-output.js";
 import { decodeNodeLine } from "../protocol/codec.js";
-import type { ErrorFrame, WireErrorCode } from "../protocol/frames.js";
+import type { ErrorFrame, VitalParameter, WireErrorCode } from "../protocol/frames.js";
 import { MAX_LINE_BYTES } from "../protocol/frames.js";
 import type { MqttConfig } from "./mqtt-config.js";
 import { MQTT_TOPICS, type MqttPayloads, type NodeStatus, type TopicKind, topicFor } from "./topics.js";
 
-/** What the bridge needs from the gateway: the same entry point the TCP sessions use. */
+/** What the bridge needs from the gateway: the same entry points the TCP sessions use. */
 export interface BridgeHost {
   config: GatewayConfig & { mqtt: MqttConfig };
   clock: Clock;
@@ -19,6 +19,11 @@ export interface BridgeHost {
   metrics: GatewayMetrics;
   beds: BedRegistry;
   submit(reading: Reading, waiter: CommitWaiter | undefined, arrived: number): void;
+  /** A node came online / went away for a bed (bed registry and alarm engine). */
+  nodeOnline(bed: string, node: string, meta: { ward: string | null; patient: string | null }): void;
+  nodeOffline(bed: string, node: string): void;
+  /** A value was refused as implausible: a technical alarm for the bed. */
+  rejected(bed: string, parameter: VitalParameter, value: number | null, why: string): void;
 }
 
 /** Sends a message to the broker (embedded: aedes.publish; external: the mqtt.js client). */
@@ -92,6 +97,8 @@ export class MqttReadingBridge implements AlertOutput {
     const d = decodeNodeLine(payload.toString("utf8"));
     if (d.kind === "rejected") {
       if (d.code === "bad_value" || d.seq !== undefined) this.host.metrics.received.inc();
+      if (d.code === "bad_value" && d.parameter)
+        this.host.rejected(src.bed, d.parameter, d.value ?? null, d.message);
       return this.reject(src, done, d.code, d.message, d.seq);
     }
     if (d.kind !== "vitals") {
@@ -137,7 +144,7 @@ export class MqttReadingBridge implements AlertOutput {
       if (status.patient) this.patients.set(key, status.patient);
       if (this.online.has(key)) return;
       this.online.set(key, node);
-      this.host.beds.connected(bed, node, { ward, patient: status.patient ?? null }, 1);
+      this.host.nodeOnline(bed, node, { ward, patient: status.patient ?? null });
       this.host.logger.info({ node, ward, bed, fw: status.fw }, "mqtt node online");
     } else {
       this.nodeGone(ward, bed);
@@ -151,7 +158,7 @@ export class MqttReadingBridge implements AlertOutput {
     const node = this.online.get(key);
     if (node === undefined) return;
     this.online.delete(key);
-    this.host.beds.connected(bed, node, { ward: null, patient: null }, -1);
+    this.host.nodeOffline(bed, node);
     this.host.logger.info({ node, ward, bed }, "mqtt node offline");
     this.bedChanged(bed);
   }

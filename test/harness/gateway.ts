@@ -23,7 +23,17 @@ export interface TestGateway {
   stop(opts?: { keepData?: boolean }): Promise<void>;
 }
 
-type Sections = "limits" | "auth" | "classification" | "alerts" | "storage" | "live" | "mqtt" | "influx";
+type Sections =
+  | "limits"
+  | "auth"
+  | "classification"
+  | "alerts"
+  | "storage"
+  | "live"
+  | "alarms"
+  | "notifications"
+  | "mqtt"
+  | "influx";
 export type TestConfig = Omit<GatewayConfigInput, Sections> & {
   [K in Sections]?: Partial<NonNullable<GatewayConfigInput[K]>>;
 };

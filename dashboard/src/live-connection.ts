@@ -1,0 +1,84 @@
+import type { LiveMessage } from "../../gateway/api/types.js";
+import { reconnectDelay } from "./reconnect-backoff.js";
+
+export interface LiveConnectionEvents {
+  message(m: LiveMessage): void;
+  /** "down" carries when the next attempt is due (browser epoch ms). */
+  state(s: "connecting" | "open" | "down", retryAt?: number): void;
+}
+
+/** Parses one WebSocket payload; anything that is not a known live message is dropped, not thrown. */
+export function parseLiveMessage(data: unknown): LiveMessage | null {
+  if (typeof data !== "string") return null;
+  let v: unknown;
+  try {
+    v = JSON.parse(data);
+  } catch {
+    return null;
+  }
+  if (typeof v !== "object" || v === null) return null;
+  const m = v as { type?: unknown; beds?: unknown; now?: unknown; alert?: unknown };
+  if ((m.type === "snapshot" || m.type === "beds") && Array.isArray(m.beds) && typeof m.now === "number") {
+    return v as LiveMessage;
+  }
+  if (m.type === "alert" && typeof m.alert === "object" && m.alert !== null) return v as LiveMessage;
+  return null;
+}
+
+/**
+ * The dashboard's one WebSocket to /api/live, reopened with capped backoff after any close.
+ * The gateway sends a full snapshot on every connect, so nothing needs replaying after a gap.
+ */
+export class LiveConnection {
+  private socket: WebSocket | null = null;
+  private attempt = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly url: string,
+    private readonly on: LiveConnectionEvents,
+    private readonly openSocket: (url: string) => WebSocket = (u) => new WebSocket(u),
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.connect();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.socket?.close();
+  }
+
+  private connect(): void {
+    this.on.state("connecting");
+    const ws = this.openSocket(this.url);
+    this.socket = ws;
+    ws.onopen = () => {
+      this.attempt = 0;
+      this.on.state("open");
+    };
+    ws.onmessage = (ev) => {
+      const m = parseLiveMessage(ev.data);
+      if (m) this.on.message(m);
+    };
+    // onerror is always followed by onclose; reconnecting there alone avoids double scheduling.
+    ws.onclose = () => {
+      if (this.socket !== ws) return;
+      this.socket = null;
+      if (this.stopped) return;
+      const delay = reconnectDelay(this.attempt++);
+      this.on.state("down", Date.now() + delay);
+      this.timer = setTimeout(() => this.connect(), delay);
+    };
+  }
+}
+
+/** ws:// or wss:// URL of a path relative to the page, so the dashboard works under any prefix. */
+export function liveUrl(path: string, page: string): string {
+  const u = new URL(path, page);
+  u.protocol = u.protocol === "https:" ? "wss:" : "ws:";
+  return u.toString();
+}

@@ -1,0 +1,103 @@
+import { describe, expect, it } from "vitest";
+import type { BedView, ReadingView } from "../../gateway/api/types.js";
+import { STALE_AFTER_MS } from "./freshness.js";
+import { toTileModel, vitalsNamedIn } from "./tile-model.js";
+
+const now = 1_800_000_000_000;
+
+function reading(over: Partial<ReadingView>): ReadingView {
+  return {
+    node: "n1",
+    seq: 1,
+    bed: "Bed-3",
+    patient: "P-003",
+    ward: "ICU",
+    t: now - 1000,
+    received_at: now - 1000,
+    hr: 72,
+    spo2: 98,
+    temp: 36.8,
+    rr: null,
+    sbp: null,
+    dbp: null,
+    pi: null,
+    battery: null,
+    flags: [],
+    status: "NORMAL",
+    reasons: [],
+    ...over,
+  };
+}
+
+function bed(r: ReadingView | null, over: Partial<BedView> = {}): BedView {
+  return {
+    bed: "Bed-3",
+    ward: "ICU",
+    patient: "P-003",
+    node: "n1",
+    connected: true,
+    status: r?.status ?? "UNKNOWN",
+    reasons: r?.reasons ?? [],
+    last_reading: r,
+    last_reading_at: r?.received_at ?? null,
+    alarm: null,
+    news2: null,
+    ...over,
+  };
+}
+
+describe("toTileModel", () => {
+  it("formats a current normal reading with no badge and no highlight", () => {
+    const m = toTileModel(bed(reading({})), now);
+    expect(m.values).toEqual({ hr: "72", spo2: "98", temp: "36.8" });
+    expect(m.freshness).toBe("live");
+    expect(m.freshnessLabel).toBeNull();
+    expect(m.outOfRange).toEqual({ hr: false, spo2: false, temp: false });
+    expect(m.age).toBe("1 s");
+  });
+
+  it("lists reasons and highlights only the values they name for a CRITICAL bed", () => {
+    const reasons = ["SpO2 88 % < 95 %", "Temp 39.2 °C > 38.0 °C"];
+    const m = toTileModel(bed(reading({ spo2: 88, temp: 39.2, status: "CRITICAL", reasons })), now);
+    expect(m.status).toBe("CRITICAL");
+    expect(m.reasons).toEqual(reasons);
+    expect(m.outOfRange).toEqual({ hr: false, spo2: true, temp: true });
+    expect(m.ariaLabel).toContain("CRITICAL: SpO2 88 % < 95 %");
+  });
+
+  it("labels old data STALE and a disconnected bed OFFLINE, keeping the last values visible", () => {
+    const old = reading({ received_at: now - STALE_AFTER_MS - 500 });
+    expect(toTileModel(bed(old), now).freshnessLabel).toBe("STALE");
+    const off = toTileModel(bed(reading({}), { connected: false }), now);
+    expect(off.freshnessLabel).toBe("OFFLINE");
+    expect(off.values.hr).toBe("72");
+  });
+
+  it("shows dashes and NO DATA for a connected bed without readings", () => {
+    const m = toTileModel(bed(null), now);
+    expect(m.values).toEqual({ hr: "—", spo2: "—", temp: "—" });
+    expect(m.freshnessLabel).toBe("NO DATA");
+    expect(m.age).toBe("—");
+    expect(m.patient).toBe("P-003");
+  });
+});
+
+describe("vitalsNamedIn", () => {
+  it("recognises the parameter each reason starts with", () => {
+    expect(vitalsNamedIn(["HR 150 bpm > 120 bpm"])).toEqual({ hr: true, spo2: false, temp: false });
+    expect(vitalsNamedIn(["Heart rate 30 < 40"])).toEqual({ hr: true, spo2: false, temp: false });
+    expect(vitalsNamedIn(["spo2 80 % < 95 %", "Temperature 34.0 °C < 35.0 °C"])).toEqual({
+      hr: false,
+      spo2: true,
+      temp: true,
+    });
+  });
+
+  it("ignores reasons about parameters the tile does not show", () => {
+    expect(vitalsNamedIn(["RR 35 /min > 30 /min", "probe_error"])).toEqual({
+      hr: false,
+      spo2: false,
+      temp: false,
+    });
+  });
+});

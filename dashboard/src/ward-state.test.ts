@@ -1,0 +1,125 @@
+import { describe, expect, it } from "vitest";
+import type { BedView } from "../../gateway/api/types.js";
+import {
+  initialWardState,
+  visibleBeds,
+  type WardAction,
+  type WardState,
+  wardCounts,
+  wardReducer,
+} from "./ward-state.js";
+
+function bed(label: string, over: Partial<BedView> = {}): BedView {
+  return {
+    bed: label,
+    ward: "ICU",
+    patient: `P-${label}`,
+    node: `node-${label}`,
+    connected: true,
+    status: "NORMAL",
+    reasons: [],
+    last_reading: null,
+    last_reading_at: 1000,
+    alarm: null,
+    news2: null,
+    ...over,
+  };
+}
+
+const run = (actions: WardAction[], from: WardState = initialWardState()) =>
+  actions.reduce(wardReducer, from);
+const labels = (s: WardState) => visibleBeds(s).map((b) => b.bed);
+const snapshot = (beds: BedView[], now = 5000): WardAction => ({
+  type: "live",
+  message: { type: "snapshot", now, beds },
+  browserNow: now,
+});
+const delta = (beds: BedView[], now = 6000): WardAction => ({
+  type: "live",
+  message: { type: "beds", now, beds },
+  browserNow: now,
+});
+
+describe("wardReducer", () => {
+  it("shows the snapshot in natural bed order and merges deltas", () => {
+    const s = run([snapshot([bed("Bed-10"), bed("Bed-2"), bed("Bed-1")]), delta([bed("Bed-3")])]);
+    expect(labels(s)).toEqual(["Bed-1", "Bed-2", "Bed-3", "Bed-10"]);
+  });
+
+  it("records the gateway clock offset from each message", () => {
+    const s = run([{ type: "live", message: { type: "beds", now: 10_000, beds: [] }, browserNow: 7_000 }]);
+    expect(s.offsetMs).toBe(3_000);
+  });
+
+  it("'critical only' shows just CRITICAL beds and keeps the others in state", () => {
+    const s = run([
+      snapshot([
+        bed("Bed-1"),
+        bed("Bed-2", { status: "CRITICAL", reasons: ["SpO2 88 % < 95 %"] }),
+        bed("Bed-3"),
+      ]),
+      { type: "set-critical-only", on: true },
+    ]);
+    expect(labels(s)).toEqual(["Bed-2"]);
+    expect(s.beds.size).toBe(3);
+    expect(labels(wardReducer(s, { type: "set-critical-only", on: false }))).toHaveLength(3);
+  });
+
+  it("'clear view' empties the screen, keeps the data, and a bed returns with its next reading", () => {
+    let s = run([snapshot([bed("Bed-1"), bed("Bed-2")]), { type: "clear-view" }]);
+    expect(labels(s)).toEqual([]);
+    expect(s.beds.size).toBe(2);
+    expect(wardCounts(s)).toEqual({ total: 2, critical: 0, hidden: 2 });
+    s = wardReducer(s, delta([bed("Bed-2", { last_reading_at: 2000 })]));
+    expect(labels(s)).toEqual(["Bed-2"]);
+  });
+
+  it("'show hidden' undoes a clear view", () => {
+    const s = run([snapshot([bed("Bed-1"), bed("Bed-2")]), { type: "clear-view" }, { type: "show-hidden" }]);
+    expect(labels(s)).toEqual(["Bed-1", "Bed-2"]);
+  });
+
+  it("keeps a cleared bed hidden across a reconnect snapshot that brings nothing new", () => {
+    let s = run([snapshot([bed("Bed-1"), bed("Bed-2")]), { type: "clear-view" }]);
+    s = run(
+      [
+        { type: "connection", state: "down" },
+        snapshot([bed("Bed-1"), bed("Bed-2", { last_reading_at: 3000 })]),
+      ],
+      s,
+    );
+    expect(labels(s)).toEqual(["Bed-2"]);
+  });
+
+  it("brings a cleared bed back when its node disconnects, so an OFFLINE bed is never hidden silently", () => {
+    let s = run([snapshot([bed("Bed-1")]), { type: "clear-view" }]);
+    s = wardReducer(s, delta([bed("Bed-1", { connected: false })]));
+    expect(labels(s)).toEqual(["Bed-1"]);
+  });
+
+  it("lets a reconnect snapshot replace state: beds the gateway no longer reports disappear", () => {
+    const s = run([snapshot([bed("Bed-1"), bed("Bed-2")]), snapshot([bed("Bed-2")])]);
+    expect(labels(s)).toEqual(["Bed-2"]);
+  });
+
+  it("does not let a slower initial HTTP load overwrite the live snapshot", () => {
+    const s = run([
+      snapshot([bed("Bed-1", { last_reading_at: 9000 })]),
+      { type: "initial-load", now: 100, beds: [bed("Bed-1", { last_reading_at: 1 })], browserNow: 100 },
+    ]);
+    expect(s.beds.get("Bed-1")?.last_reading_at).toBe(9000);
+  });
+
+  it("keeps only the newest few alerts, newest first", () => {
+    const alerts: WardAction[] = Array.from({ length: 8 }, (_, i) => ({
+      type: "live",
+      message: {
+        type: "alert",
+        alert: { bed: `Bed-${i}`, patient: null, ward: null, status: "CRITICAL", reasons: [], at: i },
+      },
+      browserNow: 0,
+    }));
+    const s = run(alerts);
+    expect(s.alerts.map((a) => a.bed)).toEqual(["Bed-7", "Bed-6", "Bed-5", "Bed-4", "Bed-3"]);
+  });
+});

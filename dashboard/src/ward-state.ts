@@ -1,0 +1,137 @@
+import type { AlertView, BedView, LiveMessage } from "../../gateway/api/types.js";
+import { clockOffset } from "./freshness.js";
+import { compareBedLabels } from "./natural-sort.js";
+
+export type ConnectionState = "connecting" | "open" | "down";
+
+/** What a bed looked like when the view was cleared; it stays hidden until this changes. */
+interface ClearedMark {
+  lastReadingAt: number | null;
+  connected: boolean;
+}
+
+/**
+ * The dashboard's whole state. Bed data only ever comes from the gateway; "Clear view" hides tiles
+ * and never drops data (as the original app did: the screen empties, the history stays in the store).
+ */
+export interface WardState {
+  beds: ReadonlyMap<string, BedView>;
+  /** gateway clock − browser clock, from the latest live message. */
+  offsetMs: number;
+  criticalOnly: boolean;
+  cleared: ReadonlyMap<string, ClearedMark>;
+  connection: ConnectionState;
+  /** Newest first, a few at most: the alert strip. */
+  alerts: AlertView[];
+}
+
+export const MAX_ALERTS_SHOWN = 5;
+
+export type WardAction =
+  | { type: "live"; message: LiveMessage; browserNow: number }
+  | { type: "initial-load"; now: number; beds: BedView[]; browserNow: number }
+  | { type: "set-critical-only"; on: boolean }
+  | { type: "clear-view" }
+  | { type: "show-hidden" }
+  | { type: "connection"; state: ConnectionState }
+  | { type: "dismiss-alerts" };
+
+export function initialWardState(): WardState {
+  return {
+    beds: new Map(),
+    offsetMs: 0,
+    criticalOnly: false,
+    cleared: new Map(),
+    connection: "connecting",
+    alerts: [],
+  };
+}
+
+function revealChanged(cleared: ReadonlyMap<string, ClearedMark>, beds: Iterable<BedView>) {
+  let out: Map<string, ClearedMark> | null = null;
+  for (const b of beds) {
+    const mark = cleared.get(b.bed);
+    if (!mark) continue;
+    if (mark.lastReadingAt !== b.last_reading_at || mark.connected !== b.connected) {
+      out ??= new Map(cleared);
+      out.delete(b.bed);
+    }
+  }
+  return out ?? cleared;
+}
+
+function replaceAll(state: WardState, now: number, beds: BedView[], browserNow: number): WardState {
+  return {
+    ...state,
+    beds: new Map(beds.map((b) => [b.bed, b])),
+    offsetMs: clockOffset(now, browserNow),
+    cleared: revealChanged(state.cleared, beds),
+  };
+}
+
+export function wardReducer(state: WardState, action: WardAction): WardState {
+  switch (action.type) {
+    case "initial-load":
+      // The WebSocket snapshot may already have arrived; it is at least as new, so it wins.
+      return state.beds.size > 0 ? state : replaceAll(state, action.now, action.beds, action.browserNow);
+    case "live": {
+      const m = action.message;
+      switch (m.type) {
+        case "snapshot":
+          return replaceAll(state, m.now, m.beds, action.browserNow);
+        case "beds": {
+          const beds = new Map(state.beds);
+          for (const b of m.beds) beds.set(b.bed, b);
+          return {
+            ...state,
+            beds,
+            offsetMs: clockOffset(m.now, action.browserNow),
+            cleared: revealChanged(state.cleared, m.beds),
+          };
+        }
+        case "alert":
+          return { ...state, alerts: [m.alert, ...state.alerts].slice(0, MAX_ALERTS_SHOWN) };
+        default:
+          return state;
+      }
+    }
+    case "set-critical-only":
+      return { ...state, criticalOnly: action.on };
+    case "clear-view": {
+      const cleared = new Map<string, ClearedMark>();
+      for (const b of state.beds.values()) {
+        cleared.set(b.bed, { lastReadingAt: b.last_reading_at, connected: b.connected });
+      }
+      return { ...state, cleared, alerts: [] };
+    }
+    case "show-hidden":
+      return { ...state, cleared: new Map() };
+    case "connection":
+      return { ...state, connection: action.state };
+    case "dismiss-alerts":
+      return { ...state, alerts: [] };
+  }
+}
+
+/** The beds to draw, in natural label order, after "Clear view" and the "Critical only" filter. */
+export function visibleBeds(state: WardState): BedView[] {
+  const out: BedView[] = [];
+  for (const b of state.beds.values()) {
+    if (state.cleared.has(b.bed)) continue;
+    if (state.criticalOnly && b.status !== "CRITICAL") continue;
+    out.push(b);
+  }
+  return out.sort((a, b) => compareBedLabels(a.bed, b.bed));
+}
+
+export interface WardCounts {
+  total: number;
+  critical: number;
+  hidden: number;
+}
+
+export function wardCounts(state: WardState): WardCounts {
+  let critical = 0;
+  for (const b of state.beds.values()) if (b.status === "CRITICAL") critical++;
+  return { total: state.beds.size, critical, hidden: state.cleared.size };
+}

@@ -1,0 +1,258 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { encodeFrame, type VitalsFrame } from "../../gateway/protocol/index.js";
+import { connectNode, startTestGateway, type TestGateway, type TestNode } from "../harness/gateway.js";
+import { haveTool } from "../support/require-tool.js";
+
+/**
+ * The dashboard in real Chromium against the real gateway: 20 nodes speak protocol v1 over TCP,
+ * the page gets its data over the gateway's HTTP and WebSocket API.
+ * Set UPDATE_SCREENSHOT=1 to refresh docs/screenshot.png.
+ */
+const repo = fileURLToPath(new URL("../../", import.meta.url));
+const BEDS = 20;
+const label = (i: number) => `Bed-${i}`;
+
+// Gateway clock = real time + shift, so a bed can be made STALE without sleeping 10 s.
+let clockShiftMs = 0;
+const clock = { now: () => Date.now() + clockShiftMs };
+
+let gw: TestGateway | undefined;
+let browser: Browser | undefined;
+let page: Page;
+const nodes = new Map<number, TestNode>();
+const seqs = new Map<number, number>();
+const pageErrors: string[] = [];
+
+/** Sends one vitals frame for bed i and resolves when the gateway has acked (stored) it. */
+async function sendReading(i: number, v: Partial<Pick<VitalsFrame, "hr" | "spo2" | "temp">> = {}) {
+  const node = nodes.get(i);
+  if (!node) throw new Error(`no node for bed ${i}`);
+  const seq = (seqs.get(i) ?? 0) + 1;
+  seqs.set(i, seq);
+  // Plausible, slightly different numbers per bed so the ward looks like a ward.
+  const frame: VitalsFrame = {
+    type: "vitals",
+    seq,
+    t: clock.now(),
+    hr: 64 + ((i * 7 + seq * 3) % 28),
+    spo2: 96 + ((i + seq) % 4),
+    temp: Math.round((36.4 + ((i * 3 + seq) % 9) / 10) * 10) / 10,
+    ...v,
+  };
+  node.send(encodeFrame(frame));
+  await node.waitAck(seq);
+}
+
+/** The gateway serves dashboard/dist: rebuild it when missing or older than any dashboard source. */
+function distIsOutdated(): boolean {
+  const built = join(repo, "dashboard/dist/index.html");
+  if (!existsSync(built)) return true;
+  const builtAt = statSync(built).mtimeMs;
+  const sources = [join(repo, "dashboard/index.html"), join(repo, "dashboard/vite.config.ts")];
+  for (const f of readdirSync(join(repo, "dashboard/src"), { recursive: true, encoding: "utf8" })) {
+    sources.push(join(repo, "dashboard/src", f));
+  }
+  return sources.some((f) => statSync(f).mtimeMs > builtAt);
+}
+
+const tile = (i: number) => page.locator(`.tile[data-bed="${label(i)}"]`);
+
+describe.skipIf(!haveTool("chromium", "chromium"))("dashboard in Chromium against the real gateway", () => {
+  beforeAll(async () => {
+    if (distIsOutdated()) {
+      execFileSync("npx", ["vite", "build", "--config", "dashboard/vite.config.ts", "--logLevel", "warn"], {
+        cwd: repo,
+        stdio: "inherit",
+      });
+    }
+    gw = await startTestGateway({
+      clock,
+      // Test nodes do not answer pings; the clock shift must not make them idle either.
+      config: { limits: { idleTimeoutMs: 600_000 }, alerts: { console: false } },
+    });
+    for (let i = 1; i <= BEDS; i++) {
+      nodes.set(
+        i,
+        await connectNode(gw.tcpPort, {
+          node: `node-${i}`,
+          bed: label(i),
+          patient: `P-${1000 + i}`,
+          ward: "ICU",
+        }),
+      );
+      await sendReading(i);
+    }
+    // launch() gives Chromium a fresh temporary profile of its own and deletes it on close.
+    browser = await chromium.launch({
+      executablePath: "/usr/bin/chromium",
+      args: [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    });
+    page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    page.on("pageerror", (e) => pageErrors.push(String(e)));
+    await page.goto(gw.url);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    for (const n of nodes.values()) n.close();
+    await gw?.stop();
+  });
+
+  it("shows a tile for each of the 20 beds, in natural order, with the live numbers", async () => {
+    await expect.poll(() => page.locator(".tile").count(), { timeout: 5_000 }).toBe(BEDS);
+    const order = await page
+      .locator(".tile")
+      .evaluateAll((ts) => ts.map((t) => (t as HTMLElement).dataset.bed));
+    expect(order).toEqual(Array.from({ length: BEDS }, (_, k) => label(k + 1)));
+    await expect.poll(() => page.locator("#connection-state").textContent()).toBe("Live");
+    const t3 = tile(3);
+    expect(await t3.locator(".tile-patient").textContent()).toBe("P-1003");
+    expect(await t3.getAttribute("data-freshness")).toBe("live");
+    expect(await t3.locator(".vital-temp .vital-value").textContent()).toMatch(/^\d{2}\.\d$/);
+  });
+
+  it("marks a bed CRITICAL within 1 s of the gateway acking a critical reading", async () => {
+    await sendReading(7, { spo2: 88 });
+    const acked = performance.now();
+    await page.locator(`.tile[data-bed="Bed-7"][data-status="CRITICAL"]`).waitFor({ timeout: 1_000 });
+    const latencyMs = performance.now() - acked;
+    console.info(`ack → CRITICAL on screen: ${latencyMs.toFixed(0)} ms`);
+    expect(latencyMs).toBeLessThan(1_000);
+    const t7 = tile(7);
+    expect(await t7.locator(".badge-status").textContent()).toContain("CRITICAL");
+    expect(await t7.locator(".tile-reasons li").allTextContents()).toEqual(["SpO2 88 % < 95 %"]);
+    expect(await t7.locator(".vital-spo2").getAttribute("class")).toContain("out-of-range");
+    expect(await t7.locator(".vital-hr").getAttribute("class")).not.toContain("out-of-range");
+    expect(await t7.getAttribute("aria-label")).toContain("CRITICAL");
+    // The gateway's alert reaches the alert strip (announced assertively to screen readers).
+    await expect
+      .poll(() => page.locator("#alerts li").allTextContents())
+      .toEqual([expect.stringContaining("Bed-7 (P-1007): SpO2 88 % < 95 %")]);
+  });
+
+  it("'Critical only' shows only the critical bed, and unchecking brings the ward back", async () => {
+    await page.getByLabel("Critical only").check();
+    await expect
+      .poll(() => page.locator(".tile").evaluateAll((ts) => ts.map((t) => (t as HTMLElement).dataset.bed)))
+      .toEqual(["Bed-7"]);
+    await page.getByLabel("Critical only").uncheck();
+    await expect.poll(() => page.locator(".tile").count()).toBe(BEDS);
+  });
+
+  it("'Clear view' empties the grid without touching data, and a new reading brings that tile back", async () => {
+    await page.getByRole("button", { name: "Clear view" }).click();
+    await expect.poll(() => page.locator(".tile").count()).toBe(0);
+    expect(await page.locator("#grid-empty").isVisible()).toBe(true);
+    await sendReading(3);
+    await page.locator(`.tile[data-bed="Bed-3"]`).waitFor({ timeout: 2_000 });
+    expect(await page.locator(".tile").count()).toBe(1);
+    // The data stayed in the gateway: every bed is still reported by the API.
+    const api = (await (await fetch(`${gw?.url}/api/beds`)).json()) as { beds: unknown[] };
+    expect(api.beds).toHaveLength(BEDS);
+    await page.getByRole("button", { name: /Show hidden/ }).click();
+    await expect.poll(() => page.locator(".tile").count()).toBe(BEDS);
+  });
+
+  it("opens a bed's history from the keyboard, with a chart and rows from /api/readings", async () => {
+    for (let k = 0; k < 3; k++) await sendReading(5);
+    await sendReading(5, { hr: 57 });
+    await tile(5).focus();
+    await page.keyboard.press("Enter");
+    const dialog = page.getByRole("dialog");
+    await dialog.waitFor({ state: "visible", timeout: 2_000 });
+    expect(await dialog.locator("#history-title").textContent()).toBe("Bed-5 — history");
+    await expect.poll(() => dialog.locator(".history-table tbody tr").count(), { timeout: 3_000 }).toBe(5);
+    // Newest first: the HR 57 reading just sent heads the table, and it was CRITICAL (< 60 bpm).
+    const first = await dialog.locator(".history-table tbody tr").first().locator("td").allTextContents();
+    expect(first[1]).toBe("57");
+    expect(first[4]).toContain("CRITICAL");
+    expect(await dialog.locator(".history-chart canvas").count()).toBeGreaterThan(0);
+    await page.screenshot({ path: join(repo, "test-results/dashboard-history.png") });
+    await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "hidden", timeout: 2_000 });
+    // Focus returns to the tile that opened the dialog.
+    expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.bed)).toBe(
+      "Bed-5",
+    );
+  });
+
+  it("greys out a bed that has been silent for more than 10 s as STALE (screenshot of the ward)", async () => {
+    await sendReading(12, { temp: 39.1 });
+    await sendReading(16, { hr: 134 });
+    clockShiftMs = 12_000;
+    for (let i = 1; i <= BEDS; i++) {
+      if (i === 4) continue;
+      await sendReading(i, i === 7 ? { spo2: 89 } : i === 12 ? { temp: 39.2 } : i === 16 ? { hr: 131 } : {});
+    }
+    // Every other bed has a reading on the shifted clock; wait until the page has them all.
+    await expect
+      .poll(() => page.locator(`.tile[data-freshness="live"]`).count(), { timeout: 3_000 })
+      .toBe(BEDS - 1);
+    await page.locator(`.tile[data-bed="Bed-4"][data-freshness="stale"]`).waitFor({ timeout: 3_000 });
+    expect(await tile(4).locator(".badge-freshness").textContent()).toBe("STALE");
+    expect(
+      await tile(4)
+        .locator(".vital-hr .vital-value")
+        .evaluate((e) => getComputedStyle(e).textDecorationLine),
+    ).toBe("line-through");
+    expect(await tile(5).getAttribute("data-freshness")).toBe("live");
+    expect(await page.locator(`.tile[data-status="CRITICAL"]`).count()).toBe(3);
+    // The age keeps counting with no message arriving (observed across one tick of the 1 s timer).
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    const age = async () => Number.parseInt((await tile(4).locator(".tile-age").textContent()) ?? "", 10);
+    const ageBefore = await age();
+    expect(ageBefore).toBeGreaterThan(10);
+    await expect.poll(age, { timeout: 3_000 }).toBeGreaterThan(ageBefore);
+    const out = process.env.UPDATE_SCREENSHOT
+      ? join(repo, "docs/screenshot.png")
+      : join(repo, "test-results/dashboard.png");
+    mkdirSync(dirname(out), { recursive: true });
+    await page.screenshot({ path: out });
+  });
+
+  it("labels a bed OFFLINE as soon as its node disconnects", async () => {
+    nodes.get(20)?.close();
+    nodes.delete(20);
+    await page.locator(`.tile[data-bed="Bed-20"][data-freshness="offline"]`).waitFor({ timeout: 2_000 });
+    expect(await tile(20).locator(".badge-freshness").textContent()).toBe("OFFLINE");
+    // The last values stay readable but struck through.
+    expect(await tile(20).locator(".vital-spo2 .vital-value").textContent()).toMatch(/^\d+$/);
+  });
+
+  it("shows a banner when the gateway goes away and replaces the state with the snapshot on reconnect", async () => {
+    const httpPort = gw?.httpPort ?? 0;
+    for (const n of nodes.values()) n.close();
+    nodes.clear();
+    await gw?.stop();
+    gw = undefined;
+    await page.locator("#connection-banner").waitFor({ state: "visible", timeout: 3_000 });
+    expect(await page.locator("#connection-banner").textContent()).toContain("not live");
+    clockShiftMs = 0;
+    gw = await startTestGateway({ clock, config: { httpPort, limits: { idleTimeoutMs: 600_000 } } });
+    const n = await connectNode(gw.tcpPort, { node: "node-99", bed: "Bed-99", patient: "P-1099" });
+    nodes.set(99, n);
+    await sendReading(99);
+    await page.locator("#connection-banner").waitFor({ state: "hidden", timeout: 15_000 });
+    await expect
+      .poll(() => page.locator(".tile").evaluateAll((ts) => ts.map((t) => (t as HTMLElement).dataset.bed)))
+      .toEqual(["Bed-99"]);
+  });
+
+  it("ran without a script error in the page", () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
