@@ -109,13 +109,15 @@ export class Gateway implements SessionHost {
     if (this.config.influx.enabled) {
       const client = createInfluxClient(this.config.influx, env);
       const logger = this.logger.child({ ns: "influx" });
+      const gateway = this.config.influx.gateway ?? this.config.mqtt.ward;
       this.influx = new InfluxForwarder({
         db: this.store.db,
         influx: client,
         config: this.config.influx,
+        gateway,
         logger,
       });
-      this.history = new InfluxHistory(client, this.store, logger);
+      this.history = new InfluxHistory(client, gateway, this.store, logger);
     }
     if (this.config.notifications.enabled) {
       this.notifications = new NotificationService({

@@ -10,6 +10,15 @@ export const influxConfigSchema = z
       .string()
       .regex(/^[A-Za-z0-9_]+$/)
       .default("vitals"),
+    /**
+     * Tag on this gateway's points, so gateways sharing one database answer /api/readings with their
+     * own readings only (default: the gateway's mqtt.ward).
+     */
+    gateway: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]+$/)
+      .max(64)
+      .optional(),
     username: z.string().min(1).optional(),
     /** Environment variable holding the InfluxDB password (never the file). */
     passwordEnv: z

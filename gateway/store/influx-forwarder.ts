@@ -26,7 +26,14 @@ export class InfluxForwarder {
   private stopped = false;
 
   constructor(
-    private readonly deps: { db: Database.Database; influx: InfluxDB; config: InfluxConfig; logger: Logger },
+    private readonly deps: {
+      db: Database.Database;
+      influx: InfluxDB;
+      config: InfluxConfig;
+      /** Value of the `gateway` tag on every point this gateway writes. */
+      gateway: string;
+      logger: Logger;
+    },
   ) {
     const { db } = deps;
     db.exec("CREATE TABLE IF NOT EXISTS outbox_marks (sink TEXT PRIMARY KEY, last_id INTEGER NOT NULL)");
@@ -86,7 +93,10 @@ export class InfluxForwarder {
         this.again = false;
         const rows = this.selectRows.all(this.mark, config.batchSize) as OutboxRow[];
         if (rows.length === 0) break;
-        await influx.writePoints(rows.map(rowToPoint), { precision: "u" });
+        await influx.writePoints(
+          rows.map((r) => rowToPoint(r, this.deps.gateway)),
+          { precision: "u" },
+        );
         this.saveMark.run(SINK, (rows[rows.length - 1] as OutboxRow).id);
         if (this.stopped) return;
       }

@@ -14,18 +14,20 @@ import type { HistoryQuery } from "./sqlite-store.js";
 export class InfluxHistory implements ReadingHistory {
   constructor(
     private readonly influx: InfluxDB,
+    /** Only this gateway's points: the same readings its SQLite store would answer with. */
+    private readonly gateway: string,
     private readonly fallback: ReadingHistory,
     private readonly logger: Logger,
   ) {}
 
   async history(q: HistoryQuery): Promise<ReadingView[]> {
-    const where: string[] = [];
+    const where: string[] = [`"gateway" = ${influxEscape.stringLit(this.gateway)}`];
     if (q.bed !== undefined) where.push(`"bed" = ${influxEscape.stringLit(q.bed)}`);
     if (q.from !== undefined) where.push(`time >= ${Math.trunc(q.from)}ms`);
     // The point time carries a sub-millisecond part (see rowToPoint): include the whole `to` millisecond.
     if (q.to !== undefined) where.push(`time < ${Math.trunc(q.to) + 1}ms`);
     const sql = `SELECT * FROM ${influxEscape.quoted(RAW_POLICY)}.${influxEscape.quoted(INFLUX_MEASUREMENT)}
-      ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY time DESC LIMIT ${Math.trunc(q.limit)}`;
+      WHERE ${where.join(" AND ")} ORDER BY time DESC LIMIT ${Math.trunc(q.limit)}`;
     try {
       const rows = await this.influx.query<Record<string, unknown> & { time: Date }>(sql);
       return rows.map(pointToView);

@@ -38,7 +38,7 @@ describe("InfluxDB point mapping", () => {
     fc.assert(
       fc.property(row, (r) => {
         const { id: _id, ...sqliteRow } = r;
-        expect(pointToView(asQueried(rowToPoint(r)))).toEqual(
+        expect(pointToView(asQueried(rowToPoint(r, "gw")))).toEqual(
           rowToView(sqliteRow as Parameters<typeof rowToView>[0]),
         );
       }),
@@ -48,8 +48,8 @@ describe("InfluxDB point mapping", () => {
   it("keeps readings of one node in the same millisecond apart (distinct timestamps)", () => {
     fc.assert(
       fc.property(row, fc.integer({ min: 1, max: 999 }), (r, k) => {
-        const a = rowToPoint(r);
-        const b = rowToPoint({ ...r, id: r.id + k });
+        const a = rowToPoint(r, "gw");
+        const b = rowToPoint({ ...r, id: r.id + k }, "gw");
         expect(a.timestamp).not.toBe(b.timestamp);
         expect(Math.floor(Number(a.timestamp) / 1000)).toBe(r.received_at);
       }),
@@ -57,7 +57,7 @@ describe("InfluxDB point mapping", () => {
   });
 
   it("writes null vitals as absent fields, never as zero", () => {
-    const p = rowToPoint({ ...fc.sample(row, 1)[0], hr: null, spo2: 0 } as OutboxRow);
+    const p = rowToPoint({ ...fc.sample(row, 1)[0], hr: null, spo2: 0 } as OutboxRow, "gw");
     expect(p.fields).not.toHaveProperty("hr");
     expect(p.fields?.spo2).toBe(0);
     for (const k of Object.keys(p.fields ?? {})) {

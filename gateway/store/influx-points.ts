@@ -31,12 +31,12 @@ export interface OutboxRow {
 }
 
 /**
- * The point for one reading, in microseconds: the receive time in ms, plus rowid mod 1000 µs.
+ * The point for one reading (tagged with the gateway that stored it), in microseconds: the receive time in ms, plus rowid mod 1000 µs.
  * InfluxDB keeps one point per series and timestamp, so two readings of one node received in the
  * same millisecond would otherwise overwrite each other.
  */
-export function rowToPoint(r: OutboxRow): IPoint {
-  const tags: Record<string, string> = { bed: r.bed, node: r.node };
+export function rowToPoint(r: OutboxRow, gateway: string): IPoint {
+  const tags: Record<string, string> = { gateway, bed: r.bed, node: r.node };
   if (r.ward) tags.ward = r.ward;
   if (r.patient) tags.patient = r.patient;
   const fields: Record<string, number | string> = { seq: r.seq, t: r.t, status: r.status };
