@@ -1,12 +1,15 @@
 import { readFileSync } from "node:fs";
+import type { IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createServer, type Server } from "node:net";
+import type { Duplex } from "node:stream";
 import { createServer as createTlsServer } from "node:tls";
 import { Aedes, type Client } from "aedes";
 import type { FastifyInstance } from "fastify";
 import { createWebSocketStream } from "ws";
 import { TokenBucket } from "../ingest/token-bucket.js";
 import { MqttAccessControl, type MqttPrincipal } from "./mqtt-acl.js";
+import { guardPacketSizes } from "./packet-size-guard.js";
 import type { BridgeHost, MqttReadingBridge } from "./reading-bridge.js";
 import { decodeNodeStatus, parseTopic } from "./topics.js";
 
@@ -73,7 +76,7 @@ export class EmbeddedBroker {
         if (!p) {
           this.host.metrics.rejected.inc({ code: "unauthorized" });
           log.info({ clientId: client.id.slice(0, 64) }, "mqtt connection refused: bad credentials");
-          return done(refusal("bad username or password", 4) as never, false);
+          return done(refusal("bad username or password", 4) as Parameters<typeof done>[0], false);
         }
         this.clients.set(client, {
           principal: p,
@@ -150,20 +153,27 @@ export class EmbeddedBroker {
     });
 
     const { mqtt } = this.host.config;
-    const tcp = createServer(aedes.handle);
+    const handle = (conn: Duplex, req?: IncomingMessage) => {
+      guardPacketSizes(conn, (why) => {
+        this.host.metrics.rejected.inc({ code: "too_long" });
+        log.info({ why }, "mqtt connection closed: packet too large");
+      });
+      aedes.handle(conn, req);
+    };
+    const tcp = createServer(handle);
     this.port = await listenOn(tcp, mqtt.port, this.host.config.host);
     this.servers.push(tcp);
     if (mqtt.tls) {
       const tls = createTlsServer(
         { cert: readFileSync(mqtt.tls.certFile), key: readFileSync(mqtt.tls.keyFile) },
-        aedes.handle,
+        handle,
       );
       this.tlsPort = await listenOn(tls, mqtt.tls.port, this.host.config.host);
       this.servers.push(tls);
     }
     if (http && mqtt.websocket) {
       http.get("/mqtt", { websocket: true }, (socket, req) => {
-        aedes.handle(createWebSocketStream(socket), req.raw);
+        handle(createWebSocketStream(socket), req.raw);
       });
     }
   }

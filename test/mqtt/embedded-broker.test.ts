@@ -1,3 +1,4 @@
+import { connect } from "node:net";
 import type { MqttClient } from "mqtt";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { BedView, ReadingsResponse } from "../../gateway/api/types.js";
@@ -192,6 +193,22 @@ describe("embedded MQTT broker", () => {
     await n.publishAsync(topicFor("reading", "icu", "Bed-1"), reading(1), { qos: 1, dup: true });
     await n.publishAsync(topicFor("reading", "icu", "Bed-1"), reading(2), { qos: 1 });
     expect((await readings()).map((r) => r.seq)).toEqual([2, 1]);
+  });
+
+  it("closes a connection announcing an oversized packet before buffering it", async () => {
+    const sock = connect(gw.mqttPort as number, "127.0.0.1");
+    await new Promise((r) => sock.once("connect", r));
+    const closed = new Promise<void>((r) => sock.once("close", () => r()));
+    sock.on("error", () => {});
+    // CONNECT announcing ~100 MB (remaining length 0x80 0xDA 0xC4 0x30), then a first slice of it.
+    sock.write(Buffer.from([0x10, 0x80, 0xda, 0xc4, 0x30, ...Buffer.alloc(1000)]));
+    await closed;
+    const metrics = await gw.gateway.metrics.registry.getSingleMetricAsString(
+      "vitals_readings_rejected_total",
+    );
+    expect(metrics).toMatch(/code="too_long"} 1/);
+    const n = await node1(); // the broker is unaffected
+    await n.publishAsync(topicFor("reading", "icu", "Bed-1"), reading(1), { qos: 1 });
   });
 
   it("accepts MQTT over WebSocket at /mqtt on the HTTP port", async () => {
