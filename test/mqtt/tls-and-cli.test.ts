@@ -1,4 +1,4 @@
-import { execFile, execFileSync, spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,7 +8,6 @@ import { afterAll, describe, expect, it } from "vitest";
 import { verifyPassword } from "../../gateway/mqtt/password-hash.js";
 import { topicFor } from "../../gateway/mqtt/topics.js";
 import { startTestGateway } from "../harness/gateway.js";
-import { haveTool } from "../support/require-tool.js";
 import { connectClient, MQTT_ENV, mqttTestConfig, NODE1, reading, waitFor } from "./mqtt-kit.js";
 
 const BIN = fileURLToPath(new URL("../../bin/vitals.js", import.meta.url));
@@ -18,32 +17,10 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-describe.skipIf(!haveTool("openssl", "openssl"))("MQTT over TLS (embedded broker)", () => {
+describe("MQTT over TLS (embedded broker)", () => {
   it("accepts a node over mqtts with the configured certificate and stores its reading", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "vitals-tls-"));
-    dirs.push(dir);
-    const [certFile, keyFile] = [join(dir, "cert.pem"), join(dir, "key.pem")];
-    execFileSync(
-      "openssl",
-      [
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        keyFile,
-        "-out",
-        certFile,
-        "-days",
-        "1",
-        "-subj",
-        "/CN=localhost",
-        "-addext",
-        "subjectAltName=IP:127.0.0.1",
-      ],
-      { stdio: "ignore" },
-    );
+    const certFile = fileURLToPath(new URL("./tls/cert.pem", import.meta.url));
+    const keyFile = fileURLToPath(new URL("./tls/key.pem", import.meta.url));
     const gw = await startTestGateway({
       config: { mqtt: mqttTestConfig({ tls: { port: 0, certFile, keyFile } }) },
       env: MQTT_ENV,
