@@ -166,6 +166,8 @@ export class MqttReadingBridge implements AlertOutput {
   // ---- gateway → MQTT ----
 
   start(): void {
+    // An embedded broker starts with no retained messages: publish every known bed's state once.
+    for (const b of this.host.beds.all()) this.dirty.add(b.bed);
     this.timer = setInterval(() => this.flushState(), this.cfg.stateIntervalMs);
     this.timer.unref();
   }

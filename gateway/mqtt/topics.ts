@@ -21,6 +21,9 @@ export interface MqttPayloads {
 }
 export type TopicKind = keyof MqttPayloads;
 
+/** The same map keyed by subscription pattern, e.g. `"vitals/+/+/state": BedView` (docs/mqtt.md). */
+export type MqttTopicMap = { [K in TopicKind as `vitals/+/+/${K}`]: MqttPayloads[K] };
+
 export const MQTT_TOPICS: {
   readonly [K in TopicKind]: { from: "node" | "gateway"; retained: boolean; qos: 0 | 1 };
 } = {

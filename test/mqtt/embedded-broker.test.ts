@@ -187,6 +187,25 @@ describe("embedded MQTT broker", () => {
     expect(state).toMatchObject({ bed: "Bed-1", ward: "icu", connected: false, status: "CRITICAL" });
   });
 
+  it("after a restart, publishes the retained state of every bed it restored", async () => {
+    const n = await node1();
+    await n.publishAsync(topicFor("reading", "icu", "Bed-1"), reading(4), { qos: 1 });
+    n.end(true);
+    const dataDir = gw.dataDir;
+    await gw.stop({ keepData: true });
+    gw = await startTestGateway({ config: { mqtt: mqttTestConfig() }, env: MQTT_ENV, dataDir });
+    const s = await station();
+    const seen = collect(s);
+    await s.subscribeAsync("vitals/+/+/state");
+    await waitFor(() => seen.length > 0, 5_000, "state without any new reading");
+    expect(JSON.parse(seen[0]?.payload ?? "{}")).toMatchObject({ bed: "Bed-1", last_reading: { seq: 4 } });
+    const late = await station();
+    const lateSeen = collect(late);
+    await late.subscribeAsync("vitals/+/+/state");
+    await waitFor(() => lateSeen.length > 0, 5_000, "retained state");
+    expect(lateSeen[0]?.retain).toBe(true);
+  });
+
   it("dedupes a resent seq (DUP) and stores it once", async () => {
     const n = await node1();
     await n.publishAsync(topicFor("reading", "icu", "Bed-1"), reading(1), { qos: 1 });
