@@ -40,7 +40,16 @@ export function configFrom(flags: GatewayFlags, extra: Record<string, unknown> =
 export async function runGateway(config: GatewayConfig, onStop?: () => Promise<void>): Promise<Gateway> {
   const logger = createLogger(config.logLevel);
   const gateway = new Gateway({ config, logger });
-  const a = await gateway.start();
+  let a: Awaited<ReturnType<Gateway["start"]>>;
+  try {
+    a = await gateway.start();
+  } catch (e) {
+    if (!isVitalsError(e)) throw e;
+    // A port in use and the like: one line, not a stack trace.
+    process.stderr.write(`vitals: ${e.message}\n`);
+    await gateway.stop().catch(() => {});
+    process.exit(2);
+  }
   const shown = a.host === "0.0.0.0" || a.host === "::" ? "127.0.0.1" : a.host;
   process.stdout.write(
     `vitals gateway listening: tcp ${a.host}:${a.tcpPort}, http http://${shown}:${a.httpPort}/${a.mqttPort === undefined ? "" : `, mqtt ${a.host}:${a.mqttPort}`}\n`,

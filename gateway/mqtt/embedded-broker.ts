@@ -7,6 +7,7 @@ import { createServer as createTlsServer } from "node:tls";
 import { Aedes, type Client } from "aedes";
 import type { FastifyInstance } from "fastify";
 import { createWebSocketStream } from "ws";
+import { ErrorCodes, VitalsError } from "../errors.js";
 import { TokenBucket } from "../ingest/token-bucket.js";
 import { MqttAccessControl, type MqttPrincipal } from "./mqtt-acl.js";
 import { guardPacketSizes } from "./packet-size-guard.js";
@@ -190,9 +191,15 @@ export class EmbeddedBroker {
 
 function listenOn(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.once("error", reject);
+    const fail = (e: NodeJS.ErrnoException) => {
+      if (e.code !== "EADDRINUSE") return reject(e);
+      // The usual cause: a system Mosquitto already on 1883.
+      const hint = `MQTT port ${host}:${port} is in use (another broker?): set mqtt.port / --mqtt-port, or mqtt.mode "external" or "off"`;
+      reject(new VitalsError(hint, ErrorCodes.ConfigInvalid, { port }, { cause: e }));
+    };
+    server.once("error", fail);
     server.listen(port, host, () => {
-      server.off("error", reject);
+      server.off("error", fail);
       resolve((server.address() as AddressInfo).port);
     });
   });

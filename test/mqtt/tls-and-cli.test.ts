@@ -1,5 +1,6 @@
 import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -83,6 +84,36 @@ describe("CLI", () => {
     } finally {
       child.kill("SIGTERM");
       await new Promise((r) => child.once("exit", r));
+    }
+  });
+
+  it("vitals gateway exits with a one-line hint when the MQTT port is taken", async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, "127.0.0.1", r));
+    const port = (blocker.address() as { port: number }).port;
+    const dir = mkdtempSync(join(tmpdir(), "vitals-cli-"));
+    dirs.push(dir);
+    try {
+      const r = await run(process.execPath, [
+        BIN,
+        "gateway",
+        "--tcp-port",
+        "0",
+        "--http-port",
+        "0",
+        "--mqtt-port",
+        String(port),
+        "--data-dir",
+        dir,
+      ]).then(
+        () => ({ code: 0, stderr: "" }),
+        (e: { code: number; stderr: string }) => e,
+      );
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`^vitals: MQTT port 127\\.0\\.0\\.1:${port} is in use`, "m"));
+      expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    } finally {
+      blocker.close();
     }
   });
 
