@@ -3,11 +3,10 @@ import { connect, createServer, type Server, type Socket } from "node:net";
 /**
  * A TCP proxy between an MQTT client and a broker that can swallow the broker's PUBACKs, so a test
  * can produce "stored, but the PUBACK never arrived" on demand. It also counts the client's
- * PUBLISH packets sent with the DUP flag.
+ * PUBLISH packets.
  */
 export class PubackDroppingProxy {
   dropAcks = false;
-  dupPublishes = 0;
   publishes = 0;
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
@@ -34,7 +33,6 @@ export class PubackDroppingProxy {
     splitPackets(client, (p) => {
       if (p[0] !== undefined && p[0] >> 4 === 3) {
         this.publishes++;
-        if (p[0] & 0x08) this.dupPublishes++;
       }
       upstream.write(p);
     });
