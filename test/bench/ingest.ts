@@ -2,6 +2,7 @@
  * Ingest benchmark (`npm run bench`): a gateway in its own process, N node connections sending
  * vitals as fast as a window of unacknowledged readings allows, for a fixed time. Prints one JSON
  * line. Options: --connections N --duration S --window W --sync normal|full
+ * `--mode mqtt` runs the MQTT bench instead (test/bench/ingest-mqtt.ts).
  */
 import { readFileSync } from "node:fs";
 import { connect, type Socket } from "node:net";
@@ -20,8 +21,10 @@ const { values: args } = parseArgs({
     sync: { type: "string", default: "normal" },
     profile: { type: "string" },
     "no-alarms": { type: "boolean", default: false },
+    mode: { type: "string", default: "tcp" },
   },
 });
+if (args.mode === "mqtt") await import("./ingest-mqtt.js"); // runs to completion and exits
 const connections = Number(args.connections);
 const durationS = Number(args.duration);
 const window = Number(args.window);
