@@ -26,6 +26,8 @@ export interface AudioDeviceOutputOptions {
   dir?: string;
   spawn?: SpawnPlayer;
   logger?: Logger;
+  /** A player still running this long after SIGTERM gets SIGKILL. Default 500 ms. */
+  killGraceMs?: number;
 }
 
 /**
@@ -45,6 +47,7 @@ export class AudioDeviceOutput implements SoundOutput {
   private dir: string | undefined;
   private readonly files = new Map<string, string>();
   private child: ChildProcess | null = null;
+  private readonly killGraceMs: number;
   /** How the last player process ended (metrics, tests): a non-zero code means the device refused. */
   lastExit: PlayerExit | null = null;
   /** Player processes started so far. */
@@ -59,6 +62,7 @@ export class AudioDeviceOutput implements SoundOutput {
     this.spawn = options.spawn ?? defaultSpawn;
     this.log = (options.logger ?? silentLogger).child({ ns: "sound.audio" });
     this.dir = options.dir;
+    this.killGraceMs = options.killGraceMs ?? 500;
     this.ownsDir = options.dir === undefined;
   }
 
@@ -97,7 +101,13 @@ export class AudioDeviceOutput implements SoundOutput {
   stop(): void {
     const child = this.child;
     this.child = null;
-    if (child !== null && child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+    if (child === null || child.exitCode !== null || child.signalCode !== null) return;
+    child.kill("SIGTERM");
+    // aplay answers SIGTERM by aborting the PCM and carrying on until its blocked write returns; a device
+    // that never drains (a hung sound server, a stalled USB card) would keep it, and the sound, alive.
+    const force = setTimeout(() => child.kill("SIGKILL"), this.killGraceMs);
+    force.unref();
+    child.once("exit", () => clearTimeout(force));
   }
 
   /** True while a player process runs. */
