@@ -41,6 +41,15 @@ export async function openPiezoBoard(config: PiezoConfig, logger: Logger): Promi
     const PiIO = ((await import(moduleName)) as { default: new () => unknown }).default;
     io = new PiIO();
   }
+  // firmata.js re-emits serial errors ("cannot open", cable pulled) as "error": unheard, they would crash
+  // the gateway. Before "ready" one fails the connection; after it, the buzzer is lost but alarms go on
+  // sounding on the other outputs, so log it.
+  const emitter = io as { on(event: "error", fn: (err: unknown) => void): unknown };
+  let failConnect: ((err: unknown) => void) | null = null;
+  emitter.on("error", (err) => {
+    if (failConnect) failConnect(err);
+    else logger.error({ err, port: config.port }, "piezo board error");
+  });
   const board = new five.Board({
     io,
     repl: false,
@@ -53,18 +62,21 @@ export async function openPiezoBoard(config: PiezoConfig, logger: Logger): Promi
         () => reject(new Error(`board not ready after ${READY_TIMEOUT_MS} ms`)),
         READY_TIMEOUT_MS,
       );
+      failConnect = (err) => {
+        clearTimeout(timer);
+        reject(err);
+      };
       board.once("ready", () => {
         clearTimeout(timer);
         resolve();
       });
-      board.once("error", (err) => {
-        clearTimeout(timer);
-        reject(err);
-      });
+      board.once("error", (err) => failConnect?.(err));
     });
   } catch (err) {
     await closeTransport();
     throw err;
+  } finally {
+    failConnect = null;
   }
   logger.debug({ io: config.io, port: config.port }, "piezo board ready");
   return { io: board.io as PiezoIo, close: closeTransport };
