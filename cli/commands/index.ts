@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import * as demo from "./demo.js";
 import * as gateway from "./gateway.js";
+import * as notify from "./notify.js";
 import * as ports from "./ports.js";
 import * as ppg from "./ppg.js";
 import * as simulate from "./simulate.js";
@@ -12,4 +13,5 @@ export function registerCommands(program: Command): void {
   demo.register(program);
   ppg.register(program);
   ports.register(program);
+  notify.register(program);
 }

@@ -19,6 +19,7 @@ const { values: args } = parseArgs({
     window: { type: "string", default: "64" },
     sync: { type: "string", default: "normal" },
     profile: { type: "string" },
+    "no-alarms": { type: "boolean", default: false },
   },
 });
 const connections = Number(args.connections);
@@ -28,6 +29,7 @@ const window = Number(args.window);
 const gw = await spawnGateway(
   {
     storage: { synchronous: args.sync },
+    alarmEngine: !args["no-alarms"],
     limits: { linesPerSecond: 1e9, burstLines: 1e9, maxConnections: connections + 10 },
   },
   undefined,
@@ -48,7 +50,7 @@ class BenchNode {
 
   constructor(
     private readonly socket: Socket,
-    private readonly id: number,
+    id: number,
   ) {
     socket.setNoDelay(true);
     let welcomed: () => void = () => {};
@@ -116,6 +118,19 @@ const elapsed = (performance.now() - t0) / 1000;
 running = false;
 
 const status = readFileSync(`/proc/${gw.child.pid}/status`, "utf8");
+const metrics = await (await fetch(`http://127.0.0.1:${gw.httpPort}/metrics`)).text();
+
+/** Upper bound of the bucket holding the given quantile of a Prometheus histogram, in ms. */
+function histogramQuantileMs(name: string, q: number): number | string | null {
+  const buckets = [...metrics.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\d+)`, "gm"))].map(
+    (m) => [Number(m[1]), Number(m[2])] as const,
+  );
+  const total = buckets.at(-1)?.[1] ?? 0;
+  if (total === 0) return null;
+  const hit = buckets.find(([, n]) => n >= q * total);
+  if (!hit) return null;
+  return Number.isFinite(hit[0]) ? hit[0] * 1000 : "above the largest bucket";
+}
 const rssKb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
 await new Promise((r) => setTimeout(r, 500));
 
@@ -146,7 +161,10 @@ process.stdout.write(
     window,
     duration_s: Number(elapsed.toFixed(1)),
     synchronous: args.sync,
+    alarm_engine: !args["no-alarms"],
     rss_mb: Math.round(rssKb / 1024),
+    gateway_ingest_latency_p99_ms_at_most: histogramQuantileMs("vitals_ingest_latency_seconds", 0.99),
+    alarm_engine_per_batch_p99_ms_at_most: histogramQuantileMs("vitals_alarm_ingest_seconds", 0.99),
     nodes_with_acked_readings_missing_after_kill9: missing,
     cores: cpus().length,
     cpu: cpus()[0]?.model,
