@@ -4,6 +4,7 @@ import { alarmConfigSchema } from "./alarms/alarm-config.js";
 import { ErrorCodes, VitalsError } from "./errors.js";
 import { mqttConfigSchema } from "./mqtt/mqtt-config.js";
 import { notificationsConfigSchema } from "./notify/config.js";
+import { soundConfigSchema } from "./outputs/sound/sound-config.js";
 import { DEFAULT_HTTP_PORT, DEFAULT_TCP_PORT } from "./protocol/frames.js";
 import { influxConfigSchema } from "./store/influx-config.js";
 
@@ -76,6 +77,8 @@ export const gatewayConfigSchema = z
     influx: influxConfigSchema.prefault({}),
     /** The clinical alarm engine: profiles, delays, escalation, technical alarms (docs/alarms.md). */
     alarms: alarmConfigSchema.prefault({}),
+    /** The central station's alarm sound: console bell, audio device, piezo (docs/alarm-sound.md). */
+    sound: soundConfigSchema.prefault({}),
     /** Off only to measure what the alarm engine costs (the bench's --no-alarms). */
     alarmEngine: z.boolean().default(true),
     /** Remote notifications: WhatsApp, SMS, e-mail, push, webhooks (docs/notifications.md). */

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { AlarmService } from "./alarms/alarm-service.js";
-import type { EscalatedEvent, Priority } from "./alarms/types.js";
+import { type EscalatedEvent, PRIORITY_RANK, type Priority } from "./alarms/types.js";
 import { registerAlarmRoutes } from "./api/alarm-routes.js";
 import { createHttpServer, listen } from "./api/http-server.js";
 import { LiveHub } from "./api/live-hub.js";
@@ -21,6 +21,7 @@ import { NotificationService } from "./notify/notification-service.js";
 import { AlertDispatcher } from "./outputs/alert-dispatcher.js";
 import type { AlertOutput } from "./outputs/alert-output.js";
 import { ConsoleAlertOutput } from "./outputs/console-alert.js";
+import { AlarmSoundController, createSoundOutputs } from "./outputs/sound/index.js";
 import type { AlarmCommandFrame, VitalParameter } from "./protocol/frames.js";
 import { AlarmStore } from "./store/alarm-store.js";
 import { Checkpointer } from "./store/checkpointer.js";
@@ -44,6 +45,8 @@ export interface GatewayDeps {
   onSound?: (priority: Priority | null) => void;
   /** An alarm went unacknowledged too long (remote notification). */
   onEscalation?: (event: EscalatedEvent) => void;
+  /** Where the console sound output writes its bell and status lines (default: process.stdout). */
+  soundStream?: { write(s: string): unknown };
   /** Where secrets referenced as {env: NAME} (and MQTT/InfluxDB …Env passwords) come from (default: process.env). */
   env?: NodeJS.ProcessEnv;
 }
@@ -72,6 +75,9 @@ export class Gateway implements SessionHost {
   readonly alerts: AlertDispatcher;
   readonly alarms: AlarmService;
   readonly notifications: NotificationService | undefined;
+  /** Plays the ward's loudest audible alarm on the configured outputs (created in start()). */
+  sound: AlarmSoundController | undefined;
+  private readonly soundStream: { write(s: string): unknown } | undefined;
   private readonly commits: CommitQueue;
   private readonly live: LiveHub;
   private readonly tcp: TcpIngestServer;
@@ -107,6 +113,7 @@ export class Gateway implements SessionHost {
       );
     }
     const env = deps.env ?? process.env;
+    this.soundStream = deps.soundStream;
     if (this.config.mqtt.mode !== "off") {
       this.mqtt = new MqttService(this, env);
       this.outputs.push(this.mqtt.bridge);
@@ -163,7 +170,11 @@ export class Gateway implements SessionHost {
       beds: this.beds,
       live: this.live,
       toBed: (bed, frame) => this.sendToBed(bed, frame),
-      ...(deps.onSound ? { onSound: deps.onSound } : {}),
+      onSound: (p) => {
+        this.metrics.soundPriority.set(p === null ? 0 : PRIORITY_RANK[p]);
+        this.sound?.set(p);
+        deps.onSound?.(p);
+      },
       ...(deps.onEscalation ? { onEscalation: deps.onEscalation } : {}),
       onAlarmEvent: (e) => {
         if (!this.notifications || this.config.notifyOn !== "alarms") return;
@@ -200,6 +211,15 @@ export class Gateway implements SessionHost {
     await this.mqtt?.start(this.http);
     const httpPort = await listen(this.http, this.config.httpPort, host);
     this.live.start();
+    const soundOutputs = await createSoundOutputs(this.config.sound, {
+      logger: this.logger,
+      ...(this.soundStream ? { stream: this.soundStream } : {}),
+    });
+    this.sound = new AlarmSoundController({
+      outputs: soundOutputs,
+      logger: this.logger.child({ ns: "sound" }),
+    });
+    this.sound.set(this.alarms.sound);
     this.alarms.start();
     this.notifications?.start();
     this.influx?.start();
@@ -222,6 +242,7 @@ export class Gateway implements SessionHost {
     await this.http?.close();
     for (const o of this.outputs) await o.close?.();
     await this.notifications?.stop();
+    await this.sound?.close();
     await this.checkpointer.stop();
     this.store.close();
   }

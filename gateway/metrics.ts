@@ -48,6 +48,12 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly soundPriority = new Gauge({
+    name: "vitals_sound_priority",
+    help: "Alarm sound the central station is playing: 0 none, 1 low, 2 medium, 3 high",
+    registers: [this.registry],
+  });
+
   constructor(opts: { processMetrics?: boolean } = {}) {
     if (opts.processMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: "vitals_" });
   }

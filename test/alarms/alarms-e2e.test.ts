@@ -207,3 +207,24 @@ describe("alarm engine over the real gateway", () => {
     n.close();
   });
 });
+
+describe("central-station sound", () => {
+  it("plays the loudest audible priority and goes silent when it is acknowledged", async () => {
+    gw = await startTestGateway({ config: { alarms: fast } });
+    const n = await connectNode(gw.tcpPort, { node: "n5", bed: "Bed-5" });
+    seq = 0;
+    await send(n, { spo2: 80 });
+    await expect
+      .poll(() => gw.soundLines.join(""), { timeout: 2_000 })
+      .toContain("alarm sound: high priority (10 pulses per burst)");
+    await expect
+      .poll(() => gw.soundLines.filter((l) => l === "\x07").length, { timeout: 3_000 })
+      .toBeGreaterThanOrEqual(3);
+    expect(await (await fetch(`${gw.url}/metrics`)).text()).toContain("vitals_sound_priority 3");
+    const { alarms } = (await (await fetch(`${gw.url}/api/alarms`)).json()) as AlarmsResponse;
+    await post(`/api/alarms/${encodeURIComponent(alarms[0]?.id as string)}/ack`, { user: "nurse.kim" });
+    await expect.poll(() => gw.soundLines.at(-1), { timeout: 2_000 }).toBe("alarm sound: off\n");
+    expect(await (await fetch(`${gw.url}/metrics`)).text()).toContain("vitals_sound_priority 0");
+    n.close();
+  });
+});

@@ -20,6 +20,8 @@ export interface TestGateway {
   url: string;
   /** Lines the console alert output printed. */
   consoleLines: string[];
+  /** What the console sound output wrote (bells and status lines). */
+  soundLines: string[];
   stop(opts?: { keepData?: boolean }): Promise<void>;
 }
 
@@ -33,7 +35,8 @@ type Sections =
   | "alarms"
   | "notifications"
   | "mqtt"
-  | "influx";
+  | "influx"
+  | "sound";
 export type TestConfig = Omit<GatewayConfigInput, Sections> & {
   [K in Sections]?: Partial<NonNullable<GatewayConfigInput[K]>>;
 };
@@ -59,7 +62,13 @@ export async function startTestGateway(
     mqtt: { port: 0, ...over.mqtt },
   });
   const consoleLines: string[] = [];
-  const gateway = new Gateway({ console: { write: (s: string) => consoleLines.push(s) }, ...deps, config });
+  const soundLines: string[] = [];
+  const gateway = new Gateway({
+    console: { write: (s: string) => consoleLines.push(s) },
+    soundStream: { write: (s: string) => soundLines.push(s) },
+    ...deps,
+    config,
+  });
   const addr = await gateway.start();
   return {
     gateway,
@@ -69,6 +78,7 @@ export async function startTestGateway(
     dataDir,
     url: `http://127.0.0.1:${addr.httpPort}`,
     consoleLines,
+    soundLines,
     async stop(o = {}) {
       await gateway.stop();
       if (!o.keepData && !opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
