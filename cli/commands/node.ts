@@ -64,6 +64,12 @@ export function register(program: Command): void {
       "outbox durability: full (survives power loss) or normal (survives a crash)",
       "full",
     )
+    .option(
+      "--reconnect-max <s>",
+      "longest wait between reconnection attempts, s (attempts back off from 0.25 s with jitter)",
+      numberOption(0.5, 3600),
+      10,
+    )
     .option("--token <secret>", "node token, if the gateway requires one (or VITALS_NODE_TOKEN)")
     .option(
       "--status-every <s>",
@@ -125,6 +131,7 @@ export function register(program: Command): void {
         sensors,
         outbox,
         rateHz: o.rate,
+        backoff: { initialMs: 250, maxMs: o.reconnectMax * 1000 },
         logger,
       });
       agent.start();

@@ -80,9 +80,10 @@ export class NodeAgent {
     this.link.on("connected", (w) =>
       this.logger.info({ lastSeq: w.last_seq, pending: this.opts.outbox.size }, "connected to gateway"),
     );
-    this.link.on("disconnected", () =>
-      this.logger.warn({ pending: this.opts.outbox.size }, "gateway connection lost; queueing on disk"),
-    );
+    this.link.on("disconnected", () => {
+      if (this.running)
+        this.logger.warn({ pending: this.opts.outbox.size }, "gateway connection lost; queueing on disk");
+    });
     this.link.on("ack", () => {
       this.lastAckAt = this.clock.now();
     });
