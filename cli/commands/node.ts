@@ -134,14 +134,7 @@ export function register(program: Command): void {
         backoff: { initialMs: 250, maxMs: o.reconnectMax * 1000 },
         logger,
       });
-      agent.start();
-      process.stdout.write(
-        `vitals node ${nodeId} (bed ${o.bed}) → ${o.gateway.host}:${o.gateway.port}; sensors: ${sensors.map((s) => s.label).join(", ")}; outbox ${file} (${outbox.size} pending, last seq ${outbox.lastSeq()})\n`,
-      );
-      const statusTimer =
-        o.statusEvery > 0
-          ? setInterval(() => logger.info(agent.status(), "status"), o.statusEvery * 1000)
-          : undefined;
+      let statusTimer: NodeJS.Timeout | undefined;
       let stopping = false;
       const stop = async () => {
         if (stopping) return;
@@ -151,11 +144,23 @@ export function register(program: Command): void {
         await agent.stop({ drainMs: 5_000 });
         await boards.close();
         const s = agent.status();
-        process.stdout.write(`stopped: last seq ${lastSeq}, pending ${s.pending}, dropped ${s.dropped}\n`);
         logger.flush?.();
-        process.exit(0);
+        // stdout is a pipe under systemd or a test: exit only once the last line has been written.
+        process.stdout.write(
+          `stopped: last seq ${lastSeq}, pending ${s.pending}, dropped ${s.dropped}\n`,
+          () => process.exit(0),
+        );
       };
+      // Handlers before the start line: whoever reads that line may signal at once.
       process.once("SIGINT", () => void stop());
       process.once("SIGTERM", () => void stop());
+      agent.start();
+      process.stdout.write(
+        `vitals node ${nodeId} (bed ${o.bed}) → ${o.gateway.host}:${o.gateway.port}; sensors: ${sensors.map((s) => s.label).join(", ")}; outbox ${file} (${outbox.size} pending, last seq ${outbox.lastSeq()})\n`,
+      );
+      statusTimer =
+        o.statusEvery > 0
+          ? setInterval(() => logger.info(agent.status(), "status"), o.statusEvery * 1000)
+          : undefined;
     });
 }

@@ -1,0 +1,65 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { defaultNodeId } from "../../sensors/node/node-id.js";
+import { spawnAgent, stopAgent } from "./agent-process.js";
+
+const BIN = fileURLToPath(new URL("../../bin/vitals.js", import.meta.url));
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function run(args: string[]) {
+  return spawnSync(process.execPath, [BIN, "node", ...args], { encoding: "utf8", timeout: 20_000 });
+}
+
+describe("vitals node (CLI)", () => {
+  it("refuses bad --sensor values and missing options with a clear message", () => {
+    const unknown = run(["--gateway", "127.0.0.1:7070", "--bed", "B1", "--sensor", "cms99"]);
+    expect(unknown.status).not.toBe(0);
+    expect(unknown.stderr).toContain(
+      'unknown driver "cms99"; known drivers: sim, max30102, max30205, mlx90614',
+    );
+    const option = run(["--gateway", "127.0.0.1:7070", "--bed", "B1", "--sensor", "max30205:adress=0x48"]);
+    expect(option.status).not.toBe(0);
+    expect(option.stderr).toContain("unknown option adress; it takes port, address, period");
+    const noBed = run(["--gateway", "127.0.0.1:7070"]);
+    expect(noBed.status).not.toBe(0);
+    expect(noBed.stderr).toContain("--bed");
+    const badBed = run(["--gateway", "127.0.0.1:7070", "--bed", "Bed;DROP"]);
+    expect(badBed.stderr).toContain("--bed: 1–64 letters");
+  });
+
+  it("derives the same node id on every start, and keeps the queue across starts with no gateway", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "vitals-node-cli-"));
+    dirs.push(dir);
+    // Port 9 (discard) on loopback: nothing listens, so everything stays queued.
+    const args = [
+      "--gateway",
+      "127.0.0.1:9",
+      "--bed",
+      "Bed 4",
+      "--rate",
+      "20",
+      "--data-dir",
+      dir,
+      "--sync",
+      "normal",
+    ];
+    const id = defaultNodeId(hostname(), "Bed 4");
+    const first = await spawnAgent(args);
+    expect(first.output()).toContain(`vitals node ${id} (bed Bed 4)`);
+    await new Promise((r) => setTimeout(r, 600));
+    const a = await stopAgent(first);
+    expect(a.pending).toBe(a.lastSeq);
+    expect(a.lastSeq).toBeGreaterThan(3);
+    const second = await spawnAgent(args);
+    expect(second.output()).toContain(`vitals node ${id} (bed Bed 4)`);
+    expect(second.restored).toEqual({ pending: a.pending, lastSeq: a.lastSeq });
+    await stopAgent(second);
+  }, 30_000);
+});
