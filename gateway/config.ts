@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { alarmConfigSchema } from "./alarms/alarm-config.js";
 import { ErrorCodes, VitalsError } from "./errors.js";
 import { DEFAULT_HTTP_PORT, DEFAULT_TCP_PORT } from "./protocol/frames.js";
 
@@ -68,6 +69,8 @@ export const gatewayConfigSchema = z
       })
       .prefault({}),
     live: z.object({ throttleMs: z.number().int().min(10).max(5_000).default(100) }).prefault({}),
+    /** The clinical alarm engine: profiles, delays, escalation, technical alarms (docs/alarms.md). */
+    alarms: alarmConfigSchema.prefault({}),
   })
   .strict();
 

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import * as demo from "./demo.js";
 import * as gateway from "./gateway.js";
 import * as node from "./node.js";
+import * as ports from "./ports.js";
 import * as ppg from "./ppg.js";
 import * as simulate from "./simulate.js";
 
@@ -11,5 +12,6 @@ export function registerCommands(program: Command): void {
   simulate.register(program);
   demo.register(program);
   ppg.register(program);
+  ports.register(program);
   node.register(program);
 }

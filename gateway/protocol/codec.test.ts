@@ -142,5 +142,10 @@ describe("decodeGatewayLine", () => {
     });
     expect(decodeGatewayLine('{"type":"error","code":"made_up","message":"x"}').kind).toBe("rejected");
     expect(decodeGatewayLine("garbage").kind).toBe("rejected");
+    expect(decodeGatewayLine('{"type":"alarm","priority":"high"}')).toEqual({
+      kind: "frame",
+      frame: { type: "alarm", priority: "high" },
+    });
+    expect(decodeGatewayLine('{"type":"alarm","priority":"loud"}').kind).toBe("rejected");
   });
 });

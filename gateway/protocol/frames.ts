@@ -106,4 +106,17 @@ export interface ErrorFrame {
   seq?: number | undefined;
 }
 
-export type GatewayFrame = WelcomeFrame | AckFrame | ErrorFrame | PingFrame | PongFrame;
+/** Alarm priorities after IEC 60601-1-8; "none" silences. */
+export const SOUND_PRIORITIES = ["high", "medium", "low", "none"] as const;
+export type SoundPriority = (typeof SOUND_PRIORITIES)[number];
+
+/**
+ * Tells a node with a local buzzer which IEC 60601-1-8 pattern to play, repeated until the next
+ * alarm frame ("none" = silence). Nodes without a buzzer ignore it.
+ */
+export interface AlarmCommandFrame {
+  type: "alarm";
+  priority: SoundPriority;
+}
+
+export type GatewayFrame = WelcomeFrame | AckFrame | ErrorFrame | PingFrame | PongFrame | AlarmCommandFrame;

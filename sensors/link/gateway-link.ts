@@ -7,6 +7,7 @@ import {
   type ErrorFrame,
   type HelloFrame,
   PROTO_VERSION,
+  type SoundPriority,
   type VitalsFrame,
   type WelcomeFrame,
 } from "../../gateway/protocol/frames.js";
@@ -40,6 +41,8 @@ export class GatewayLink extends EventEmitter<{
   disconnected: [string];
   ack: [number];
   rejected: [ErrorFrame];
+  /** The gateway asks a node with a buzzer to play (or stop) an alarm pattern. */
+  alarm: [SoundPriority];
 }> {
   private socket: Socket | undefined;
   private splitter = new LineSplitter(1 << 16);
@@ -169,6 +172,9 @@ export class GatewayLink extends EventEmitter<{
       case "error":
         this.logger.warn({ code: f.code, seq: f.seq }, f.message);
         this.emit("rejected", f);
+        return;
+      case "alarm":
+        this.emit("alarm", f.priority);
         return;
     }
   }

@@ -1,0 +1,163 @@
+import { z } from "zod";
+import { ALARM_PARAMETERS, type AlarmParameter, PRIORITIES, type TechnicalAlarmKind } from "./types.js";
+
+/**
+ * The `alarms` section of the gateway configuration. Every number has a default; docs/alarms.md gives
+ * the source of each one (IEC 60601-1-8, RCP NEWS2 2017, monitor vendors' factory defaults).
+ */
+
+/** Alarm limits of one parameter. `null` switches that limit off. */
+export const parameterLimitsSchema = z
+  .object({
+    /** Medium priority below this (strictly). */
+    low: z.number().nullable(),
+    /** Medium priority above this (strictly). */
+    high: z.number().nullable(),
+    /** High priority (life-threatening) below this (strictly); skips the alarm delay. */
+    criticalLow: z.number().nullable(),
+    /** High priority above this (strictly); skips the alarm delay. */
+    criticalHigh: z.number().nullable(),
+  })
+  .strict()
+  .superRefine((l, ctx) => {
+    const order = [l.criticalLow, l.low, l.high, l.criticalHigh].filter((v): v is number => v !== null);
+    for (let i = 1; i < order.length; i++) {
+      if ((order[i] as number) < (order[i - 1] as number)) {
+        ctx.addIssue({
+          code: "custom",
+          message: "limits must satisfy criticalLow ≤ low < high ≤ criticalHigh",
+        });
+        return;
+      }
+    }
+    if (l.low !== null && l.high !== null && l.low >= l.high) {
+      ctx.addIssue({ code: "custom", message: "low must be below high" });
+    }
+  });
+export type ParameterLimits = z.infer<typeof parameterLimitsSchema>;
+
+export type ProfileLimits = Record<AlarmParameter, ParameterLimits>;
+
+const lim = (
+  low: number | null,
+  high: number | null,
+  criticalLow: number | null,
+  criticalHigh: number | null,
+) => ({
+  low,
+  high,
+  criticalLow,
+  criticalHigh,
+});
+
+/**
+ * Factory profiles. High-priority bands for adults are the issue's (SpO2 < 85 %, HR < 40 or > 150);
+ * medium limits follow monitor factory defaults (Contec CMS8000: adult PR 50–120, SpO2 low 90; paediatric
+ * PR 75–160; neonatal PR 100–200, SpO2 85–95) and the NEWS2 bands for temp, RR and systolic BP.
+ */
+export const DEFAULT_PROFILES: Readonly<Record<string, ProfileLimits>> = {
+  adult: {
+    hr: lim(50, 120, 40, 150),
+    spo2: lim(90, null, 85, null),
+    temp: lim(36.0, 39.0, 35.0, 40.0),
+    rr: lim(10, 24, 6, 35),
+    sbp: lim(90, 180, 70, 220),
+  },
+  paediatric: {
+    hr: lim(75, 160, 60, 190),
+    spo2: lim(90, null, 85, null),
+    temp: lim(36.0, 39.0, 35.0, 40.0),
+    rr: lim(15, 40, 10, 60),
+    sbp: lim(80, 140, 65, 170),
+  },
+  neonatal: {
+    hr: lim(100, 200, 80, 220),
+    // Upper SpO2 limit matters for premature infants (retinopathy); desat 5 % below the low limit (Philips).
+    spo2: lim(85, 95, 80, null),
+    temp: lim(36.5, 37.5, 36.0, 38.0),
+    rr: lim(30, 60, 20, 80),
+    sbp: lim(50, 90, 40, 105),
+  },
+};
+
+const perParameter = <T extends z.ZodType>(value: T) =>
+  z.object(Object.fromEntries(ALARM_PARAMETERS.map((p) => [p, value])) as Record<AlarmParameter, T>);
+
+const delay = z.number().int().min(0).max(30_000);
+const priority = z.enum(PRIORITIES);
+
+export const alarmConfigSchema = z
+  .object({
+    /** Profile a bed starts with. */
+    defaultProfile: z.string().min(1).default("adult"),
+    /** Extra or replacement profiles; a profile may list only some parameters, the rest come from adult. */
+    profiles: z.record(z.string().min(1), perParameter(parameterLimitsSchema).partial()).default({}),
+    /** Alarm condition delay per parameter (0–30 s, as IntelliVue allows): transient dips stay silent. */
+    delayMs: perParameter(delay)
+      .partial()
+      .prefault({})
+      .transform((d) => ({ hr: 5_000, spo2: 10_000, temp: 10_000, rr: 10_000, sbp: 0, ...d })),
+    /** Delay applied when a value enters the high-priority band. 0: life-threatening values alarm at once. */
+    highPriorityDelayMs: delay.default(0),
+    /** A condition ends only once the value is back inside the limit by this much (no flapping). */
+    hysteresis: perParameter(z.number().nonnegative())
+      .partial()
+      .prefault({})
+      .transform((h) => ({ hr: 2, spo2: 1, temp: 0.2, rr: 1, sbp: 3, ...h })),
+    /** Unacknowledged this long → an "escalated" event for remote notification. null: never. */
+    escalationMs: z
+      .object({
+        high: z.number().int().positive().nullable().default(30_000),
+        medium: z.number().int().positive().nullable().default(120_000),
+        low: z.number().int().positive().nullable().default(null),
+      })
+      .prefault({}),
+    /** Priorities whose alarms stay until acknowledged even after the value recovers. */
+    latching: z.array(priority).default(["high"]),
+    /** Audio pause length (IEC 60601-1-8 "audio paused"); a new high-priority alarm ends it early. */
+    pauseMs: z
+      .number()
+      .int()
+      .positive()
+      .max(15 * 60_000)
+      .default(120_000),
+    /** Heartbeat assumed until the gateway tells the engine a bed's real one. */
+    heartbeatMs: z.number().int().positive().default(5_000),
+    /** A node silent for this many heartbeats raises "no_data" and makes its values stale. */
+    silentHeartbeats: z.number().positive().default(2),
+    /** Per-parameter override of how old a value may be before it is stale (e.g. cuff BP every 15 min). */
+    staleAfterMs: perParameter(z.number().int().positive())
+      .partial()
+      .default({ sbp: 20 * 60_000, rr: 5 * 60_000 }),
+    /** Battery percentage below which "low_battery" is raised (also raised by the low_battery flag). */
+    lowBatteryPercent: z.number().min(0).max(100).default(20),
+    /** Priority of each technical alarm. */
+    technical: z
+      .object({
+        no_data: priority.default("medium"),
+        disconnected: priority.default("medium"),
+        sensor_off: priority.default("medium"),
+        finger_out: priority.default("low"),
+        implausible: priority.default("low"),
+        low_battery: priority.default("low"),
+      } satisfies Record<TechnicalAlarmKind, z.ZodType>)
+      .prefault({}),
+  })
+  .strict();
+
+export type AlarmConfig = z.infer<typeof alarmConfigSchema>;
+export type AlarmConfigInput = z.input<typeof alarmConfigSchema>;
+
+/** Parses (and fills defaults of) an alarm config; throws ZodError listing every problem. */
+export function parseAlarmConfig(input: AlarmConfigInput = {}): AlarmConfig {
+  return alarmConfigSchema.parse(input);
+}
+
+/** The full limits of a profile: factory or configured, missing parameters taken from adult. */
+export function resolveProfile(config: AlarmConfig, name: string): ProfileLimits | undefined {
+  const custom = config.profiles[name];
+  const factory = DEFAULT_PROFILES[name];
+  if (custom === undefined && factory === undefined) return undefined;
+  const base = factory ?? (DEFAULT_PROFILES.adult as ProfileLimits);
+  return { ...base, ...custom } as ProfileLimits;
+}

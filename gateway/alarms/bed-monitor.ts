@@ -1,0 +1,229 @@
+import type { Reading } from "../model.js";
+import type { VitalParameter } from "../protocol/index.js";
+import type { AlarmConfig } from "./alarm-config.js";
+import { BedAlarms } from "./bed-alarms.js";
+import { type BedLimits, initialLimits } from "./limit-overrides.js";
+import { ParameterMonitor } from "./parameter-monitor.js";
+import {
+  ALARM_PARAMETERS,
+  type AlarmParameter,
+  type BedAlarmState,
+  type EmitAlarmEvent,
+  type TechnicalAlarmKind,
+} from "./types.js";
+
+const NEVER = Number.NEGATIVE_INFINITY;
+const COUNT = ALARM_PARAMETERS.length;
+const INDEX: Readonly<Record<string, number>> = Object.fromEntries(ALARM_PARAMETERS.map((p, i) => [p, i]));
+/** Parameters an oximeter probe delivers: blanked when the probe reports it is off the finger. */
+const OXIMETER = [INDEX.hr as number, INDEX.spo2 as number];
+
+/**
+ * Everything the engine knows about one bed: the latest values and how current they are, the node's
+ * connection, the technical conditions, and one ParameterMonitor per physiological parameter.
+ * Ingest is O(parameters) and allocates nothing unless an alarm changes.
+ */
+export class BedMonitor {
+  readonly alarms: BedAlarms;
+  limits: BedLimits;
+  private readonly monitors: ParameterMonitor[];
+  /** Receive time of the last valid value of each parameter. */
+  private readonly lastValidAt = new Float64Array(COUNT).fill(NEVER);
+  /** 1 when the latest news about a parameter was "no value" (null, rejected, probe off). */
+  private readonly blanked = new Uint8Array(COUNT);
+  private lastSeenAt = NEVER;
+  private heartbeatMs: number;
+  private connected = true;
+  private node: string | null = null;
+
+  constructor(
+    readonly bed: string,
+    patient: string | null,
+    private readonly config: AlarmConfig,
+    emit: EmitAlarmEvent,
+    nextId: () => string,
+  ) {
+    this.alarms = new BedAlarms(bed, patient, config, emit, nextId);
+    this.limits = initialLimits(config);
+    this.heartbeatMs = config.heartbeatMs;
+    this.monitors = ALARM_PARAMETERS.map(
+      (p) =>
+        new ParameterMonitor(
+          p,
+          this.limits.limits[p],
+          this.limits.delayMs[p],
+          config.highPriorityDelayMs,
+          config.hysteresis[p],
+          this.alarms,
+        ),
+    );
+  }
+
+  ingest(reading: Reading, at: number): void {
+    if (reading.patient !== null) this.alarms.patient = reading.patient;
+    this.node = reading.node;
+    this.seen(at);
+    const flags = reading.flags;
+    let probeOff = false;
+    if (flags.length > 0) {
+      const fingerOut = flags.includes("finger_out");
+      const sensorOff =
+        flags.includes("sensor_off") || flags.includes("probe_error") || flags.includes("no_signal");
+      probeOff = fingerOut || sensorOff;
+      this.technical("finger_out", fingerOut, null, at);
+      this.technical("sensor_off", sensorOff, null, at);
+    } else {
+      this.technical("finger_out", false, null, at);
+      this.technical("sensor_off", false, null, at);
+    }
+    const battery = reading.values.battery;
+    const lowBattery =
+      (flags.length > 0 && flags.includes("low_battery")) ||
+      (typeof battery === "number" && battery < this.config.lowBatteryPercent);
+    this.technical("low_battery", lowBattery, typeof battery === "number" ? battery : null, at);
+    this.technical("implausible", false, null, at, "device");
+
+    const values = reading.values;
+    for (let i = 0; i < COUNT; i++) {
+      const parameter = ALARM_PARAMETERS[i] as AlarmParameter;
+      const v = values[parameter];
+      if (v === undefined) continue; // not sent in this frame: keep the held value until it goes stale
+      if (v === null || (probeOff && (i === OXIMETER[0] || i === OXIMETER[1]))) {
+        this.blanked[i] = 1;
+        continue;
+      }
+      this.lastValidAt[i] = at;
+      this.blanked[i] = 0;
+      this.technical("implausible", false, v, at, parameter);
+      (this.monitors[i] as ParameterMonitor).observe(v, at);
+    }
+  }
+
+  /** A value the gateway refused as physiologically impossible: a technical alarm, and no current value. */
+  rejected(parameter: VitalParameter, value: number | null, at: number): void {
+    this.seen(at);
+    const i = INDEX[parameter];
+    if (i === undefined) {
+      this.technical("implausible", true, value, at, "device");
+      return;
+    }
+    this.blanked[i] = 1;
+    this.technical("implausible", true, value, at, parameter as AlarmParameter);
+  }
+
+  connect(node: string, at: number): void {
+    this.node = node;
+    this.seen(at);
+  }
+
+  disconnect(node: string, at: number): void {
+    // A replaced connection's late close must not mark the bed's current node as gone.
+    if (this.node !== null && node !== this.node) return;
+    this.connected = false;
+    for (const m of this.monitors) m.cancelPending();
+    this.technical("no_data", false, null, at);
+    this.technical("disconnected", true, null, at);
+  }
+
+  setHeartbeat(ms: number): void {
+    this.heartbeatMs = ms;
+  }
+
+  applyLimits(next: BedLimits, at: number): void {
+    this.limits = next;
+    for (let i = 0; i < COUNT; i++) {
+      const p = ALARM_PARAMETERS[i] as AlarmParameter;
+      const m = this.monitors[i] as ParameterMonitor;
+      m.configure(next.limits[p], next.delayMs[p]);
+      // Re-judge the held value against the new limits so a widened limit clears and a narrowed one starts now.
+      if (m.lastValue !== null && !this.isStale(i, at)) m.observe(m.lastValue, at);
+    }
+  }
+
+  tick(now: number): void {
+    this.alarms.advance(now);
+    if (this.connected && this.lastSeenAt !== NEVER && now - this.lastSeenAt > this.silentMs()) {
+      this.technical("no_data", true, null, now, "device", this.lastSeenAt);
+    }
+    for (let i = 0; i < COUNT; i++) {
+      (this.monitors[i] as ParameterMonitor).tick(now, this.currentUntil(i));
+    }
+  }
+
+  /** Earliest time something may change without new input: pending alarm, silence, escalation, pause end. */
+  nextDueAt(): number {
+    let due = this.alarms.nextDueAt();
+    if (this.connected && this.lastSeenAt !== NEVER && !this.alarms.has("no_data", "device")) {
+      due = Math.min(due, this.lastSeenAt + this.silentMs() + 1);
+    }
+    for (const m of this.monitors) due = Math.min(due, m.nextDueAt());
+    return due;
+  }
+
+  state(now: number): BedAlarmState {
+    const stale = {} as Record<AlarmParameter, boolean>;
+    for (let i = 0; i < COUNT; i++) stale[ALARM_PARAMETERS[i] as AlarmParameter] = this.isStale(i, now);
+    const pausedUntil =
+      this.alarms.pausedUntil !== null && now < this.alarms.pausedUntil ? this.alarms.pausedUntil : null;
+    return {
+      bed: this.bed,
+      patient: this.alarms.patient,
+      profile: this.limits.profile,
+      alarms: this.alarms.views(),
+      audible: this.alarms.audible(now),
+      pausedUntil,
+      stale,
+    };
+  }
+
+  /** Held values that are still current at `now`; stale ones are left out, never reported as live. */
+  currentValues(now: number): Partial<Record<AlarmParameter, number>> {
+    const out: Partial<Record<AlarmParameter, number>> = {};
+    for (let i = 0; i < COUNT; i++) {
+      const v = (this.monitors[i] as ParameterMonitor).lastValue;
+      if (v !== null && !this.isStale(i, now)) out[ALARM_PARAMETERS[i] as AlarmParameter] = v;
+    }
+    return out;
+  }
+
+  private isStale(i: number, now: number): boolean {
+    if (!this.connected || this.alarms.has("no_data", "device")) return true;
+    return now > this.currentUntil(i);
+  }
+
+  /** Last instant the held value of parameter i counts as current. */
+  private currentUntil(i: number): number {
+    if (!this.connected || this.blanked[i] === 1) return NEVER;
+    const parameter = ALARM_PARAMETERS[i] as AlarmParameter;
+    return (this.lastValidAt[i] as number) + (this.config.staleAfterMs[parameter] ?? this.silentMs());
+  }
+
+  private silentMs(): number {
+    return this.config.silentHeartbeats * this.heartbeatMs;
+  }
+
+  private seen(at: number): void {
+    this.lastSeenAt = at;
+    if (!this.connected) {
+      this.connected = true;
+      this.technical("disconnected", false, null, at);
+    }
+    this.technical("no_data", false, null, at);
+  }
+
+  /** Raises or resolves a technical alarm; the `has` check keeps the common "still fine" path cheap. */
+  private technical(
+    kind: TechnicalAlarmKind,
+    on: boolean,
+    value: number | null,
+    at: number,
+    subject: AlarmParameter | "device" = "device",
+    since = at,
+  ): void {
+    const active = this.alarms.has(kind, subject);
+    // A latched alarm whose condition comes back is live again (raiseAlarm un-latches it).
+    if (on && (!active || this.alarms.isLatched(kind, subject))) {
+      this.alarms.raiseAlarm(kind, subject, this.config.technical[kind], value, since, at);
+    } else if (!on && active) this.alarms.resolveAlarm(kind, subject, value, at);
+  }
+}

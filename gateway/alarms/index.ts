@@ -1,0 +1,7 @@
+export * from "./alarm-config.js";
+export * from "./alarm-engine.js";
+export * from "./burst-pattern.js";
+export type { BedLimits, LimitChange, LimitOverrides } from "./limit-overrides.js";
+export * from "./news2.js";
+export * from "./types.js";
+export * from "./wav-renderer.js";

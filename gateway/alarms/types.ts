@@ -1,0 +1,164 @@
+/**
+ * The alarm engine's vocabulary: priorities, alarm kinds, the event union it emits and the views it
+ * returns. Storage, the live API and notifiers consume these; nothing here does I/O.
+ */
+
+/** IEC 60601-1-8 alarm priorities. */
+export const PRIORITIES = ["low", "medium", "high"] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+/** Numeric rank so comparisons stay cheap on the hot path. */
+export const PRIORITY_RANK: Readonly<Record<Priority, number>> = { low: 1, medium: 2, high: 3 };
+
+export function higherPriority(a: Priority | null, b: Priority | null): Priority | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return PRIORITY_RANK[a] >= PRIORITY_RANK[b] ? a : b;
+}
+
+/** Parameters with physiological alarm limits. */
+export const ALARM_PARAMETERS = ["hr", "spo2", "temp", "rr", "sbp"] as const;
+export type AlarmParameter = (typeof ALARM_PARAMETERS)[number];
+
+/**
+ * "physiological": a value outside limits. The others are technical alarms (IEC 60601-1-8 "technical
+ * alarm condition"): the equipment, not the patient, is the problem.
+ */
+export const ALARM_KINDS = [
+  "physiological",
+  "no_data",
+  "disconnected",
+  "sensor_off",
+  "finger_out",
+  "implausible",
+  "low_battery",
+] as const;
+export type AlarmKind = (typeof ALARM_KINDS)[number];
+export type TechnicalAlarmKind = Exclude<AlarmKind, "physiological">;
+
+/** What an alarm is about: a parameter, or the bed's node as a whole (technical alarms). */
+export type AlarmSubject = AlarmParameter | "device";
+
+/**
+ * active: announced, nobody has acknowledged it yet (audible unless paused).
+ * acknowledged: a user accepted it; it stays listed while its condition lasts, silently.
+ * A cleared alarm leaves the state entirely (the "cleared" event records it).
+ */
+export type AlarmState = "active" | "acknowledged";
+
+/** The visible record of one alarm, as `state(bed)` returns it. */
+export interface AlarmView {
+  id: string;
+  bed: string;
+  patient: string | null;
+  kind: AlarmKind;
+  parameter: AlarmSubject;
+  priority: Priority;
+  state: AlarmState;
+  /** The condition has ended but the alarm latches (high priority) until someone acknowledges it. */
+  latched: boolean;
+  /** The most extreme value seen during the condition (physiological); the offending value otherwise. */
+  value: number | null;
+  /** Start of the alarm condition (before the delay). */
+  since: number;
+  raisedAt: number;
+  acknowledgedBy: string | null;
+  acknowledgedAt: number | null;
+  /** Whether an escalation has been emitted for the current priority. */
+  escalated: boolean;
+}
+
+export interface BedAlarmState {
+  bed: string;
+  patient: string | null;
+  profile: string;
+  /** Highest priority first, then oldest first. */
+  alarms: AlarmView[];
+  /** Highest priority that should sound now: un-acknowledged, not paused. */
+  audible: Priority | null;
+  pausedUntil: number | null;
+  /** True when the parameter has no current value: never show the last number as live. */
+  stale: Record<AlarmParameter, boolean>;
+}
+
+interface EventBase {
+  at: number;
+  bed: string;
+  patient: string | null;
+}
+
+interface AlarmEventBase extends EventBase {
+  alarmId: string;
+  kind: AlarmKind;
+  parameter: AlarmSubject;
+  priority: Priority;
+  value: number | null;
+}
+
+export interface RaisedEvent extends AlarmEventBase {
+  type: "raised";
+  /** Start of the condition; `at - since` is the delay that was applied. */
+  since: number;
+  /** Set when an existing alarm was upgraded in place (e.g. medium → high). */
+  from?: Priority;
+  /** The limit that was crossed, for physiological alarms. */
+  limit?: number;
+}
+
+export interface AcknowledgedEvent extends AlarmEventBase {
+  type: "acknowledged";
+  user: string;
+}
+
+export interface ClearedEvent extends AlarmEventBase {
+  type: "cleared";
+  /** resolved: condition ended; acknowledged: a latched alarm was acknowledged; reset: bed reset. */
+  reason: "resolved" | "acknowledged" | "reset";
+  user: string | null;
+}
+
+export interface EscalatedEvent extends AlarmEventBase {
+  type: "escalated";
+  /** How long the alarm has gone unacknowledged. */
+  unacknowledgedMs: number;
+}
+
+export interface PausedEvent extends EventBase {
+  type: "paused";
+  user: string;
+  until: number;
+  parameter: null;
+  value: null;
+  /** Highest priority that was sounding when paused. */
+  priority: Priority | null;
+}
+
+export interface PauseEndedEvent extends EventBase {
+  type: "pause_ended";
+  reason: "expired" | "high_priority";
+  parameter: AlarmSubject | null;
+  priority: Priority | null;
+}
+
+/** One changed field of a patient's limits: an audit record as well as an event. */
+export interface LimitsChangedEvent extends EventBase {
+  type: "limits_changed";
+  user: string;
+  parameter: AlarmParameter | null;
+  /** "profile", or a limit field such as "low", "high", "criticalLow", "criticalHigh", "delayMs". */
+  field: string;
+  from: number | string | null;
+  to: number | string | null;
+}
+
+export type AlarmEvent =
+  | RaisedEvent
+  | AcknowledgedEvent
+  | ClearedEvent
+  | EscalatedEvent
+  | PausedEvent
+  | PauseEndedEvent
+  | LimitsChangedEvent;
+
+export type AlarmEventType = AlarmEvent["type"];
+export type EmitAlarmEvent = (event: AlarmEvent) => void;

@@ -1,0 +1,54 @@
+import type { KnownFlag } from "../../gateway/protocol/index.js";
+import { FixedFrameScanner } from "./fixed-frame-scanner.js";
+import { type OximeterReading, sortedFlags } from "./oximeter-frame.js";
+
+/**
+ * Berry / BerryMed "BCI protocol" (BM1000 modules and OEM boards such as the Setocare
+ * ST-T130-U01): 5-byte packets at about 60 Hz, only byte 0 has bit 7 set.
+ *
+ *   byte 0: 1 | pulse beep(6) | probe unplugged(5) | no signal(4) | signal strength (3..0)
+ *   byte 1: 0 | pleth (6..0)
+ *   byte 2: 0 | pulse rate bit 7 (6) | pulse searching(5) | no finger(4) | bar graph (3..0)
+ *   byte 3: 0 | pulse rate bits 6..0
+ *   byte 4: 0 | SpO2 (6..0)
+ * Pulse rate 255 and SpO2 127 are the protocol's "invalid" values.
+ *
+ * The layout is the Contec legacy one with different names for bits 4/5 of bytes 0 and 2.
+ * Sources: zh2x/BCI_Protocol ("BCI Protocol V1.2.pdf", BerryMed); gagistech/bedsidemon
+ * src/bedsidemon/spo2/setocare_st_t130_u01.cpp and doc/setocare_st_t130_u01/protocol.adoc
+ * (4800 baud 8N1 on that board). BerryMed USB modules are commonly run at 9600 baud 8N1; the
+ * baud rate is therefore a driver option, not part of the decoder.
+ */
+export const BCI_PACKET_BYTES = 5;
+
+export function decodeBciPacket(p: Uint8Array): OximeterReading | { bad: string } {
+  const b0 = p[0] ?? 0;
+  const b2 = p[2] ?? 0;
+  const pr = ((b2 & 0x40) << 1) | ((p[3] ?? 0) & 0x7f);
+  const spo2 = (p[4] ?? 0) & 0x7f;
+  if (spo2 > 100 && spo2 !== 127) return { bad: `SpO2 ${spo2}` };
+  const flags: KnownFlag[] = [];
+  if (b0 & 0x10) flags.push("no_signal");
+  if (b0 & 0x20) flags.push("sensor_off");
+  if (b2 & 0x10) flags.push("finger_out");
+  if (b2 & 0x20) flags.push("searching");
+  return {
+    kind: "reading",
+    hr: pr === 255 || pr === 0 ? null : pr,
+    spo2: spo2 === 127 || spo2 === 0 ? null : spo2,
+    pi: null,
+    pleth: (p[1] ?? 0) & 0x7f,
+    flags: sortedFlags(flags),
+  };
+}
+
+export class BciDecoder extends FixedFrameScanner {
+  constructor() {
+    super({
+      length: BCI_PACKET_BYTES,
+      accepts: (i, b) => (i === 0 ? (b & 0x80) !== 0 : (b & 0x80) === 0),
+      decode: decodeBciPacket,
+      lockAfter: 5,
+    });
+  }
+}
