@@ -4,6 +4,7 @@ import { isVitalsError } from "../../gateway/errors.js";
 import { silentLogger } from "../../gateway/logger.js";
 import type { I2cIo } from "../i2c/i2c-register-port.js";
 import { systemScheduler } from "../i2c/scheduler.js";
+import { SERIAL_DRIVERS } from "../serial/serial-driver-registry.js";
 import { type DriverContext, resolveSensor } from "./drivers.js";
 import { defaultNodeId, outboxFileName } from "./node-id.js";
 import { parseSensorSpec } from "./sensor-spec.js";
@@ -75,9 +76,11 @@ describe("parseSensorSpec", () => {
 
 describe("resolveSensor", () => {
   it("names the known drivers when the driver is unknown", () => {
-    expect(usageError(() => resolveSensor("cms99"))).toBe(
-      '--sensor: unknown driver "cms99"; known drivers: sim, max30102, max30205, mlx90614',
+    const msg = usageError(() => resolveSensor("cms99"));
+    expect(msg).toMatch(
+      /^--sensor: unknown driver "cms99"; known drivers: sim, max30102, max30205, mlx90614, /,
     );
+    for (const serial of Object.keys(SERIAL_DRIVERS)) expect(msg).toContain(serial);
   });
 
   it("names the accepted options when an option is unknown", () => {
@@ -122,6 +125,16 @@ describe("resolveSensor", () => {
       expect(d.name).toBe(r.definition.name);
     }
     expect(ports).toEqual(["/dev/ttyACM0", undefined, "COM3"]);
+  });
+
+  it("makes serial oximeter drivers, which need port= and take baud=", async () => {
+    const r = resolveSensor("nonin-df2:port=/dev/ttyUSB0,baud=4800");
+    const d = await r.definition.create(r.options, ctx());
+    expect(d.name).toBe("nonin-df2");
+    const missing = resolveSensor("cms50-command");
+    await expect(missing.definition.create(missing.options, ctx())).rejects.toThrow(/port=… is required/);
+    const badBaud = resolveSensor("bci:port=/dev/ttyUSB0,baud=fast");
+    await expect(badBaud.definition.create(badBaud.options, ctx())).rejects.toThrow(/baud="fast"/);
   });
 });
 

@@ -9,6 +9,8 @@ import { Mlx90614Driver } from "../i2c/mlx90614-driver.js";
 import { ratioOfRatiosEstimator } from "../i2c/ppg-estimator.js";
 import type { Scheduler } from "../i2c/scheduler.js";
 import type { SensorDriver } from "../sample.js";
+import { SERIAL_DRIVERS } from "../serial/serial-driver-registry.js";
+import { createSerialDriver, type OpenSerialLink } from "../serial/serial-oximeter-driver.js";
 import { parseSensorSpec, type SensorSpec, SpecOptions } from "./sensor-spec.js";
 import { SIM_SCENARIOS, SimDriver } from "./sim-driver.js";
 import { StreamingPpgEstimator } from "./streaming-ppg-estimator.js";
@@ -21,6 +23,8 @@ export interface DriverContext {
   logger: Logger;
   /** The johnny-five IO of the Firmata board on `port` (undefined: the first one found); shared per port. */
   openBoard(port: string | undefined): Promise<I2cIo>;
+  /** How serial oximeters open their port (default: the serialport package). */
+  openSerialLink?: OpenSerialLink;
 }
 
 export interface DriverDefinition {
@@ -131,10 +135,33 @@ export const BUILTIN_DRIVERS: readonly DriverDefinition[] = [
       return new Mlx90614Driver({ ...opts, io, scheduler: ctx.scheduler, clock: () => ctx.scheduler.now() });
     },
   },
-  // ---- SERIAL OXIMETERS: registration point -------------------------------------------------
-  // When feat/serial is in main, add one definition per name in SERIAL_DRIVERS
-  // (sensors/serial/serial-driver-registry.ts) whose create() returns
-  // createSerialDriver(name, { path: o.string("port") ?? o.string("path"), baudRate }, { logger, clock }).
+  // Serial pulse oximeters (sensors/serial/): one driver per device protocol. The driver reopens an
+  // unplugged port by itself, so create() never fails for a missing device; it reports sensor_off.
+  ...Object.values(SERIAL_DRIVERS).map(
+    (spec): DriverDefinition => ({
+      name: spec.name,
+      summary: `${spec.description}: HR, SpO2`,
+      parameters: ["hr", "spo2"],
+      options: {
+        port: "serial device, e.g. /dev/ttyUSB0 or /dev/serial/by-id/… (required; see vitals ports)",
+        baud: `override the baud rate (default ${spec.serial.baudRate})`,
+      },
+      async create(o, ctx) {
+        const path = o.string("port");
+        if (path === undefined) throw o.error("port=… is required (vitals ports lists the serial ports)");
+        const baudRate = o.int("baud", 300, 4_000_000);
+        return createSerialDriver(
+          spec.name,
+          { path, ...(baudRate !== undefined ? { baudRate } : {}) },
+          {
+            clock: { now: () => ctx.scheduler.now() },
+            logger: ctx.logger,
+            ...(ctx.openSerialLink ? { openLink: ctx.openSerialLink } : {}),
+          },
+        );
+      },
+    }),
+  ),
 ];
 
 /** A parsed `--sensor` ready to start: the driver and what it measures. */

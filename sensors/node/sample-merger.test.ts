@@ -98,15 +98,16 @@ describe("SampleMerger", () => {
       fc.property(arb, fc.integer({ min: 0, max: 10_000 }), (list, after) => {
         const m = new SampleMerger({ staleAfterMs: 3000 });
         let t = T0;
-        const seen: { t: number; hr: number | null }[] = [];
+        // Model: each driver's latest say about hr; a later null from a driver withdraws its own number.
+        const latest = new Map<string, { t: number; hr: number | null }>();
         for (const s of list) {
           t += s.dt;
           m.add(sample(s.source, t, { hr: s.hr }, s.flags));
-          seen.push({ t, hr: s.hr });
+          latest.set(s.source, { t, hr: s.hr });
         }
         const now = t + after;
         const r = m.merge(now);
-        const fresh = seen.filter((s) => s.t >= now - 3000 && s.hr !== null);
+        const fresh = [...latest.values()].filter((s) => s.t >= now - 3000 && s.hr !== null);
         if (fresh.length === 0) expect(r.hr).toBeNull();
         else expect(fresh.map((s) => s.hr)).toContain(r.hr);
         expect(r.flags ?? []).not.toContain("BAD");
