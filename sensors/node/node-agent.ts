@@ -105,7 +105,9 @@ export class NodeAgent {
 
   /** Takes one reading now (the timer calls this every 1/rate s). */
   tick(): void {
-    this.link.record(this.merger.merge(this.clock.now()));
+    // The protocol's t is whole milliseconds; an injected clock (an emulator's) need not be.
+    const now = this.clock.now();
+    this.link.record({ ...this.merger.merge(now), t: Math.floor(now) });
   }
 
   status(): NodeAgentStatus {
