@@ -140,8 +140,8 @@ export const BUILTIN_DRIVERS: readonly DriverDefinition[] = [
   ...Object.values(SERIAL_DRIVERS).map(
     (spec): DriverDefinition => ({
       name: spec.name,
-      summary: `${spec.description}: HR, SpO2`,
-      parameters: ["hr", "spo2"],
+      summary: `${spec.description}: HR, SpO2, PI`,
+      parameters: ["hr", "spo2", "pi"],
       options: {
         port: "serial device, e.g. /dev/ttyUSB0 or /dev/serial/by-id/… (required; see vitals ports)",
         baud: `override the baud rate (default ${spec.serial.baudRate})`,
