@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -77,6 +78,25 @@ describe("DiskOutbox", () => {
     const b = new DiskOutbox({ file, capacity: 3 });
     expect(b.dropped).toBe(27);
     expect(b.pending(0, 100).map((f) => f.seq)).toEqual([28, 29, 30]);
+    b.close();
+  });
+
+  it("refuses a file another live process holds, takes over a dead one's lock, and unlocks on close", () => {
+    const file = tempFile();
+    const a = new DiskOutbox({ file });
+    expect(existsSync(`${file}.lock`)).toBe(true);
+    a.close();
+    expect(existsSync(`${file}.lock`)).toBe(false);
+    const sleeper = spawn("sleep", ["30"]);
+    try {
+      writeFileSync(`${file}.lock`, String(sleeper.pid));
+      expect(() => new DiskOutbox({ file })).toThrow(`in use by process ${sleeper.pid}`);
+    } finally {
+      sleeper.kill("SIGKILL");
+    }
+    const dead = spawnSync("true").pid;
+    writeFileSync(`${file}.lock`, String(dead));
+    const b = new DiskOutbox({ file });
     b.close();
   });
 

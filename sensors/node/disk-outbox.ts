@@ -1,6 +1,7 @@
-import { mkdirSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
+import { ErrorCodes, VitalsError } from "../../gateway/errors.js";
 import { type Logger, silentLogger } from "../../gateway/logger.js";
 import type { VitalsFrame } from "../../gateway/protocol/frames.js";
 import type { Outbox } from "../link/outbox.js";
@@ -51,6 +52,7 @@ export class DiskOutbox implements Outbox {
     ack: Database.Statement;
   };
   private readonly pushTx: (frame: VitalsFrame, drop: number) => void;
+  private readonly lockFile: string;
 
   constructor(opts: DiskOutboxOptions) {
     this.capacity = opts.capacity ?? DEFAULT_OUTBOX_CAPACITY;
@@ -59,6 +61,8 @@ export class DiskOutbox implements Outbox {
     this.warnEvery = opts.warnEvery ?? 1000;
     this.logger = opts.logger ?? silentLogger;
     mkdirSync(dirname(opts.file), { recursive: true });
+    this.lockFile = `${opts.file}.lock`;
+    takeLock(this.lockFile);
     this.db = new Database(opts.file);
     this.db.pragma("journal_mode = WAL");
     this.db.pragma(`synchronous = ${opts.synchronous === "normal" ? "NORMAL" : "FULL"}`);
@@ -136,7 +140,9 @@ export class DiskOutbox implements Outbox {
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.db.close();
+    rmSync(this.lockFile, { force: true });
   }
 
   private drop(n: number): void {
@@ -161,5 +167,41 @@ export class DiskOutbox implements Outbox {
         "outbox full: dropping the oldest unacknowledged readings (the gateway will see a gap in seq)",
       );
     }
+  }
+}
+
+/**
+ * One writer per outbox: two agents on one file would hand out the same seqs. The lock file holds the
+ * owner's pid; a lock left by a process that no longer runs (kill -9, power cut) is taken over.
+ */
+function takeLock(file: string): void {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(file, "wx");
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+    }
+    const pid = Number(readFileSync(file, "utf8").trim());
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isRunning(pid)) {
+      throw new VitalsError(
+        `outbox ${file.replace(/\.lock$/, "")} is in use by process ${pid} (another vitals node for this node id?)`,
+        ErrorCodes.StoreIo,
+        { pid },
+      );
+    }
+    rmSync(file, { force: true });
+  }
+  throw new VitalsError(`cannot lock ${file}`, ErrorCodes.StoreIo);
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
   }
 }

@@ -39,6 +39,8 @@ export interface NodeAgentStatus {
   ackedSeq: number;
   /** Clock time of the last ack, undefined before the first. */
   lastAckAt: number | undefined;
+  /** Readings that could not be queued (disk full, I/O error). */
+  failedRecords: number;
   sensors: { label: string; running: boolean; lastSampleAt: number | undefined }[];
 }
 
@@ -62,6 +64,8 @@ export class NodeAgent {
   private tickTimer: NodeJS.Timeout | undefined;
   private running = false;
   private lastAckAt: number | undefined;
+  /** Readings that could not be queued (disk full, I/O error). */
+  failedRecords = 0;
 
   constructor(private readonly opts: NodeAgentOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -107,7 +111,17 @@ export class NodeAgent {
   tick(): void {
     // The protocol's t is whole milliseconds; an injected clock (an emulator's) need not be.
     const now = this.clock.now();
-    this.link.record({ ...this.merger.merge(now), t: Math.floor(now) });
+    try {
+      this.link.record({ ...this.merger.merge(now), t: Math.floor(now) });
+    } catch (e) {
+      // A full or failing disk must not kill the agent: this reading is lost, the next may not be.
+      this.failedRecords++;
+      if (this.failedRecords === 1 || this.failedRecords % 60 === 0)
+        this.logger.error(
+          { err: (e as Error).message, failed: this.failedRecords },
+          "could not queue a reading",
+        );
+    }
   }
 
   status(): NodeAgentStatus {
@@ -119,6 +133,7 @@ export class NodeAgent {
       lastSeq: this.opts.outbox.lastSeq(),
       ackedSeq: this.link.acked,
       lastAckAt: this.lastAckAt,
+      failedRecords: this.failedRecords,
       sensors: this.states.map((s) => ({
         label: s.sensor.label,
         running: s.driver !== undefined,

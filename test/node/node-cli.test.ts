@@ -60,6 +60,10 @@ describe("vitals node (CLI)", () => {
     const second = await spawnAgent(args);
     expect(second.output()).toContain(`vitals node ${id} (bed Bed 4)`);
     expect(second.restored).toEqual({ pending: a.pending, lastSeq: a.lastSeq });
+    // A second agent for the same node would hand out the same seqs: it must refuse to start.
+    const twin = run(args);
+    expect(twin.status).toBe(2);
+    expect(twin.stderr).toContain(`is in use by process ${second.child.pid}`);
     await stopAgent(second);
   }, 30_000);
 });
