@@ -14,6 +14,9 @@ import { TcpIngestServer } from "./ingest/tcp-server.js";
 import { type Logger, silentLogger } from "./logger.js";
 import { GatewayMetrics } from "./metrics.js";
 import { type Alert, type ClassifiedReading, type Clock, type Reading, systemClock } from "./model.js";
+import { alarmEventToNotification } from "./notify/alarm-notification.js";
+import { NotificationAlertOutput } from "./notify/notification-alert-output.js";
+import { NotificationService } from "./notify/notification-service.js";
 import { AlertDispatcher } from "./outputs/alert-dispatcher.js";
 import type { AlertOutput } from "./outputs/alert-output.js";
 import { ConsoleAlertOutput } from "./outputs/console-alert.js";
@@ -35,6 +38,8 @@ export interface GatewayDeps {
   onSound?: (priority: Priority | null) => void;
   /** An alarm went unacknowledged too long (remote notification). */
   onEscalation?: (event: EscalatedEvent) => void;
+  /** Where secrets referenced as {env: NAME} come from (default: process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface GatewayAddress {
@@ -57,6 +62,7 @@ export class Gateway implements SessionHost {
   readonly classifier: Classifier;
   readonly alerts: AlertDispatcher;
   readonly alarms: AlarmService;
+  readonly notifications: NotificationService | undefined;
   private readonly commits: CommitQueue;
   private readonly live: LiveHub;
   private readonly tcp: TcpIngestServer;
@@ -82,6 +88,18 @@ export class Gateway implements SessionHost {
       this.outputs.unshift(
         new ConsoleAlertOutput(deps.console ?? process.stdout, { bell: this.config.alerts.bell }),
       );
+    }
+    if (this.config.notifications.enabled) {
+      this.notifications = new NotificationService({
+        db: this.store.db,
+        clock: this.clock,
+        logger: this.logger.child({ ns: "notify" }),
+        config: this.config.notifications,
+        publicUrl: this.config.publicUrl,
+        ...(deps.env ? { env: deps.env } : {}),
+      });
+      if (this.config.notifyOn === "critical")
+        this.outputs.push(new NotificationAlertOutput(this.notifications));
     }
     this.alerts = new AlertDispatcher({
       clock: this.clock,
@@ -111,6 +129,14 @@ export class Gateway implements SessionHost {
       toBed: (bed, frame) => this.sendToBed(bed, frame),
       ...(deps.onSound ? { onSound: deps.onSound } : {}),
       ...(deps.onEscalation ? { onEscalation: deps.onEscalation } : {}),
+      onAlarmEvent: (e) => {
+        if (!this.notifications || this.config.notifyOn !== "alarms") return;
+        // High-priority alarms go out at once; others only when they escalate (left unacknowledged).
+        if (e.type === "escalated" || (e.type === "raised" && e.priority === "high")) {
+          const n = alarmEventToNotification(e, this.beds.view(e.bed)?.ward ?? null);
+          if (n) this.notifications.enqueue(n);
+        }
+      },
     });
     this.beds.decorate = { alarm: (b) => this.alarms.summary(b), news2: (b) => this.alarms.news2(b) };
     this.tcp = new TcpIngestServer(this);
@@ -136,6 +162,7 @@ export class Gateway implements SessionHost {
     const httpPort = await listen(this.http, this.config.httpPort, host);
     this.live.start();
     this.alarms.start();
+    this.notifications?.start();
     this.address = { tcpPort, httpPort, host };
     this.logger.info({ tcpPort, httpPort, host, dataDir: this.config.dataDir }, "gateway listening");
     return this.address;
@@ -148,6 +175,7 @@ export class Gateway implements SessionHost {
     this.live.stop();
     await this.http?.close();
     for (const o of this.outputs) await o.close?.();
+    await this.notifications?.stop();
     this.store.close();
   }
 

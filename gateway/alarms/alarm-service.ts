@@ -29,6 +29,8 @@ export interface AlarmServiceDeps {
   onSound?: (priority: Priority | null) => void;
   /** An alarm went unacknowledged too long: remote notification. */
   onEscalation?: (event: EscalatedEvent) => void;
+  /** Every alarm event, after it is logged. */
+  onAlarmEvent?: (event: AlarmEvent) => void;
 }
 
 const MAX_TICK_MS = 1_000;
@@ -180,6 +182,7 @@ export class AlarmService {
         "alarm raised",
       );
     if (e.type === "escalated") this.deps.onEscalation?.(e);
+    this.deps.onAlarmEvent?.(e);
   }
 
   /** After any input: update buzzers for beds whose alarms changed, and re-arm the tick timer. */

@@ -102,3 +102,57 @@ describe("gateway → notifications end to end", () => {
     console.log(`critical reading → WhatsApp + e-mail delivered in ${elapsed.toFixed(0)} ms`);
   });
 });
+
+describe("notifications configured in the gateway", () => {
+  let gw: TestGateway | undefined;
+  let wa: HttpStandIn | undefined;
+  afterEach(async () => {
+    await gw?.stop();
+    await wa?.close();
+  });
+
+  it("with notifyOn=alarms, a high-priority alarm from the engine reaches WhatsApp without any glue code", async () => {
+    wa = await startHttpStandIn(whatsappCheck("555", env.WA_TOKEN));
+    gw = await startTestGateway({
+      env,
+      config: {
+        notifyOn: "alarms",
+        notifications: {
+          enabled: true,
+          channels: {
+            wa: {
+              type: "whatsapp_cloud",
+              apiBaseUrl: wa.url,
+              phoneNumberId: "555",
+              accessToken: { env: "WA_TOKEN" },
+              recipients: { ICU: ["+491511111111"] },
+            },
+          },
+        },
+      },
+    });
+    const node = await connectNode(gw.tcpPort, { node: "n9", bed: "9", ward: "ICU" });
+    node.send(vitals(1, { spo2: 80 })); // below the adult critical limit: high priority at once
+    await node.waitAck(1);
+    await until(() => wa?.accepted.length === 1, "WhatsApp message", 2_000);
+    expect(JSON.parse(wa.accepted[0]?.body ?? "{}").text.body).toMatch(/ICU bed 9/);
+    await until(() => gw?.gateway.notifications?.stats().delivered === 1, "marked delivered");
+    node.close();
+  });
+
+  it("refuses to start when a channel's secret is missing, naming the variable", async () => {
+    await expect(
+      startTestGateway({
+        env: {},
+        config: {
+          notifications: {
+            enabled: true,
+            channels: {
+              wa: { type: "whatsapp_cloud", phoneNumberId: "1", accessToken: { env: "NOT_SET_TOKEN" } },
+            },
+          },
+        },
+      }),
+    ).rejects.toThrow(/NOT_SET_TOKEN/);
+  });
+});
