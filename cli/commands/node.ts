@@ -47,9 +47,9 @@ export function register(program: Command): void {
       idOption("--node-id"),
     )
     .addOption(
-      new Option("--sensor <driver[:opts]>", "a sensor; repeat for several")
+      new Option("--sensor <driver[:opts]>", "a sensor; repeat for several (sim: a simulated patient)")
         .argParser(collectSensor)
-        .default([], "sim"),
+        .default([]),
     )
     .option("--rate <hz>", "readings per second sent to the gateway", numberOption(0.01, 200), 1)
     .option("--data-dir <dir>", "where the outbox (queued readings) lives", "node-data")
@@ -86,7 +86,11 @@ export function register(program: Command): void {
       if (o.sync !== "full" && o.sync !== "normal") fail(`--sync must be full or normal, not "${o.sync}"`);
       const logger = createLogger(process.env.VITALS_LOG_LEVEL ?? "info");
       const nodeId: string = o.nodeId ?? defaultNodeId(hostname(), o.bed);
-      const resolved: ResolvedSensor[] = o.sensor.length > 0 ? o.sensor : [resolveSensor("sim")];
+      // No default sensor: an agent that quietly simulated a patient would put made-up vitals on a real bed.
+      const resolved: ResolvedSensor[] = o.sensor;
+      if (resolved.length === 0)
+        fail("give at least one --sensor (e.g. --sensor sim for a simulated patient)");
+      const simulated = resolved.some((r) => r.definition.name === "sim");
       const boards = new FirmataBoards({ logger: logger.child({ ns: "firmata" }) });
       const ctx: DriverContext = {
         rateHz: o.rate,
@@ -123,7 +127,8 @@ export function register(program: Command): void {
         hello: {
           node: nodeId,
           bed: o.bed,
-          fw: "vitals-node/0.1",
+          // Tells the gateway's operators that the values are simulated.
+          fw: simulated ? "vitals-node/0.1+sim" : "vitals-node/0.1",
           ...(o.patient ? { patient: o.patient } : {}),
           ...(o.ward ? { ward: o.ward } : {}),
           ...(token ? { token } : {}),

@@ -30,6 +30,10 @@ describe("vitals node (CLI)", () => {
     const noBed = run(["--gateway", "127.0.0.1:7070"]);
     expect(noBed.status).not.toBe(0);
     expect(noBed.stderr).toContain("--bed");
+    // No silent default: a forgotten --sensor must not put a simulated patient on a real bed.
+    const noSensor = run(["--gateway", "127.0.0.1:7070", "--bed", "B1"]);
+    expect(noSensor.status).toBe(2);
+    expect(noSensor.stderr).toContain("give at least one --sensor");
     const badBed = run(["--gateway", "127.0.0.1:7070", "--bed", "Bed;DROP"]);
     expect(badBed.stderr).toContain("--bed: 1–64 letters");
   });
@@ -43,6 +47,8 @@ describe("vitals node (CLI)", () => {
       "127.0.0.1:9",
       "--bed",
       "Bed 4",
+      "--sensor",
+      "sim",
       "--rate",
       "20",
       "--data-dir",
