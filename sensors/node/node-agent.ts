@@ -22,7 +22,7 @@ export interface NodeAgentOptions {
   /** Readings per second (default 1). */
   rateHz?: number;
   merger?: SampleMergerOptions;
-  /** Wait before retrying a sensor that failed to open or start (default 5000 ms). */
+  /** Wait before retrying a sensor that failed to open or start (default 5000 ms), doubling up to 12×. */
   sensorRetryMs?: number;
   backoff?: { initialMs: number; maxMs: number };
   clock?: Clock;
@@ -48,6 +48,7 @@ interface SensorState {
   sensor: NodeSensor;
   driver: SensorDriver | undefined;
   retry: NodeJS.Timeout | undefined;
+  failures: number;
 }
 
 /**
@@ -71,7 +72,7 @@ export class NodeAgent {
     this.clock = opts.clock ?? systemClock;
     this.logger = opts.logger ?? silentLogger;
     this.merger = new SampleMerger(opts.merger);
-    this.states = opts.sensors.map((sensor) => ({ sensor, driver: undefined, retry: undefined }));
+    this.states = opts.sensors.map((sensor) => ({ sensor, driver: undefined, retry: undefined, failures: 0 }));
     this.link = new GatewayLink({
       host: opts.gateway.host,
       port: opts.gateway.port,
@@ -195,11 +196,14 @@ export class NodeAgent {
         return;
       }
       s.driver = driver;
+      s.failures = 0;
       log.info("sensor started");
     } catch (e) {
       await driver?.stop().catch(() => undefined);
       if (!this.running) return;
-      const retryMs = this.opts.sensorRetryMs ?? 5000;
+      // Back off (5 s … 60 s by default): a board left unplugged all night need not be hammered.
+      const retryMs = Math.min(12, 2 ** s.failures) * (this.opts.sensorRetryMs ?? 5000);
+      s.failures++;
       log.warn({ err: (e as Error).message, retryMs }, "sensor failed to start; retrying");
       s.retry = setTimeout(() => void this.startSensor(s), retryMs);
     }
