@@ -72,7 +72,12 @@ export class NodeAgent {
     this.clock = opts.clock ?? systemClock;
     this.logger = opts.logger ?? silentLogger;
     this.merger = new SampleMerger(opts.merger);
-    this.states = opts.sensors.map((sensor) => ({ sensor, driver: undefined, retry: undefined, failures: 0 }));
+    this.states = opts.sensors.map((sensor) => ({
+      sensor,
+      driver: undefined,
+      retry: undefined,
+      failures: 0,
+    }));
     this.link = new GatewayLink({
       host: opts.gateway.host,
       port: opts.gateway.port,
