@@ -16,10 +16,10 @@ export interface AgentProcess {
 }
 
 /** Runs `vitals node …` as a child process and resolves once it has printed its start line. */
-export async function spawnAgent(args: string[]): Promise<AgentProcess> {
+export async function spawnAgent(args: string[], env: Record<string, string> = {}): Promise<AgentProcess> {
   const child = spawn(process.execPath, [BIN, "node", ...args], {
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, VITALS_LOG_LEVEL: "warn" },
+    env: { ...process.env, VITALS_LOG_LEVEL: "warn", ...env },
   });
   let out = "";
   child.stdout?.on("data", (d: Buffer) => {

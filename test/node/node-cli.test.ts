@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { defaultNodeId } from "../../sensors/node/node-id.js";
-import { spawnAgent, stopAgent } from "./agent-process.js";
+import { startTestGateway } from "../harness/gateway.js";
+import { spawnAgent, stopAgent, storedSeqs } from "./agent-process.js";
 
 const BIN = fileURLToPath(new URL("../../bin/vitals.js", import.meta.url));
 const dirs: string[] = [];
@@ -71,5 +72,40 @@ describe("vitals node (CLI)", () => {
     expect(twin.status).toBe(2);
     expect(twin.stderr).toContain(`is in use by process ${second.child.pid}`);
     await stopAgent(second);
+  }, 30_000);
+
+  it("presents the token from VITALS_NODE_TOKEN, and never prints it", async () => {
+    const token = "s3cret-token-4-ward3";
+    const gw = await startTestGateway({ config: { auth: { nodeToken: token } } });
+    const dir = mkdtempSync(join(tmpdir(), "vitals-node-cli-"));
+    dirs.push(dir);
+    try {
+      const args = ["--gateway", `127.0.0.1:${gw.tcpPort}`, "--bed", "B9", "--sensor", "sim", "--rate", "20"];
+      const good = await spawnAgent([...args, "--node-id", "tok-good", "--data-dir", dir], {
+        VITALS_NODE_TOKEN: token,
+      });
+      const bad = await spawnAgent(
+        [...args, "--node-id", "tok-bad", "--data-dir", dir, "--status-every", "0.5"],
+        {
+          VITALS_NODE_TOKEN: "wrong-token-000",
+          VITALS_LOG_LEVEL: "info",
+        },
+      );
+      await expect
+        .poll(() => storedSeqs(gw.dataDir, "tok-good").length, { timeout: 10_000 })
+        .toBeGreaterThan(5);
+      await expect.poll(() => bad.output(), { timeout: 10_000 }).toContain("unauthorized");
+      const goodEnd = await stopAgent(good);
+      const badEnd = await stopAgent(bad);
+      expect(goodEnd.pending).toBe(0);
+      expect(badEnd.pending).toBe(badEnd.lastSeq);
+      expect(storedSeqs(gw.dataDir, "tok-bad")).toEqual([]);
+      for (const out of [good.output(), bad.output()]) {
+        expect(out).not.toContain(token);
+        expect(out).not.toContain("wrong-token-000");
+      }
+    } finally {
+      await gw.stop();
+    }
   }, 30_000);
 });
