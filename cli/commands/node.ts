@@ -99,16 +99,23 @@ export function register(program: Command): void {
         openBoard: (port) => boards.open(port),
       };
       const counts = new Map<string, number>();
-      const sensors: NodeSensor[] = resolved.map((r) => {
+      const sensors: NodeSensor[] = [];
+      for (const r of resolved) {
         const n = (counts.get(r.definition.name) ?? 0) + 1;
         counts.set(r.definition.name, n);
-        return {
+        let create: NodeSensor["create"];
+        try {
+          create = r.definition.prepare(r.options, { ...ctx, logger: logger.child({ ns: r.spec.driver }) });
+        } catch (e) {
+          if (isVitalsError(e)) fail(e.message);
+          throw e;
+        }
+        sensors.push({
           label: n === 1 ? r.definition.name : `${r.definition.name}#${n}`,
           parameters: r.definition.parameters,
-          create: () =>
-            r.definition.create(r.options, { ...ctx, logger: logger.child({ ns: r.spec.driver }) }),
-        };
-      });
+          create,
+        });
+      }
       const file = join(resolve(o.dataDir), outboxFileName(nodeId));
       let outbox: DiskOutbox;
       try {

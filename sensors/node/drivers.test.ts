@@ -89,7 +89,7 @@ describe("resolveSensor", () => {
     );
   });
 
-  it("checks option values before touching hardware", async () => {
+  it("checks option values when preparing, before any hardware is touched", () => {
     let opened = 0;
     const open = async () => {
       opened++;
@@ -102,18 +102,18 @@ describe("resolveSensor", () => {
       "mlx90614:period=1",
     ]) {
       const r = resolveSensor(bad);
-      await expect(r.definition.create(r.options, ctx(open))).rejects.toThrow(/--sensor/);
+      expect(() => r.definition.prepare(r.options, ctx(open))).toThrow(/--sensor/);
     }
     for (const bad of ["sim:scenario=sepsis", "sim:seed=-1", "sim:rate=0"]) {
       const r = resolveSensor(bad);
-      await expect(r.definition.create(r.options, ctx())).rejects.toThrow(/--sensor sim/);
+      expect(() => r.definition.prepare(r.options, ctx())).toThrow(/--sensor sim/);
     }
     expect(opened).toBe(0);
   });
 
   it("makes a sim driver from its options and opens the board named by port= for I2C sensors", async () => {
     const sim = resolveSensor("sim:scenario=fever,seed=3,rate=4");
-    expect(await sim.definition.create(sim.options, ctx())).toBeInstanceOf(SimDriver);
+    expect(await sim.definition.prepare(sim.options, ctx())()).toBeInstanceOf(SimDriver);
     const ports: (string | undefined)[] = [];
     const open = async (p: string | undefined) => {
       ports.push(p);
@@ -121,7 +121,10 @@ describe("resolveSensor", () => {
     };
     for (const text of ["max30205:port=/dev/ttyACM0", "mlx90614", "max30102:port=COM3,estimator=simple"]) {
       const r = resolveSensor(text);
-      const d = await r.definition.create(r.options, ctx(open));
+      const before = ports.length;
+      const create = r.definition.prepare(r.options, ctx(open));
+      expect(ports.length).toBe(before); // preparing opens nothing
+      const d = await create();
       expect(d.name).toBe(r.definition.name);
     }
     expect(ports).toEqual(["/dev/ttyACM0", undefined, "COM3"]);
@@ -129,12 +132,12 @@ describe("resolveSensor", () => {
 
   it("makes serial oximeter drivers, which need port= and take baud=", async () => {
     const r = resolveSensor("nonin-df2:port=/dev/ttyUSB0,baud=4800");
-    const d = await r.definition.create(r.options, ctx());
+    const d = await r.definition.prepare(r.options, ctx())();
     expect(d.name).toBe("nonin-df2");
     const missing = resolveSensor("cms50-command");
-    await expect(missing.definition.create(missing.options, ctx())).rejects.toThrow(/port=… is required/);
+    expect(() => missing.definition.prepare(missing.options, ctx())).toThrow(/port=… is required/);
     const badBaud = resolveSensor("bci:port=/dev/ttyUSB0,baud=fast");
-    await expect(badBaud.definition.create(badBaud.options, ctx())).rejects.toThrow(/baud="fast"/);
+    expect(() => badBaud.definition.prepare(badBaud.options, ctx())).toThrow(/baud="fast"/);
   });
 });
 

@@ -34,7 +34,11 @@ export interface DriverDefinition {
   parameters: readonly VitalParameter[];
   /** Option → help text. */
   options: Readonly<Record<string, string>>;
-  create(options: SpecOptions, ctx: DriverContext): Promise<SensorDriver>;
+  /**
+   * Checks the options now (throws a usage error, so a typo stops `vitals node` at once) and returns
+   * the factory the agent calls, and calls again after a failure, to open the device.
+   */
+  prepare(options: SpecOptions, ctx: DriverContext): () => Promise<SensorDriver>;
 }
 
 const I2C_OPTIONS = {
@@ -58,16 +62,17 @@ export const BUILTIN_DRIVERS: readonly DriverDefinition[] = [
       delay: "seconds before a single-episode scenario starts (default 2)",
       rate: "samples per second (default: the agent's --rate)",
     },
-    async create(o, ctx) {
+    prepare(o, ctx) {
       const scenario = o.oneOf("scenario", SIM_SCENARIOS);
       const rate = o.number("rate", 0.01, 1000) ?? ctx.rateHz;
-      return new SimDriver({
+      const opts = {
         ...(scenario ? { scenario } : {}),
         seed: o.int("seed", 0, 2 ** 31) ?? 1,
         delayS: o.number("delay", 0, 86_400) ?? 2,
         periodMs: 1000 / rate,
         scheduler: ctx.scheduler,
-      });
+      };
+      return async () => new SimDriver(opts);
     },
   },
   {
@@ -82,7 +87,7 @@ export const BUILTIN_DRIVERS: readonly DriverDefinition[] = [
       "ir-ma": "IR LED current, mA (default 7)",
       estimator: "ppg (sensors/ppg, default) or simple (ratio of ratios)",
     },
-    async create(o, ctx) {
+    prepare(o, ctx) {
       const sampleRateHz = o.int("sample-rate", 50, 3200) as
         | (typeof MAX30102_SAMPLE_RATES)[number]
         | undefined;
@@ -101,16 +106,20 @@ export const BUILTIN_DRIVERS: readonly DriverDefinition[] = [
         irCurrentMa: o.number("ir-ma", 0, 51),
       };
       const outputRateHz = (sampleRateHz ?? 100) / (averaging ?? 4);
-      const ppg = kind === "ppg" ? new StreamingPpgEstimator({ sampleRateHz: outputRateHz }) : undefined;
-      const io = await ctx.openBoard(o.string("port"));
-      return new Max30102Driver({
-        ...definedOnly(opts),
-        io,
-        scheduler: ctx.scheduler,
-        clock: () => ctx.scheduler.now(),
-        estimator: ppg?.estimate ?? ratioOfRatiosEstimator,
-        ...(ppg ? { onRaw: ppg.onRaw } : {}),
-      });
+      const port = o.string("port");
+      return async () => {
+        const io = await ctx.openBoard(port);
+        // A fresh estimator per start: no filter state carried over from before a failure.
+        const ppg = kind === "ppg" ? new StreamingPpgEstimator({ sampleRateHz: outputRateHz }) : undefined;
+        return new Max30102Driver({
+          ...definedOnly(opts),
+          io,
+          scheduler: ctx.scheduler,
+          clock: () => ctx.scheduler.now(),
+          estimator: ppg?.estimate ?? ratioOfRatiosEstimator,
+          ...(ppg ? { onRaw: ppg.onRaw } : {}),
+        });
+      };
     },
   },
   {
@@ -118,10 +127,18 @@ export const BUILTIN_DRIVERS: readonly DriverDefinition[] = [
     summary: "MAX30205 clinical thermometer (I2C via a Firmata board): temp",
     parameters: ["temp"],
     options: I2C_OPTIONS,
-    async create(o, ctx) {
+    prepare(o, ctx) {
       const opts = definedOnly({ address: i2cAddress(o), periodMs: o.int("period", 50, 600_000) });
-      const io = await ctx.openBoard(o.string("port"));
-      return new Max30205Driver({ ...opts, io, scheduler: ctx.scheduler, clock: () => ctx.scheduler.now() });
+      const port = o.string("port");
+      return async () => {
+        const io = await ctx.openBoard(port);
+        return new Max30205Driver({
+          ...opts,
+          io,
+          scheduler: ctx.scheduler,
+          clock: () => ctx.scheduler.now(),
+        });
+      };
     },
   },
   {
@@ -129,14 +146,22 @@ export const BUILTIN_DRIVERS: readonly DriverDefinition[] = [
     summary: "MLX90614 infrared thermometer (I2C via a Firmata board): temp",
     parameters: ["temp"],
     options: I2C_OPTIONS,
-    async create(o, ctx) {
+    prepare(o, ctx) {
       const opts = definedOnly({ address: i2cAddress(o), periodMs: o.int("period", 50, 600_000) });
-      const io = await ctx.openBoard(o.string("port"));
-      return new Mlx90614Driver({ ...opts, io, scheduler: ctx.scheduler, clock: () => ctx.scheduler.now() });
+      const port = o.string("port");
+      return async () => {
+        const io = await ctx.openBoard(port);
+        return new Mlx90614Driver({
+          ...opts,
+          io,
+          scheduler: ctx.scheduler,
+          clock: () => ctx.scheduler.now(),
+        });
+      };
     },
   },
   // Serial pulse oximeters (sensors/serial/): one driver per device protocol. The driver reopens an
-  // unplugged port by itself, so create() never fails for a missing device; it reports sensor_off.
+  // unplugged port by itself, so its factory never fails for a missing device; it reports sensor_off.
   ...Object.values(SERIAL_DRIVERS).map(
     (spec): DriverDefinition => ({
       name: spec.name,
@@ -146,19 +171,20 @@ export const BUILTIN_DRIVERS: readonly DriverDefinition[] = [
         port: "serial device, e.g. /dev/ttyUSB0 or /dev/serial/by-id/… (required; see vitals ports)",
         baud: `override the baud rate (default ${spec.serial.baudRate})`,
       },
-      async create(o, ctx) {
+      prepare(o, ctx) {
         const path = o.string("port");
         if (path === undefined) throw o.error("port=… is required (vitals ports lists the serial ports)");
         const baudRate = o.int("baud", 300, 4_000_000);
-        return createSerialDriver(
-          spec.name,
-          { path, ...(baudRate !== undefined ? { baudRate } : {}) },
-          {
-            clock: { now: () => ctx.scheduler.now() },
-            logger: ctx.logger,
-            ...(ctx.openSerialLink ? { openLink: ctx.openSerialLink } : {}),
-          },
-        );
+        return async () =>
+          createSerialDriver(
+            spec.name,
+            { path, ...(baudRate !== undefined ? { baudRate } : {}) },
+            {
+              clock: { now: () => ctx.scheduler.now() },
+              logger: ctx.logger,
+              ...(ctx.openSerialLink ? { openLink: ctx.openSerialLink } : {}),
+            },
+          );
       },
     }),
   ),

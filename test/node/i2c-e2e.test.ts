@@ -73,7 +73,7 @@ describe("I2C sensor end to end: emulated Firmata board â†’ vitals node agent â†
       sensors: specs.map((spec) => ({
         label: spec.definition.name,
         parameters: spec.definition.parameters,
-        create: () => spec.definition.create(spec.options, ctx),
+        create: spec.definition.prepare(spec.options, ctx),
       })),
       outbox: new DiskOutbox({ file: join(dir, "outbox.db"), synchronous: "normal" }),
       rateHz: 4,

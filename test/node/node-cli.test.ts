@@ -31,6 +31,10 @@ describe("vitals node (CLI)", () => {
     const noBed = run(["--gateway", "127.0.0.1:7070"]);
     expect(noBed.status).not.toBe(0);
     expect(noBed.stderr).toContain("--bed");
+    // A bad value stops the agent at once instead of being retried in the background for ever.
+    const badValue = run(["--gateway", "127.0.0.1:7070", "--bed", "B1", "--sensor", "max30205:address=0x99"]);
+    expect(badValue.status).toBe(2);
+    expect(badValue.stderr).toContain('--sensor max30205: address="0x99" is not an integer from 8 to 119');
     // No silent default: a forgotten --sensor must not put a simulated patient on a real bed.
     const noSensor = run(["--gateway", "127.0.0.1:7070", "--bed", "B1"]);
     expect(noSensor.status).toBe(2);

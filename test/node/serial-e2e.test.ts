@@ -79,14 +79,13 @@ describe("serial oximeter end to end: emulated CMS50 → vitals node agent → g
         {
           label: "cms50-command",
           parameters: spec.definition.parameters,
-          create: () =>
-            spec.definition.create(spec.options, {
-              rateHz: 4,
-              scheduler: systemScheduler,
-              logger: silentLogger,
-              openBoard: () => Promise.reject(new Error("no board")),
-              openSerialLink: openLink,
-            }),
+          create: spec.definition.prepare(spec.options, {
+            rateHz: 4,
+            scheduler: systemScheduler,
+            logger: silentLogger,
+            openBoard: () => Promise.reject(new Error("no board")),
+            openSerialLink: openLink,
+          }),
         },
       ],
       outbox: new MemoryOutbox(),
