@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import * as demo from "./demo.js";
 import * as gateway from "./gateway.js";
 import * as mqttPasswd from "./mqtt-passwd.js";
+import * as node from "./node.js";
 import * as notify from "./notify.js";
 import * as ports from "./ports.js";
 import * as ppg from "./ppg.js";
@@ -16,4 +17,5 @@ export function registerCommands(program: Command): void {
   mqttPasswd.register(program);
   ports.register(program);
   notify.register(program);
+  node.register(program);
 }

@@ -23,6 +23,8 @@ export async function spawnGateway(
   config: Record<string, unknown> = {},
   dataDir?: string,
   nodeArgs: string[] = [],
+  /** Fixed ports, e.g. to restart a killed gateway where its nodes will look for it (default: free ports). */
+  fixedPorts: { tcp?: number; http?: number } = {},
 ): Promise<GatewayProcess> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), "vitals-proc-"));
   const configFile = join(dir, "gateway.json");
@@ -43,9 +45,9 @@ export async function spawnGateway(
       "--config",
       configFile,
       "--tcp-port",
-      "0",
+      String(fixedPorts.tcp ?? 0),
       "--http-port",
-      "0",
+      String(fixedPorts.http ?? 0),
       "--data-dir",
       dir,
       // A fixed MQTT port (for restart tests) comes from the config; otherwise any free one.

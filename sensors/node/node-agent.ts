@@ -1,0 +1,216 @@
+import { type Logger, silentLogger } from "../../gateway/logger.js";
+import { type Clock, systemClock } from "../../gateway/model.js";
+import type { HelloFrame, VitalParameter } from "../../gateway/protocol/frames.js";
+import { GatewayLink } from "../link/gateway-link.js";
+import type { Outbox } from "../link/outbox.js";
+import type { SensorDriver } from "../sample.js";
+import { SampleMerger, type SampleMergerOptions } from "./sample-merger.js";
+
+/** A sensor the agent runs: made (and, after a failure, remade) on demand, e.g. once its board answers. */
+export interface NodeSensor {
+  /** Unique within the agent, e.g. "max30205" or "max30205#2". */
+  label: string;
+  parameters: readonly VitalParameter[];
+  create(): Promise<SensorDriver>;
+}
+
+export interface NodeAgentOptions {
+  gateway: { host: string; port: number };
+  hello: Omit<HelloFrame, "type" | "proto">;
+  sensors: NodeSensor[];
+  outbox: Outbox & { readonly dropped?: number };
+  /** Readings per second (default 1). */
+  rateHz?: number;
+  merger?: SampleMergerOptions;
+  /** Wait before retrying a sensor that failed to open or start (default 5000 ms), doubling up to 12×. */
+  sensorRetryMs?: number;
+  backoff?: { initialMs: number; maxMs: number };
+  clock?: Clock;
+  logger?: Logger;
+}
+
+export interface NodeAgentStatus {
+  connected: boolean;
+  /** Readings taken and not yet acknowledged (they are on disk with a DiskOutbox). */
+  pending: number;
+  /** Readings dropped because the outbox was full. */
+  dropped: number;
+  lastSeq: number;
+  ackedSeq: number;
+  /** Clock time of the last ack, undefined before the first. */
+  lastAckAt: number | undefined;
+  /** Readings that could not be queued (disk full, I/O error). */
+  failedRecords: number;
+  sensors: { label: string; running: boolean; lastSampleAt: number | undefined }[];
+}
+
+interface SensorState {
+  sensor: NodeSensor;
+  driver: SensorDriver | undefined;
+  retry: NodeJS.Timeout | undefined;
+  failures: number;
+}
+
+/**
+ * The bedside node: sensors → SampleMerger → GatewayLink over a (disk) outbox. One reading per tick
+ * whatever the sensors do, so the gateway sees a steady stream with nulls and flags rather than gaps
+ * when a probe falls off; a sensor that fails to open is retried in the background.
+ */
+export class NodeAgent {
+  readonly link: GatewayLink;
+  private readonly merger: SampleMerger;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly states: SensorState[];
+  private tickTimer: NodeJS.Timeout | undefined;
+  private running = false;
+  private lastAckAt: number | undefined;
+  /** Readings that could not be queued (disk full, I/O error). */
+  failedRecords = 0;
+
+  constructor(private readonly opts: NodeAgentOptions) {
+    this.clock = opts.clock ?? systemClock;
+    this.logger = opts.logger ?? silentLogger;
+    this.merger = new SampleMerger(opts.merger);
+    this.states = opts.sensors.map((sensor) => ({
+      sensor,
+      driver: undefined,
+      retry: undefined,
+      failures: 0,
+    }));
+    this.link = new GatewayLink({
+      host: opts.gateway.host,
+      port: opts.gateway.port,
+      hello: opts.hello,
+      outbox: opts.outbox,
+      clock: this.clock,
+      logger: this.logger.child({ ns: "link" }),
+      ...(opts.backoff ? { backoff: opts.backoff } : {}),
+    });
+    this.link.on("connected", (w) =>
+      this.logger.info({ lastSeq: w.last_seq, pending: this.opts.outbox.size }, "connected to gateway"),
+    );
+    this.link.on("disconnected", () => {
+      if (this.running)
+        this.logger.warn({ pending: this.opts.outbox.size }, "gateway connection lost; queueing on disk");
+    });
+    this.link.on("ack", () => {
+      this.lastAckAt = this.clock.now();
+    });
+    this.link.on("rejected", (e) => this.logger.error({ code: e.code, seq: e.seq }, e.message));
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    const now = this.clock.now();
+    for (const s of this.states) {
+      this.merger.register(s.sensor.label, s.sensor.parameters, now);
+      void this.startSensor(s);
+    }
+    this.link.start();
+    const periodMs = 1000 / (this.opts.rateHz ?? 1);
+    this.tickTimer = setInterval(() => this.tick(), periodMs);
+  }
+
+  /** Takes one reading now (the timer calls this every 1/rate s). */
+  tick(): void {
+    // The protocol's t is whole milliseconds; an injected clock (an emulator's) need not be.
+    const now = this.clock.now();
+    try {
+      this.link.record({ ...this.merger.merge(now), t: Math.floor(now) });
+    } catch (e) {
+      // A full or failing disk must not kill the agent: this reading is lost, the next may not be.
+      this.failedRecords++;
+      if (this.failedRecords === 1 || this.failedRecords % 60 === 0)
+        this.logger.error(
+          { err: (e as Error).message, failed: this.failedRecords },
+          "could not queue a reading",
+        );
+    }
+  }
+
+  status(): NodeAgentStatus {
+    const last = this.merger.lastSamples();
+    return {
+      connected: this.link.connected,
+      pending: this.opts.outbox.size,
+      dropped: this.opts.outbox.dropped ?? 0,
+      lastSeq: this.opts.outbox.lastSeq(),
+      ackedSeq: this.link.acked,
+      lastAckAt: this.lastAckAt,
+      failedRecords: this.failedRecords,
+      sensors: this.states.map((s) => ({
+        label: s.sensor.label,
+        running: s.driver !== undefined,
+        lastSampleAt: last[s.sensor.label],
+      })),
+    };
+  }
+
+  /**
+   * Stops taking readings and stops the sensors; then, if the gateway is connected, waits up to
+   * `drainMs` for the queue to empty (what is left stays on disk for the next start).
+   */
+  async stop(opts: { drainMs?: number } = {}): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    clearInterval(this.tickTimer);
+    await Promise.all(
+      this.states.map(async (s) => {
+        clearTimeout(s.retry);
+        const d = s.driver;
+        s.driver = undefined;
+        await d?.stop().catch((e: unknown) => this.logger.warn({ err: String(e) }, "sensor stop failed"));
+      }),
+    );
+    await this.drain(opts.drainMs ?? 0);
+    await this.link.stop();
+    this.opts.outbox.close?.();
+  }
+
+  private async drain(ms: number): Promise<void> {
+    if (ms <= 0 || !this.link.connected || this.opts.outbox.size === 0) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.link.off("ack", check);
+        this.link.off("disconnected", done);
+        resolve();
+      };
+      const check = () => {
+        if (this.opts.outbox.size === 0) done();
+      };
+      const timer = setTimeout(done, ms);
+      this.link.on("ack", check);
+      this.link.on("disconnected", done);
+    });
+  }
+
+  private async startSensor(s: SensorState): Promise<void> {
+    const log = this.logger.child({ sensor: s.sensor.label });
+    let driver: SensorDriver | undefined;
+    try {
+      driver = await s.sensor.create();
+      // Samples are relabelled so two sensors of one kind (two thermometers) stay apart in the merger.
+      await driver.start((sample) => {
+        if (this.running) this.merger.add({ ...sample, source: s.sensor.label });
+      });
+      if (!this.running) {
+        await driver.stop();
+        return;
+      }
+      s.driver = driver;
+      s.failures = 0;
+      log.info("sensor started");
+    } catch (e) {
+      await driver?.stop().catch(() => undefined);
+      if (!this.running) return;
+      // Back off (5 s … 60 s by default): a board left unplugged all night need not be hammered.
+      const retryMs = Math.min(12, 2 ** s.failures) * (this.opts.sensorRetryMs ?? 5000);
+      s.failures++;
+      log.warn({ err: (e as Error).message, retryMs }, "sensor failed to start; retrying");
+      s.retry = setTimeout(() => void this.startSensor(s), retryMs);
+    }
+  }
+}
