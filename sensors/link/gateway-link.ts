@@ -25,6 +25,11 @@ export interface GatewayLinkOptions {
   backoff?: { initialMs: number; maxMs: number };
   /** Most frames sent but not yet acknowledged. */
   window?: number;
+  /**
+   * Sending pace, lines per second (default 1000, half the gateway's default flood limit): a backlog
+   * after an outage drains quickly without being cut off as a flood.
+   */
+  maxLinesPerSecond?: number;
   random?: () => number;
 }
 
@@ -59,12 +64,29 @@ export class GatewayLink extends EventEmitter<{
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly window: number;
+  private readonly rate: number;
+  private tokens: number;
+  private tokensAt = 0;
+  private paceTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: GatewayLinkOptions) {
     super();
     this.clock = opts.clock ?? systemClock;
     this.logger = opts.logger ?? silentLogger;
     this.window = opts.window ?? 256;
+    this.rate = opts.maxLinesPerSecond ?? 1_000;
+    this.tokens = this.rate / 2;
+  }
+
+  /** Lines we may send now under the pacing budget (half a second's worth at most saved up). */
+  private budget(): number {
+    const now = this.clock.now();
+    this.tokens = Math.min(
+      this.rate / 2,
+      this.tokens + (Math.max(0, now - this.tokensAt) * this.rate) / 1000,
+    );
+    this.tokensAt = now;
+    return Math.floor(this.tokens);
   }
 
   get connected(): boolean {
@@ -106,6 +128,7 @@ export class GatewayLink extends EventEmitter<{
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.reconnectTimer);
+    clearTimeout(this.paceTimer);
     clearInterval(this.heartbeatTimer);
     const s = this.socket;
     if (!s || s.destroyed) return;
@@ -146,9 +169,20 @@ export class GatewayLink extends EventEmitter<{
         this.attempt = 0;
         this.heartbeatMs = f.heartbeat_ms;
         if (f.last_seq !== undefined) {
-          // The gateway already holds everything up to last_seq: drop it, and never reuse those numbers.
-          this.opts.outbox.advanceTo(f.last_seq);
-          this.opts.outbox.ack(f.last_seq);
+          const outbox = this.opts.outbox;
+          if (outbox.lastSeq() < f.last_seq) {
+            // Our numbering is behind what the gateway stored: this node lost its state (a new outbox
+            // file, a reset microcontroller). What is pending is new, not a resend: renumber it.
+            if (outbox.size > 0)
+              this.logger.warn(
+                { last_seq: f.last_seq, pending: outbox.size },
+                "renumbering readings after lost state",
+              );
+            outbox.renumberAfter(f.last_seq);
+          } else {
+            // The gateway already holds everything up to last_seq (its acks were lost): drop those.
+            outbox.ack(f.last_seq);
+          }
           this.ackedUpTo = Math.max(this.ackedUpTo, f.last_seq);
         }
         this.sentUpTo = this.ackedUpTo;
@@ -184,8 +218,30 @@ export class GatewayLink extends EventEmitter<{
     if (!this.welcomed || !s || s.destroyed) return;
     const room = this.window - (this.sentUpTo - this.ackedUpTo);
     if (room <= 0) return;
-    const frames = this.opts.outbox.pending(this.sentUpTo, room);
+    const allowed = Math.min(room, this.budget());
+    if (allowed <= 0) {
+      // Out of budget: come back when one line's worth has accrued.
+      this.paceTimer ??= setTimeout(
+        () => {
+          this.paceTimer = undefined;
+          this.pump();
+        },
+        Math.ceil(1000 / this.rate),
+      );
+      return;
+    }
+    const frames = this.opts.outbox.pending(this.sentUpTo, allowed);
     if (frames.length === 0) return;
+    this.tokens -= frames.length;
+    if (frames.length === allowed && allowed < room) {
+      this.paceTimer ??= setTimeout(
+        () => {
+          this.paceTimer = undefined;
+          this.pump();
+        },
+        Math.ceil(1000 / this.rate),
+      );
+    }
     let text = "";
     for (const f of frames) text += `${JSON.stringify(f)}\n`;
     s.write(text);

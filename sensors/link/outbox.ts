@@ -18,6 +18,12 @@ export interface Outbox {
   lastSeq(): number;
   /** Continue numbering after `seq` (the gateway's welcome.last_seq, for a node that lost its state). */
   advanceTo(seq: number): void;
+  /**
+   * The gateway holds readings up to `base` from an earlier life of this node, and this outbox's
+   * numbering is behind it: give every pending frame, in order, a seq above `base` so none is taken
+   * for a resend, and continue numbering after them.
+   */
+  renumberAfter(base: number): void;
   close?(): void;
 }
 
@@ -66,5 +72,10 @@ export class MemoryOutbox implements Outbox {
   /** Continue numbering after `seq` (e.g. the gateway's welcome.last_seq). */
   advanceTo(seq: number): void {
     if (seq > this.highest) this.highest = seq;
+  }
+
+  renumberAfter(base: number): void {
+    this.frames = this.frames.map((f, i) => ({ ...f, seq: base + i + 1 }));
+    this.highest = Math.max(this.highest, base + this.frames.length);
   }
 }

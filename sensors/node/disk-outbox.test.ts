@@ -29,6 +29,19 @@ afterEach(() => {
 });
 
 describe("DiskOutbox", () => {
+  it("renumbers pending frames above a base, durably, keeping their order and content", () => {
+    const file = tempFile();
+    const a = new DiskOutbox({ file });
+    for (let s = 1; s <= 3; s++) a.push(frame(s));
+    a.renumberAfter(500);
+    expect(a.lastSeq()).toBe(503);
+    a.close();
+    const b = new DiskOutbox({ file });
+    expect(b.pending(0, 10)).toEqual([1, 2, 3].map((s) => ({ ...frame(s), seq: 500 + s })));
+    expect(b.lastSeq()).toBe(503);
+    b.close();
+  });
+
   it("keeps pending frames, their content and lastSeq across a reopen", () => {
     const file = tempFile();
     const a = new DiskOutbox({ file });

@@ -139,6 +139,21 @@ export class DiskOutbox implements Outbox {
     this.highest = seq;
   }
 
+  renumberAfter(base: number): void {
+    this.db.transaction(() => {
+      const frames = (
+        this.db.prepare("SELECT frame FROM pending ORDER BY seq").all() as { frame: string }[]
+      ).map((r) => JSON.parse(r.frame) as VitalsFrame);
+      this.db.prepare("DELETE FROM pending").run();
+      for (const [i, f] of frames.entries()) {
+        const renumbered = { ...f, seq: base + i + 1 };
+        this.stmt.insert.run(renumbered.seq, JSON.stringify(renumbered));
+      }
+      this.highest = Math.max(this.highest, base + frames.length);
+      this.stmt.setMeta.run("last_seq", this.highest);
+    })();
+  }
+
   close(): void {
     if (!this.db.open) return;
     this.db.close();
