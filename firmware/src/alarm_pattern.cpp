@@ -35,7 +35,8 @@ uint32_t burstPeriodMs(const BurstPattern* p) {
 uint16_t alarmToneAt(AlarmPriority priority, uint32_t ms) {
   const BurstPattern* p = burstPattern(priority);
   if (!p) return 0;
-  uint32_t t = ms % burstPeriodMs(p);
+  uint32_t period = burstPeriodMs(p);
+  uint32_t t = ms < period ? ms : ms % period;  // the buzzer's tick keeps ms below the period
   uint32_t start = 0;
   for (uint8_t i = 0; i < p->pulses; i++) {
     if (t < start) return 0;

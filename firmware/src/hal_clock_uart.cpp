@@ -26,7 +26,7 @@ uint32_t millis() {
 }
 
 #define TX_SIZE 128
-#define RX_SIZE 32
+#define RX_SIZE 64
 static volatile uint8_t txBuf[TX_SIZE];
 static volatile uint8_t txHead, txTail;
 static volatile uint8_t rxBuf[RX_SIZE];

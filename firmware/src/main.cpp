@@ -12,7 +12,7 @@
 
 #define FIFO_POLL_MS 40  // 4 samples at 100 Hz; the 32-sample FIFO would last 320 ms
 #define FRAME_EVERY_MS 1000
-#define LINE_MAX 64  // the longest command we understand is 36 bytes
+#define LINE_MAX 48  // the longest command we understand is 36 bytes
 
 static PpgProcessor ppg;
 static PpgResult latest;

@@ -141,9 +141,11 @@ bool PpgProcessor::push(int32_t ir, int32_t red, PpgResult* out) {
   return true;
 }
 
-// Sample i (0 = oldest) of the last `span` band-passed IR samples.
-int16_t PpgProcessor::windowAt(uint16_t i, uint16_t span) const {
-  return irWindow[(n - span + i) % PPG_WINDOW];
+// Sample i (0 = oldest) of the window starting at ring index `base`. No modulo: a 32-bit `%` costs
+// ~600 cycles on the AVR and the analysis reads the window thousands of times a second.
+int16_t PpgProcessor::windowAt(uint16_t i, uint16_t base) const {
+  uint16_t k = base + i;
+  return irWindow[k >= PPG_WINDOW ? k - PPG_WINDOW : k];
 }
 
 static void insertionSort(uint16_t* v, uint8_t count) {
@@ -165,7 +167,7 @@ static float pearsonFromSums(float n, float sx, float sy, float sxx, float syy, 
   return (sxy - sx * sy / n) / sqrtf(vx * vy);
 }
 
-#define SEGMENT_MAX 48
+#define SEGMENT_MAX 42  // 0.8 x the longest interval at 30 /min and 25 Hz, plus one
 
 void PpgProcessor::analyse(PpgResult* out) {
   out->hr10 = -1;
@@ -177,6 +179,7 @@ void PpgProcessor::analyse(PpgResult* out) {
   uint16_t secondsSeen = n / PPG_FS;
   uint8_t spanSec = secondsSeen < PPG_WINDOW_SECONDS ? (uint8_t)secondsSeen : PPG_WINDOW_SECONDS;
   uint16_t span = spanSec * PPG_FS;
+  uint16_t base = (uint16_t)((n - span) % PPG_WINDOW);
 
   // Finger detection looks at the last second only, so it answers within a second.
   const SecondSums& last = seconds[(secondsSeen - 1) % PPG_WINDOW_SECONDS];
@@ -234,13 +237,12 @@ void PpgProcessor::analyse(PpgResult* out) {
   float hr = -1;
   float med = 0;
   if (count >= 3) {
+    // Intervals, sorted in place: which ones are inliers does not depend on their order.
     uint16_t ibi[PPG_MAX_BEATS];
     uint8_t m = count - 1;
     for (uint8_t i = 0; i < m; i++) ibi[i] = times[i + 1] - times[i];
-    uint16_t sorted[PPG_MAX_BEATS];
-    memcpy(sorted, ibi, m * sizeof(uint16_t));
-    insertionSort(sorted, m);
-    med = (m & 1) ? sorted[m / 2] : (sorted[m / 2 - 1] + sorted[m / 2]) / 2.0f;
+    insertionSort(ibi, m);
+    med = (m & 1) ? ibi[m / 2] : (ibi[m / 2 - 1] + ibi[m / 2]) / 2.0f;
     uint8_t inliers = 0;
     uint32_t sum = 0;
     for (uint8_t i = 0; i < m; i++) {
@@ -263,24 +265,29 @@ void PpgProcessor::analyse(PpgResult* out) {
       int16_t len = pre + post + 1;
       float likeness = 0;
       if (len <= SEGMENT_MAX) {
-        float mean[SEGMENT_MAX];
-        memset(mean, 0, sizeof mean);
+        // The mean segment, rounded to whole counts: int16 keeps this frame small (stack is scarce).
+        int16_t mean[SEGMENT_MAX];
         uint8_t used = 0;
         for (uint8_t b = 0; b < count; b++) {
           int16_t c = (int16_t)((times[b] + 8) / 16) - pre;
-          if (c < 0 || c + len > (int16_t)span) continue;
-          for (int16_t k = 0; k < len; k++) mean[k] += windowAt(c + k, span);
-          used++;
+          if (c >= 0 && c + len <= (int16_t)span) used++;
         }
         if (used >= 3) {
-          for (int16_t k = 0; k < len; k++) mean[k] /= used;
+          for (int16_t k = 0; k < len; k++) {
+            int32_t total = 0;
+            for (uint8_t b = 0; b < count; b++) {
+              int16_t c = (int16_t)((times[b] + 8) / 16) - pre;
+              if (c >= 0 && c + len <= (int16_t)span) total += windowAt(c + k, base);
+            }
+            mean[k] = (int16_t)(total / used);
+          }
           float total = 0;
           for (uint8_t b = 0; b < count; b++) {
             int16_t c = (int16_t)((times[b] + 8) / 16) - pre;
             if (c < 0 || c + len > (int16_t)span) continue;
             float sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
             for (int16_t k = 0; k < len; k++) {
-              float x = windowAt(c + k, span);
+              float x = windowAt(c + k, base);
               float y = mean[k];
               sx += x;
               sy += y;
@@ -296,9 +303,10 @@ void PpgProcessor::analyse(PpgResult* out) {
       }
 
       // Periodicity: normalised autocorrelation at lags around the median interval.
-      float energy = 0;
+      // Integer multiply-accumulate: 16 x 16 -> 32-bit products are a few cycles with the AVR's MUL.
+      int64_t energy = 0;
       for (uint16_t i = 0; i < span; i++) {
-        float v = windowAt(i, span);
+        int32_t v = windowAt(i, base);
         energy += v * v;
       }
       float periodic = 0;
@@ -306,9 +314,9 @@ void PpgProcessor::analyse(PpgResult* out) {
         uint16_t lagLo = (uint16_t)floorf(0.9f * medS);
         uint16_t lagHi = (uint16_t)ceilf(1.1f * medS);
         for (uint16_t lag = lagLo; lag <= lagHi && lag < span; lag++) {
-          float acc = 0;
-          for (uint16_t i = lag; i < span; i++) acc += (float)windowAt(i, span) * windowAt(i - lag, span);
-          float p = (acc / (span - lag)) / (energy / span);
+          int64_t acc = 0;
+          for (uint16_t i = lag; i < span; i++) acc += (int32_t)windowAt(i, base) * windowAt(i - lag, base);
+          float p = ((float)acc / (span - lag)) / ((float)energy / span);
           if (p > periodic) periodic = p;
         }
         if (periodic > 1) periodic = 1;

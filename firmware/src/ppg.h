@@ -55,7 +55,7 @@ class PpgProcessor {
 
  private:
   void analyse(PpgResult* out);
-  int16_t windowAt(uint16_t i, uint16_t span) const;
+  int16_t windowAt(uint16_t i, uint16_t base) const;
   bool detect(int32_t y);
 
   Biquad hpIr, lpIr, hpRed, lpRed;

@@ -13,6 +13,36 @@ export const FIRMWARE_HEX = fileURLToPath(new URL("../../firmware/build/vitals-n
 export const BUZZER_PIN = 3;
 export const BUSY_PIN = 7;
 
+export const FIRMWARE_ELF = fileURLToPath(new URL("../../firmware/build/vitals-node.elf", import.meta.url));
+const RAM_END = 0x8ff;
+const STACK_PAINT = 0xc5;
+
+/** Address where static data ends (the `_end` symbol), from the ELF's symbol table. */
+export function staticDataEnd(): number {
+  const nm = execFileSync("avr-nm", [FIRMWARE_ELF], { encoding: "utf8" });
+  const match = /^([0-9a-f]+) \w _end$/m.exec(nm);
+  if (!match?.[1]) throw new Error("no _end symbol in the firmware ELF");
+  return Number.parseInt(match[1], 16) & 0xffff;
+}
+
+/**
+ * Deepest the stack has reached since reset, in bytes: the firmware paints free RAM with 0xC5 at boot
+ * (firmware/src/stack_paint.cpp); the lowest byte that is no longer paint is the high-water mark.
+ */
+export function stackHighWater(
+  board: AvrBoard,
+  end = staticDataEnd(),
+): { stackBytes: number; freeBytes: number } {
+  let lowest = RAM_END + 1;
+  for (let a = end; a <= RAM_END; a++) {
+    if (board.cpu.data[a] !== STACK_PAINT) {
+      lowest = a;
+      break;
+    }
+  }
+  return { stackBytes: RAM_END + 1 - lowest, freeBytes: lowest - end };
+}
+
 /** Builds the firmware with make (incremental: a no-op when up to date) and returns the hex text. */
 export function buildFirmware(): string {
   execFileSync("make", ["-s", "-C", FIRMWARE_DIR, "all"], { stdio: "pipe" });
