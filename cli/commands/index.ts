@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import * as demo from "./demo.js";
+import * as flash from "./flash.js";
 import * as gateway from "./gateway.js";
 import * as ports from "./ports.js";
 import * as ppg from "./ppg.js";
@@ -12,4 +13,5 @@ export function registerCommands(program: Command): void {
   demo.register(program);
   ppg.register(program);
   ports.register(program);
+  flash.register(program);
 }

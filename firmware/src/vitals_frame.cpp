@@ -117,8 +117,8 @@ struct Reader {
     }
     return false;
   }
-  // A JSON string without escapes beyond \" and \\ (none of ours need more): copied to buf,
-  // false if it does not fit or is malformed. Unsupported escapes make the line unreadable.
+  // A JSON string, copied to buf (escapes decoded for ASCII); false if malformed. A string too long
+  // to be one of our words reads as empty.
   bool string(char* buf, size_t cap) {
     ws();
     if (p >= end || *p != '"') return false;
@@ -128,8 +128,36 @@ struct Reader {
       char c = *p++;
       if ((unsigned char)c < 0x20) return false;
       if (c == '\\') {
-        if (p >= end || (*p != '"' && *p != '\\' && *p != '/')) return false;
+        if (p >= end) return false;
         c = *p++;
+        switch (c) {
+          case '"':
+          case '\\':
+          case '/':
+            break;
+          case 'b':
+          case 'f':
+          case 'n':
+          case 'r':
+          case 't':
+            c = '\x01';  // a control character: never part of a word we compare
+            break;
+          case 'u': {
+            uint16_t code = 0;
+            for (uint8_t i = 0; i < 4; i++) {
+              if (p >= end) return false;
+              char h = *p++;
+              uint8_t d = h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10 : h >= 'A' && h <= 'F' ? h - 'A' + 10 : 16;
+              if (d == 16) return false;
+              code = (uint16_t)(code << 4 | d);
+            }
+            // ASCII decodes exactly ("\u0070ing" is "ping"); anything else matches none of our words.
+            c = code > 0 && code < 0x80 ? (char)code : '\x01';
+            break;
+          }
+          default:
+            return false;
+        }
       }
       if (k + 1 < cap) buf[k] = c;
       k++;

@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { rmSync } from "node:fs";
+import { afterAll, describe, expect, it } from "vitest";
 import { alarmSchedule } from "../../gateway/alarms/burst-pattern.js";
 import { decodeNodeLine, type VitalsFrame } from "../../gateway/protocol/index.js";
 import type { PinTransition } from "../../sensors/emulators/avr/pin-transition-recorder.js";
@@ -53,7 +54,9 @@ function dutyCycle(edges: readonly PinTransition[], fromMs: number, toMs: number
 }
 
 describe.skipIf(!haveTool("avr-gcc", "gcc-avr"))("vitals AVR firmware in avr8js", () => {
-  const hex = buildFirmware();
+  const build = buildFirmware();
+  const hex = build.hex;
+  afterAll(() => rmSync(build.elf, { force: true }));
 
   it("measures a synthetic patient, acks through the driver, plays the high-priority alarm, flags finger-out", async () => {
     const bpm = 72;
@@ -145,7 +148,7 @@ describe.skipIf(!haveTool("avr-gcc", "gcc-avr"))("vitals AVR firmware in avr8js"
     expect(load).toBeGreaterThan(0.005);
     expect(load).toBeLessThan(0.5);
     expect(rig.oximeter.lost).toBe(0); // the FIFO never overflowed
-    const stack = stackHighWater(board);
+    const stack = stackHighWater(board, build.staticEnd);
     expect(stack.freeBytes).toBeGreaterThanOrEqual(64); // never near the static data
     console.info(
       `firmware: HR max error ${hrErr.toFixed(2)} bpm, SpO2 max error ${spo2Err.toFixed(2)} % (want ${spo2Want.toFixed(2)}), ` +

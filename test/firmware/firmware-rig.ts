@@ -1,5 +1,7 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { AvrBoard } from "../../sensors/emulators/avr/avr-board.js";
 import { I2cBus } from "../../sensors/emulators/i2c/i2c-bus.js";
@@ -8,18 +10,16 @@ import { Max30205Device } from "../../sensors/emulators/i2c/max30205-device.js";
 import { Mlx90614Device } from "../../sensors/emulators/i2c/mlx90614-device.js";
 
 export const FIRMWARE_DIR = fileURLToPath(new URL("../../firmware/", import.meta.url));
-export const FIRMWARE_HEX = fileURLToPath(new URL("../../firmware/build/vitals-node.hex", import.meta.url));
 /** Arduino pin numbers the firmware uses (firmware/src/board.h). */
 export const BUZZER_PIN = 3;
 export const BUSY_PIN = 7;
 
-export const FIRMWARE_ELF = fileURLToPath(new URL("../../firmware/build/vitals-node.elf", import.meta.url));
 const RAM_END = 0x8ff;
 const STACK_PAINT = 0xc5;
 
 /** Address where static data ends (the `_end` symbol), from the ELF's symbol table. */
-export function staticDataEnd(): number {
-  const nm = execFileSync("avr-nm", [FIRMWARE_ELF], { encoding: "utf8" });
+export function staticDataEnd(elf: string): number {
+  const nm = execFileSync("avr-nm", [elf], { encoding: "utf8" });
   const match = /^([0-9a-f]+) \w _end$/m.exec(nm);
   if (!match?.[1]) throw new Error("no _end symbol in the firmware ELF");
   return Number.parseInt(match[1], 16) & 0xffff;
@@ -29,10 +29,7 @@ export function staticDataEnd(): number {
  * Deepest the stack has reached since reset, in bytes: the firmware paints free RAM with 0xC5 at boot
  * (firmware/src/stack_paint.cpp); the lowest byte that is no longer paint is the high-water mark.
  */
-export function stackHighWater(
-  board: AvrBoard,
-  end = staticDataEnd(),
-): { stackBytes: number; freeBytes: number } {
+export function stackHighWater(board: AvrBoard, end: number): { stackBytes: number; freeBytes: number } {
   let lowest = RAM_END + 1;
   for (let a = end; a <= RAM_END; a++) {
     if (board.cpu.data[a] !== STACK_PAINT) {
@@ -43,11 +40,30 @@ export function stackHighWater(
   return { stackBytes: RAM_END + 1 - lowest, freeBytes: lowest - end };
 }
 
-/** Builds the firmware with make (incremental: a no-op when up to date) and returns the hex text. */
-export function buildFirmware(): string {
-  execFileSync("make", ["-s", "-C", FIRMWARE_DIR, "all"], { stdio: "pipe" });
-  if (!existsSync(FIRMWARE_HEX)) throw new Error(`make did not produce ${FIRMWARE_HEX}`);
-  return readFileSync(FIRMWARE_HEX, "utf8");
+export interface FirmwareBuild {
+  hex: string;
+  elf: string;
+  /** End of static data in SRAM (`_end`): where the stack must never reach. */
+  staticEnd: number;
+}
+
+/**
+ * Builds the firmware with its Makefile (the one `npm run firmware:build` runs) into a fresh temporary
+ * folder, so test files running in parallel never race on firmware/build/ and never test a stale hex.
+ */
+export function buildFirmware(): FirmwareBuild {
+  const dir = mkdtempSync(join(tmpdir(), "vitals-fw-build-"));
+  try {
+    execFileSync("make", ["-s", "-C", FIRMWARE_DIR, `BUILD=${dir}`, "all"], { stdio: "pipe" });
+    const elf = join(dir, "vitals-node.elf");
+    const hex = readFileSync(join(dir, "vitals-node.hex"), "utf8");
+    // Keep the ELF readable for avr-size/avr-nm: copy it out before the folder goes.
+    const keep = join(tmpdir(), `vitals-node-${process.pid}-${Date.now()}.elf`);
+    copyFileSync(elf, keep);
+    return { hex, elf: keep, staticEnd: staticDataEnd(keep) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export interface FirmwareRig {
