@@ -1,4 +1,4 @@
-import type { BedView, ReadingView } from "./api/types.js";
+import type { BedAlarmSummary, BedView, News2Summary, ReadingView } from "./api/types.js";
 import type { ClassifiedReading } from "./model.js";
 
 export function toReadingView(r: ClassifiedReading): ReadingView {
@@ -41,6 +41,15 @@ interface BedState {
 export class BedRegistry {
   private readonly beds = new Map<string, BedState>();
   private readonly dirty = new Set<string>();
+  /** Adds the alarm engine's view of a bed, when there is one. */
+  decorate:
+    | { alarm(bed: string): BedAlarmSummary | null; news2(bed: string): News2Summary | null }
+    | undefined;
+
+  /** Marks a bed changed (e.g. by an alarm event) so the live API pushes it. */
+  touch(bed: string): void {
+    if (this.beds.has(bed)) this.dirty.add(bed);
+  }
 
   restore(
     rows: {
@@ -102,6 +111,8 @@ export class BedRegistry {
       reasons: last?.reasons ?? [],
       last_reading: last,
       last_reading_at: last?.received_at ?? null,
+      alarm: this.decorate?.alarm(s.bed) ?? null,
+      news2: this.decorate?.news2(s.bed) ?? null,
     };
   }
 

@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { alarmConfigSchema } from "./alarms/alarm-config.js";
 import { ErrorCodes, VitalsError } from "./errors.js";
+import { notificationsConfigSchema } from "./notify/config.js";
 import { DEFAULT_HTTP_PORT, DEFAULT_TCP_PORT } from "./protocol/frames.js";
 
 const port = z.number().int().min(0).max(65535);
@@ -68,6 +70,16 @@ export const gatewayConfigSchema = z
       })
       .prefault({}),
     live: z.object({ throttleMs: z.number().int().min(10).max(5_000).default(100) }).prefault({}),
+    /** The clinical alarm engine: profiles, delays, escalation, technical alarms (docs/alarms.md). */
+    alarms: alarmConfigSchema.prefault({}),
+    /** Remote notifications: WhatsApp, SMS, e-mail, push, webhooks (docs/notifications.md). */
+    notifications: notificationsConfigSchema.prefault({}),
+    /**
+     * What is sent to the notification channels: "critical" — the original design's rule, a patient
+     * classified CRITICAL (at most once a minute per patient); "alarms" — the alarm engine's
+     * high-priority alarms and escalations of unacknowledged ones.
+     */
+    notifyOn: z.enum(["critical", "alarms"]).default("critical"),
   })
   .strict();
 

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import * as demo from "./demo.js";
 import * as flash from "./flash.js";
 import * as gateway from "./gateway.js";
+import * as notify from "./notify.js";
 import * as ports from "./ports.js";
 import * as ppg from "./ppg.js";
 import * as simulate from "./simulate.js";
@@ -13,5 +14,6 @@ export function registerCommands(program: Command): void {
   demo.register(program);
   ppg.register(program);
   ports.register(program);
+  notify.register(program);
   flash.register(program);
 }

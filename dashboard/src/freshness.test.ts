@@ -13,6 +13,8 @@ function bed(over: Partial<BedView>): BedView {
     reasons: [],
     last_reading: null,
     last_reading_at: null,
+    alarm: null,
+    news2: null,
     ...over,
   };
 }

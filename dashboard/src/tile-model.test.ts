@@ -40,6 +40,8 @@ function bed(r: ReadingView | null, over: Partial<BedView> = {}): BedView {
     reasons: r?.reasons ?? [],
     last_reading: r,
     last_reading_at: r?.received_at ?? null,
+    alarm: null,
+    news2: null,
     ...over,
   };
 }

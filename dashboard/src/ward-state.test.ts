@@ -20,6 +20,8 @@ function bed(label: string, over: Partial<BedView> = {}): BedView {
     reasons: [],
     last_reading: null,
     last_reading_at: 1000,
+    alarm: null,
+    news2: null,
     ...over,
   };
 }

@@ -2,7 +2,7 @@ import type { Clock, Reading } from "../model.js";
 import type { VitalParameter } from "../protocol/index.js";
 import { type AlarmConfig, type AlarmConfigInput, parseAlarmConfig } from "./alarm-config.js";
 import { BedMonitor } from "./bed-monitor.js";
-import { applyOverrides, type LimitOverrides } from "./limit-overrides.js";
+import { applyOverrides, type BedLimits, initialLimits, type LimitOverrides } from "./limit-overrides.js";
 import { computeNews2, type News2Manual, type News2Result } from "./news2.js";
 import type { AlarmEvent, AlarmView, BedAlarmState, LimitsChangedEvent } from "./types.js";
 
@@ -159,6 +159,11 @@ export class AlarmEngine {
     if (monitor === undefined) return;
     monitor.alarms.reset(user, at);
     this.beds.delete(bed);
+  }
+
+  /** The limits and delays in force for a bed (the default profile for a bed not seen yet). */
+  limits(bed: string): BedLimits {
+    return this.beds.get(bed)?.limits ?? initialLimits(this.config);
   }
 
   state(bed: string, now = this.clock.now()): BedAlarmState | undefined {

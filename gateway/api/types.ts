@@ -39,6 +39,118 @@ export interface BedView {
   last_reading: ReadingView | null;
   /** Gateway receive time of the last reading, epoch ms. */
   last_reading_at: number | null;
+  /** The alarm engine's view of the bed (null when the engine is off or has not seen the bed). */
+  alarm: BedAlarmSummary | null;
+  /** NEWS2 from current values plus clinicians' entries (null when nothing can be scored). */
+  news2: News2Summary | null;
+}
+
+export type AlarmPriority = "high" | "medium" | "low";
+
+export interface AlarmItemView {
+  id: string;
+  bed: string;
+  patient: string | null;
+  /** "physiological", or a technical kind: no_data, disconnected, sensor_off, finger_out, implausible, low_battery. */
+  kind: string;
+  /** hr, spo2, temp, rr, sbp, or "device" for technical alarms about the node. */
+  parameter: string;
+  priority: AlarmPriority;
+  state: "active" | "acknowledged";
+  /** The condition has ended but a high-priority alarm stays until acknowledged. */
+  latched: boolean;
+  value: number | null;
+  /** Start of the alarm condition (before the alarm delay). */
+  since: number;
+  raised_at: number;
+  acknowledged_by: string | null;
+  acknowledged_at: number | null;
+  escalated: boolean;
+}
+
+export interface BedAlarmSummary {
+  profile: string;
+  /** Highest priority that should sound now (active, not acknowledged, not paused). */
+  audible: AlarmPriority | null;
+  paused_until: number | null;
+  /** Highest priority first. */
+  alarms: AlarmItemView[];
+  /** Per parameter: no current value. A stale parameter's last number must not be shown as live. */
+  stale: Record<string, boolean>;
+}
+
+export interface News2Summary {
+  total: number;
+  /** none (0), low (1–4), low-medium (a single parameter scoring 3), medium (5–6), high (≥ 7). */
+  band: "none" | "low" | "low-medium" | "medium" | "high";
+  red_score: boolean;
+  /** All seven parameters were available; an incomplete total under-states the risk. */
+  complete: boolean;
+  missing: string[];
+  scale: 1 | 2;
+  parts: Record<
+    string,
+    {
+      value: number | string | boolean | null;
+      score: number | null;
+      source: "measured" | "entered" | "missing";
+    }
+  >;
+}
+
+/** One entry of the alarm log. */
+export interface AlarmEventView {
+  type: "raised" | "acknowledged" | "cleared" | "escalated" | "paused" | "pause_ended";
+  at: number;
+  bed: string;
+  patient: string | null;
+  alarm_id?: string;
+  kind?: string;
+  parameter?: string | null;
+  priority?: AlarmPriority | null;
+  value?: number | null;
+  user?: string | null;
+  reason?: string;
+  until?: number;
+  unacknowledged_ms?: number;
+  /** Previous priority when an alarm was upgraded in place. */
+  from?: string;
+}
+
+/** An alarm's whole life, folded from its events. */
+export interface AlarmRecordView {
+  id: string;
+  bed: string;
+  patient: string | null;
+  kind: string;
+  parameter: string | null;
+  priority: AlarmPriority;
+  value: number | null;
+  raised_at: number;
+  acknowledged_by: string | null;
+  acknowledged_at: number | null;
+  escalated_at: number | null;
+  cleared_at: number | null;
+  cleared_reason: string | null;
+}
+
+export interface LimitsAuditView {
+  at: number;
+  bed: string;
+  patient: string | null;
+  user: string;
+  parameter: string | null;
+  field: string;
+  from: string | null;
+  to: string | null;
+}
+
+export interface AlarmsResponse {
+  now: number;
+  /** Alarms listed now (state=active), highest priority first. */
+  alarms: AlarmItemView[];
+  /** With state=all: past alarms too, newest first. */
+  history?: AlarmRecordView[];
 }
 
 export interface AlertView {
@@ -63,11 +175,15 @@ export interface ReadingsResponse {
 export type LiveMessage =
   | { type: "snapshot"; now: number; beds: BedView[] }
   | { type: "beds"; now: number; beds: BedView[] }
-  | { type: "alert"; alert: AlertView };
+  | { type: "alert"; alert: AlertView }
+  | { type: "alarm_event"; event: AlarmEventView }
+  /** The ward's loudest audible alarm priority changed (what a central-station speaker plays). */
+  | { type: "sound"; priority: AlarmPriority | null };
 
 /** Paths of the live API, typed by what they return (one map shared by server and dashboard). */
 export interface ApiRoutes {
   "GET /api/beds": BedsResponse;
   "GET /api/readings": ReadingsResponse;
   "GET /healthz": { status: "ok"; uptime_s: number };
+  "GET /api/alarms": AlarmsResponse;
 }

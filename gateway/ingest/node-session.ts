@@ -9,6 +9,7 @@ import type {
   GatewayFrame,
   HelloFrame,
   LegacyFrame,
+  VitalParameter,
   VitalsFrame,
   WireErrorCode,
 } from "../protocol/frames.js";
@@ -31,6 +32,8 @@ export interface SessionHost {
   attach(session: NodeSession): NodeSession | undefined;
   detach(session: NodeSession): void;
   submit(reading: Reading, waiter: CommitWaiter | undefined, arrived: number): void;
+  /** A value was refused as implausible: a technical alarm for the bed. */
+  rejected(bed: string, parameter: VitalParameter, value: number | null, why: string): void;
 }
 
 function sameSecret(a: string, b: string): boolean {
@@ -142,6 +145,9 @@ export class NodeSession implements CommitWaiter {
         return;
       case "rejected":
         if (d.code === "bad_value" || d.seq !== undefined) this.host.metrics.received.inc();
+        if (d.code === "bad_value" && d.parameter && this.hello) {
+          this.host.rejected(this.hello.bed, d.parameter, d.value ?? null, d.message);
+        }
         this.host.logger.debug({ peer: this.peer, node: this.node, code: d.code }, d.message);
         return this.reject(d.code, d.message, now, d.seq);
     }

@@ -6,6 +6,7 @@ import {
   type NodeFrame,
   SOUND_PRIORITIES,
   VITAL_PARAMETERS,
+  type VitalParameter,
   type VitalsFrame,
   type VitalValues,
   WIRE_ERROR_CODES,
@@ -20,7 +21,15 @@ export type NodeLine =
   | { kind: "legacy"; frame: LegacyFrame }
   | { kind: "ping" }
   | { kind: "pong" }
-  | { kind: "rejected"; code: WireErrorCode; message: string; seq?: number };
+  | {
+      kind: "rejected";
+      code: WireErrorCode;
+      message: string;
+      seq?: number;
+      /** For bad_value: the offending parameter and value, so the gateway can raise a technical alarm. */
+      parameter?: VitalParameter;
+      value?: number;
+    };
 
 export type GatewayLine = { kind: "frame"; frame: GatewayFrame } | { kind: "rejected"; message: string };
 
@@ -116,17 +125,29 @@ function parseObject(line: string): Record<string, unknown> | string {
   return parsed as Record<string, unknown>;
 }
 
-/** Returns a message naming the first value outside its plausible range, or undefined. */
-export function implausibility(values: VitalValues): string | undefined {
+export interface Implausible {
+  parameter: VitalParameter;
+  value: number;
+  message: string;
+}
+
+/** Names the first value outside its plausible range, or returns undefined. */
+export function implausibility(values: VitalValues): Implausible | undefined {
   for (const p of VITAL_PARAMETERS) {
     const v = values[p];
     if (v === null || v === undefined) continue;
     const [min, max] = PLAUSIBLE[p];
-    if (v < min || v > max) return `${p} ${v} ${UNITS[p]} is outside the plausible range ${min}–${max}`;
+    if (v < min || v > max) {
+      return {
+        parameter: p,
+        value: v,
+        message: `${p} ${v} ${UNITS[p]} is outside the plausible range ${min}–${max}`,
+      };
+    }
   }
   const { sbp, dbp } = values;
   if (typeof sbp === "number" && typeof dbp === "number" && dbp >= sbp) {
-    return `dbp ${dbp} mmHg must be below sbp ${sbp} mmHg`;
+    return { parameter: "dbp", value: dbp, message: `dbp ${dbp} mmHg must be below sbp ${sbp} mmHg` };
   }
   return undefined;
 }
@@ -143,7 +164,7 @@ export function decodeNodeLine(line: string): NodeLine {
     const legacy = legacySchema.safeParse(obj);
     if (!legacy.success) return { kind: "rejected", code: "bad_frame", message: describe(legacy.error) };
     const why = implausibility(legacy.data);
-    if (why) return { kind: "rejected", code: "bad_value", message: why };
+    if (why) return { kind: "rejected", code: "bad_value", ...why };
     return { kind: "legacy", frame: legacy.data };
   }
   switch (type) {
@@ -152,7 +173,7 @@ export function decodeNodeLine(line: string): NodeLine {
       const s = typeof obj.seq === "number" && Number.isSafeInteger(obj.seq) ? { seq: obj.seq } : {};
       if (!r.success) return { kind: "rejected", code: "bad_frame", message: describe(r.error), ...s };
       const why = implausibility(r.data);
-      if (why) return { kind: "rejected", code: "bad_value", message: why, ...s };
+      if (why) return { kind: "rejected", code: "bad_value", ...why, ...s };
       return { kind: "vitals", frame: r.data };
     }
     case "hello": {

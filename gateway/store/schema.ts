@@ -44,4 +44,47 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX alerts_at ON alerts(at);
   `,
+  `
+  -- Every alarm raise, upgrade, acknowledgement, escalation, pause and clear (IEC 60601-1-8 alarm log).
+  CREATE TABLE alarm_events (
+    id        INTEGER PRIMARY KEY,
+    at        INTEGER NOT NULL,
+    type      TEXT NOT NULL,
+    bed       TEXT NOT NULL,
+    patient   TEXT,
+    alarm_id  TEXT,
+    kind      TEXT,
+    parameter TEXT,
+    priority  TEXT,
+    value     REAL,
+    user      TEXT,
+    reason    TEXT,
+    extra     TEXT
+  );
+  CREATE INDEX alarm_events_bed_at ON alarm_events(bed, at);
+  CREATE INDEX alarm_events_alarm ON alarm_events(alarm_id);
+  -- Who changed which limit of which patient, from what to what.
+  CREATE TABLE limits_audit (
+    id        INTEGER PRIMARY KEY,
+    at        INTEGER NOT NULL,
+    bed       TEXT NOT NULL,
+    patient   TEXT,
+    user      TEXT NOT NULL,
+    parameter TEXT,
+    field     TEXT NOT NULL,
+    old_value TEXT,
+    new_value TEXT
+  );
+  CREATE INDEX limits_audit_bed ON limits_audit(bed, at);
+  -- Clinician-entered observations for NEWS2 (respiration rate, BP, ACVPU, oxygen, SpO2 scale).
+  CREATE TABLE observations (
+    id      INTEGER PRIMARY KEY,
+    at      INTEGER NOT NULL,
+    bed     TEXT NOT NULL,
+    patient TEXT,
+    user    TEXT NOT NULL,
+    data    TEXT NOT NULL
+  );
+  CREATE INDEX observations_bed ON observations(bed, at);
+  `,
 ];

@@ -39,8 +39,13 @@ describe("johnny-five's own components on StandardFirmata in avr8js", () => {
     const running = rig.board.start({ realtime: true });
     piezo.frequency(250, 300);
     await new Promise((r) => setTimeout(r, 500));
+    // johnny-five's timer tone ends on whichever level its last toggle left (lib/piezo.js DEFAULT.tone):
+    // a buzzer output must end with noTone(), which writes LOW.
+    piezo.noTone();
     await rig.board.stop();
     await running;
+    // On a loaded machine the emulator lags real time: let it process the Firmata messages still queued.
+    await rig.board.runUntil(() => pin3.at(-1)?.level === 0, 2_000);
     const highs = pin3.filter((t) => t.level === 1);
     console.info(
       `piezo: ${highs.length} pulses over ${((pin3.at(-1)?.timeMs ?? 0) - (pin3[0]?.timeMs ?? 0)).toFixed(0)} ms emulated`,

@@ -21,7 +21,15 @@ export interface TestGateway {
   stop(opts?: { keepData?: boolean }): Promise<void>;
 }
 
-type Sections = "limits" | "auth" | "classification" | "alerts" | "storage" | "live";
+type Sections =
+  | "limits"
+  | "auth"
+  | "classification"
+  | "alerts"
+  | "storage"
+  | "live"
+  | "alarms"
+  | "notifications";
 export type TestConfig = Omit<GatewayConfigInput, Sections> & {
   [K in Sections]?: Partial<NonNullable<GatewayConfigInput[K]>>;
 };

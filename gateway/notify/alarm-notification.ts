@@ -1,0 +1,35 @@
+import type { AlarmEvent, AlarmKind } from "../alarms/types.js";
+import { UNITS } from "./notification-alert-output.js";
+import type { NotificationEvent } from "./notification-event.js";
+
+/** Technical conditions in words; they describe the equipment, not the patient, so every level shows them. */
+const TECHNICAL: Record<Exclude<AlarmKind, "physiological">, string> = {
+  no_data: "no data from the bed's sensor node",
+  disconnected: "sensor node disconnected",
+  sensor_off: "sensor off",
+  finger_out: "finger out of the probe",
+  implausible: "implausible readings",
+  low_battery: "sensor node battery low",
+};
+
+/**
+ * The alarm engine's events that should reach a person: a raised (or upgraded) alarm and an escalation
+ * of an unacknowledged one. Acknowledgements, clears, pauses and limit changes are not notified.
+ * `ward` comes from the gateway's bed registry (alarm events do not carry it).
+ */
+export function alarmEventToNotification(e: AlarmEvent, ward: string | null): NotificationEvent | undefined {
+  if (e.type !== "raised" && e.type !== "escalated") return undefined;
+  const n: NotificationEvent = {
+    kind: e.type === "raised" ? "alarm" : "escalation",
+    priority: e.priority,
+    ward,
+    bed: e.bed,
+    patient: e.patient,
+    parameters:
+      e.parameter === "device" ? [] : [{ name: e.parameter, value: e.value, unit: UNITS[e.parameter] ?? "" }],
+    at: e.at,
+    alarmId: e.alarmId,
+  };
+  if (e.kind !== "physiological") n.technical = TECHNICAL[e.kind];
+  return n;
+}
