@@ -21,7 +21,7 @@ export function numberOption(min: number, max: number) {
 export function hostPort(v: string): { host: string; port: number } {
   const m = /^(.*):(\d{1,5})$/.exec(v);
   const port = Number(m?.[2]);
-  if (!m || !m[1] || port < 1 || port > 65535)
+  if (!m?.[1] || port < 1 || port > 65535)
     throw new InvalidArgumentError("expected host:port, e.g. 127.0.0.1:7070");
   return { host: m[1].replace(/^\[(.*)\]$/, "$1"), port };
 }

@@ -32,6 +32,8 @@ declare module "johnny-five" {
     constructor(options: PiezoOptions | number);
     frequency(hz: number, durationMs: number): this;
     off(): this;
+    /** Writes LOW and stops the tone timer (lib/piezo.js DEFAULT.noTone). */
+    noTone(): this;
     readonly isPlaying: boolean;
   }
   const five: { Board: typeof Board; Thermometer: typeof Thermometer; Piezo: typeof Piezo };

@@ -48,7 +48,7 @@ class BenchNode {
 
   constructor(
     private readonly socket: Socket,
-    private readonly id: number,
+    id: number,
   ) {
     socket.setNoDelay(true);
     let welcomed: () => void = () => {};

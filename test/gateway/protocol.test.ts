@@ -170,7 +170,7 @@ describe("protocol v1 over TCP", () => {
   it("closes a connection that floods lines faster than its rate", async () => {
     gw = await startTestGateway({ config: { limits: { linesPerSecond: 50, burstLines: 100 } } });
     const n = await connectNode(gw.tcpPort, { node: "n1", bed: "Bed-1" });
-    n.send(Array.from({ length: 500 }, (_, i) => JSON.stringify(vitals(i + 1))).join("\n") + "\n");
+    n.send(`${Array.from({ length: 500 }, (_, i) => JSON.stringify(vitals(i + 1))).join("\n")}\n`);
     await n.waitError("flood");
     await n.closed;
     // What came within the allowance was stored and acknowledged; nothing beyond it.
