@@ -32,16 +32,19 @@ uint32_t burstPeriodMs(const BurstPattern* p) {
   return t + p->pulseMs + p->interBurstMs;
 }
 
-uint16_t alarmToneAt(AlarmPriority priority, uint32_t ms) {
-  const BurstPattern* p = burstPattern(priority);
-  if (!p) return 0;
-  uint32_t period = burstPeriodMs(p);
-  uint32_t t = ms < period ? ms : ms % period;  // the buzzer's tick keeps ms below the period
-  uint32_t start = 0;
+uint16_t alarmToneInPeriod(const BurstPattern* p, uint16_t t) {
+  // 16-bit arithmetic: this runs in the 1 ms tick interrupt while an alarm plays.
+  uint16_t start = 0;
   for (uint8_t i = 0; i < p->pulses; i++) {
     if (t < start) return 0;
     if (t < start + p->pulseMs) return p->freqHz;
     start += p->pulseMs + gapAfter(p, i);
   }
   return 0;
+}
+
+uint16_t alarmToneAt(AlarmPriority priority, uint32_t ms) {
+  const BurstPattern* p = burstPattern(priority);
+  if (!p) return 0;
+  return alarmToneInPeriod(p, (uint16_t)(ms % burstPeriodMs(p)));
 }

@@ -20,6 +20,8 @@ struct BurstPattern {
 const BurstPattern* burstPattern(AlarmPriority priority);
 // Length of one burst plus the inter-burst interval: the pattern repeats with this period.
 uint32_t burstPeriodMs(const BurstPattern* p);
+// Tone frequency (Hz) at `t` ms into a period (t < burstPeriodMs(p)), 0 for silence.
+uint16_t alarmToneInPeriod(const BurstPattern* p, uint16_t t);
 // Tone frequency (Hz) that sounds `ms` after the pattern started, 0 for silence.
 uint16_t alarmToneAt(AlarmPriority priority, uint32_t ms);
 

@@ -5,6 +5,7 @@
 #include "hal.h"
 
 static volatile AlarmPriority playing = ALARM_NONE;
+static const BurstPattern* volatile pattern;
 static volatile uint16_t elapsedMs;
 static uint16_t periodMs;
 static uint16_t toneHz;
@@ -37,16 +38,18 @@ void buzzerSet(AlarmPriority priority) {
     playing = priority;
     elapsedMs = 0;
     const BurstPattern* p = burstPattern(priority);
+    pattern = p;
     periodMs = p ? (uint16_t)burstPeriodMs(p) : 0;
   }
   sei();
 }
 
 void buzzerTick() {
-  if (playing == ALARM_NONE) {
+  const BurstPattern* p = pattern;
+  if (!p) {
     tone(0);
     return;
   }
-  tone(alarmToneAt(playing, elapsedMs));
+  tone(alarmToneInPeriod(p, elapsedMs));
   if (++elapsedMs >= periodMs) elapsedMs = 0;
 }
