@@ -7,10 +7,10 @@
 static volatile uint32_t ticks;
 
 void clockInit() {
-  // Timer 0, CTC, 16 MHz / 64 / 250 = 1 kHz.
+  // Timer 0, CTC, F_CPU / 64 / (OCR0A + 1) = 1 kHz (249 at 16 MHz, 124 at 8 MHz).
   TCCR0A = _BV(WGM01);
   TCCR0B = _BV(CS01) | _BV(CS00);
-  OCR0A = 249;
+  OCR0A = (uint8_t)(F_CPU / 64 / 1000 - 1);
   TIMSK0 = _BV(OCIE0A);
 }
 
