@@ -11,28 +11,7 @@ import { haveTool } from "../support/require-tool.js";
 import { BUSY_PIN, BUZZER_PIN, bootFirmware, buildFirmware, stackHighWater } from "./firmware-rig.js";
 import { mirrored, resampledSource } from "./recorded-ppg.js";
 import { expectedSpo2, syntheticPpg } from "./synthetic-ppg.js";
-
-/** Tone pulses on a pin: runs of edges closer than `gapMs`, with the frequency of the toggling inside. */
-function tonePulses(edges: readonly PinTransition[], gapMs = 10) {
-  const pulses: { startMs: number; endMs: number; freqHz: number }[] = [];
-  let first = 0;
-  for (let i = 1; i <= edges.length; i++) {
-    const prev = edges[i - 1] as PinTransition;
-    const next = edges[i];
-    if (next && next.timeMs - prev.timeMs < gapMs) continue;
-    const run = edges.slice(first, i);
-    const start = run[0] as PinTransition;
-    const halfPeriodMs = run.length > 1 ? (prev.timeMs - start.timeMs) / (run.length - 1) : 0;
-    // The tone sounds from the first edge until half a period after the last.
-    pulses.push({
-      startMs: start.timeMs,
-      endMs: prev.timeMs + halfPeriodMs,
-      freqHz: 1000 / (2 * halfPeriodMs),
-    });
-    first = i;
-  }
-  return pulses;
-}
+import { tonePulses } from "./tone-pulses.js";
 
 /** Share of time the busy pin was high between two instants: the main loop's CPU load. */
 function dutyCycle(edges: readonly PinTransition[], fromMs: number, toMs: number): number {
