@@ -122,12 +122,26 @@ describe("SerialFirmwareDriver", () => {
     );
   });
 
-  it("needs exactly one of path and stream, and reports a port that cannot be opened", async () => {
+  it("needs exactly one of path and stream; keeps retrying a port that cannot be opened yet", async () => {
     expect(() => createSerialFirmwareDriver({})).toThrow(/exactly one/);
+    const board = new FakeBoard();
+    let attempts = 0;
+    const samples: SensorSample[] = [];
     const driver = createSerialFirmwareDriver(
-      { path: "/dev/ttyACM9" },
-      { openPort: () => Promise.reject(new Error("No such file or directory")) },
+      { path: "/dev/ttyACM9", reconnect: { initialMs: 5, maxMs: 20 } },
+      {
+        openPort: () =>
+          ++attempts < 3 ? Promise.reject(new Error("No such file or directory")) : Promise.resolve(board),
+      },
     );
-    await expect(driver.start(() => {})).rejects.toThrow(/cannot open \/dev\/ttyACM9: No such file/);
+    await driver.start((s) => samples.push(s));
+    expect(driver.connected).toBe(false);
+    expect(driver.lastError?.message).toMatch(/cannot open \/dev\/ttyACM9: No such file/);
+    await expect.poll(() => driver.connected, { timeout: 2000 }).toBe(true);
+    expect(attempts).toBe(3);
+    board.feed(HELLO + vitals(0));
+    await tick();
+    expect(samples).toHaveLength(1);
+    await driver.stop();
   });
 });

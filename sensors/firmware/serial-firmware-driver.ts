@@ -24,6 +24,8 @@ export interface SerialFirmwareDriverOptions {
   /** Or any Duplex already connected to the board (the emulator's `board.serial` in tests). */
   stream?: Duplex;
   baudRate?: number;
+  /** Reopen delays after a cable pull or a failed open: doubling from initialMs up to maxMs. */
+  reconnect?: { initialMs: number; maxMs: number };
 }
 
 export interface SerialFirmwareDriverDeps {
@@ -78,41 +80,89 @@ export class SerialFirmwareDriver implements SensorDriver {
   }
 
   private onSample: (sample: SensorSample) => void = () => {};
+  private started = false;
+  private attempt = 0;
+  private reopenTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Why the port is not open, while the driver retries (null when open). */
+  lastError: Error | null = null;
 
+  get connected(): boolean {
+    return this.link !== undefined;
+  }
+
+  /**
+   * Starts reading. With a `path`, resolves once the first open succeeded or a retry is scheduled
+   * (never rejects): a board that is unplugged, or not plugged in yet, is reopened with capped
+   * exponential backoff until stop(), as the serial oximeter driver does.
+   */
   async start(onSample: (sample: SensorSample) => void): Promise<void> {
-    if (this.link) throw new VitalsError("driver already started", ErrorCodes.Internal);
+    if (this.started) throw new VitalsError("driver already started", ErrorCodes.Internal);
+    this.started = true;
     this.onSample = onSample;
-    const { path, stream } = this.options;
-    if (stream) {
-      this.link = stream;
-    } else {
-      try {
-        this.link = await this.openPort({
-          path: path as string,
-          baudRate: this.options.baudRate ?? FIRMWARE_BAUD_RATE,
-        });
-      } catch (err) {
-        throw new VitalsError(
-          `cannot open ${path}: ${(err as Error).message}`,
-          ErrorCodes.DeviceIo,
-          { path },
-          {
-            cause: err,
-          },
-        );
-      }
-    }
-    this.link.on("data", this.onData);
-    this.link.on("error", (err: Error) => this.logger.warn({ err: err.message }, "serial error"));
+    if (this.options.stream) this.attach(this.options.stream);
+    else await this.connect();
   }
 
   async stop(): Promise<void> {
+    this.started = false;
+    clearTimeout(this.reopenTimer);
     const link = this.link;
     this.link = undefined;
     if (!link) return;
     link.off("data", this.onData);
     // A stream handed in belongs to the caller; a port we opened is ours to close.
-    if (!this.options.stream) await new Promise<void>((resolve) => link.end(() => resolve()));
+    if (!this.options.stream && !link.destroyed) {
+      await new Promise<void>((resolve) => {
+        link.once("close", () => resolve());
+        link.destroy();
+      });
+    }
+  }
+
+  private async connect(): Promise<void> {
+    const path = this.options.path as string;
+    try {
+      const port = await this.openPort({ path, baudRate: this.options.baudRate ?? FIRMWARE_BAUD_RATE });
+      if (!this.started) {
+        port.destroy();
+        return;
+      }
+      this.attempt = 0;
+      this.lastError = null;
+      this.logger.info({ path }, "port open");
+      this.attach(port);
+    } catch (err) {
+      this.lastError = new VitalsError(
+        `cannot open ${path}: ${(err as Error).message}`,
+        ErrorCodes.DeviceIo,
+        {
+          path,
+        },
+      );
+      this.logger.warn({ path, err: (err as Error).message }, "cannot open the port; retrying");
+      this.scheduleReopen();
+    }
+  }
+
+  private attach(link: Duplex): void {
+    this.link = link;
+    this.splitter = new LineSplitter(MAX_BOARD_LINE);
+    link.on("data", this.onData);
+    link.on("error", (err: Error) => this.logger.warn({ err: err.message }, "serial error"));
+    link.on("close", () => {
+      if (this.link !== link) return; // closed by stop()
+      this.link = undefined;
+      this.lastError = new VitalsError("the port closed (board unplugged?)", ErrorCodes.DeviceIo);
+      this.logger.warn("port closed; reopening");
+      this.scheduleReopen();
+    });
+  }
+
+  private scheduleReopen(): void {
+    if (!this.started || !this.options.path) return;
+    const { initialMs, maxMs } = this.options.reconnect ?? { initialMs: 500, maxMs: 10_000 };
+    const delay = Math.min(maxMs, initialMs * 2 ** this.attempt++);
+    this.reopenTimer = setTimeout(() => void this.connect(), delay);
   }
 
   /** Plays an IEC 60601-1-8 pattern on the board's buzzer ("none" silences) until the next call. */
@@ -121,9 +171,9 @@ export class SerialFirmwareDriver implements SensorDriver {
     this.send(encodeFrame({ type: "alarm", priority }));
   }
 
+  /** Lines for a board that is not connected are dropped: a board that comes back says hello first. */
   private send(line: string): void {
-    if (!this.link) throw new VitalsError("driver is not started", ErrorCodes.Internal);
-    this.link.write(line);
+    this.link?.write(line);
   }
 
   private receive(chunk: Buffer): void {
