@@ -184,6 +184,25 @@ describe.skipIf(!haveTool("avr-gcc", "gcc-avr"))("vitals AVR firmware in avr8js"
     expect(seqs.slice(-2)).toEqual([distinct.length - 2, distinct.length - 1]); // nothing left to resend
   });
 
+  it("reports probe_error while no MAX30102 answers, and still reports the temperature", async () => {
+    const rig = bootFirmware(hex, {
+      source: syntheticPpg({ bpm: 60, ratio: 0.5, rateHz: 100 }),
+      oximeter: false,
+    });
+    let raw = "";
+    rig.board.serial.on("data", (b: Buffer) => {
+      raw += b.toString("latin1");
+    });
+    await rig.board.runFor(2100);
+    const frames = raw
+      .split("\n")
+      .filter((l) => l.includes('"vitals"'))
+      .map((l) => (decodeNodeLine(l) as { frame: VitalsFrame }).frame);
+    expect(frames).toHaveLength(2);
+    for (const f of frames)
+      expect(f).toMatchObject({ hr: null, spo2: null, temp: 37, flags: ["probe_error"] });
+  });
+
   it("reads a real MAX30102 recording and an MLX90614: plausible HR and SpO2; medium alarm on the buzzer", async () => {
     // max30102_ExpectedGoodQualitySignals.csv: aromring/MAX30102_by_RF, self-recorded by R. Fraczkiewicz,
     // 25 Hz raw red/IR counts, 4 s, played forwards and backwards (fixtures/PROVENANCE.md). The TS processor

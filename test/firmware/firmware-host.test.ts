@@ -188,6 +188,45 @@ describe.skipIf(!haveTool("g++", "g++"))("firmware's portable C++ compiled for t
     ]);
   });
 
+  it("withholds HR and SpO2 for noise, a flat line and an empty sensor, with the right flags", () => {
+    let state = 42;
+    const random = () => {
+      state = (Math.imul(state, 1103515245) + 12345) & 0x7fffffff;
+      return state / 0x7fffffff;
+    };
+    const seconds = 60;
+    const cases = {
+      // A finger that moves: broadband noise on a finger-sized DC.
+      noise: Array.from({ length: seconds * 25 }, () => {
+        const v = Math.round(100_000 + 2_000 * (random() - 0.5));
+        return `${v} ${Math.round(v * 0.8)}`;
+      }),
+      // Perfectly still, no pulse at all.
+      flat: Array.from({ length: seconds * 25 }, () => "100000 80000"),
+      // Nothing on the sensor: ambient light only.
+      empty: Array.from({ length: seconds * 25 }, () => `${300 + Math.round(200 * random())} 300`),
+    };
+    const results = Object.fromEntries(
+      Object.entries(cases).map(([name, input]) => [
+        name,
+        run("ppg", input).map(
+          (l) => l.split(" ").map(Number) as [number, number, number, number, number, number],
+        ),
+      ]),
+    );
+    for (const [name, windows] of Object.entries(results)) {
+      expect(windows, name).toHaveLength(seconds);
+      for (const [, hr10, spo2] of windows) {
+        expect(hr10, name).toBe(-1);
+        expect(spo2, name).toBe(-1);
+      }
+    }
+    const flagsOf = (name: string) => new Set(results[name]?.slice(4).map((w) => w[4]));
+    expect(flagsOf("noise")).toEqual(new Set([2])); // no_signal
+    expect(flagsOf("flat")).toEqual(new Set([2 | 4])); // no_signal + low_perfusion
+    expect(flagsOf("empty")).toEqual(new Set([1])); // finger_out
+  });
+
   it("computes heart rate like sensors/ppg on BIDMC record 01 at 25 Hz, and against the ECG", () => {
     // BIDMC PPG and Respiration Dataset 1.0.0 (PhysioNet, ODC-By 1.0), record 01: PLETH and ECG lead II,
     // 125 Hz, 8 min (fixtures/PROVENANCE.md). Averaged 5:1 to 25 Hz as the firmware's decimation does,

@@ -77,7 +77,7 @@ export interface FirmwareRig {
 /** The compiled firmware on an emulated Uno with a MAX30102 and one thermometer on its TWI bus. */
 export function bootFirmware(
   hex: string,
-  options: { source: PpgSource; thermometer?: "max30205" | "mlx90614" | "none" },
+  options: { source: PpgSource; thermometer?: "max30205" | "mlx90614" | "none"; oximeter?: boolean },
 ): FirmwareRig {
   const board = new AvrBoard({ hex });
   const oximeter = new Max30102Device(() => board.timeMs, options.source);
@@ -87,7 +87,7 @@ export function bootFirmware(
   let bus: I2cBus | undefined;
   board.attachTwi((twi) => {
     bus = new I2cBus(twi);
-    bus.add(oximeter);
+    if (options.oximeter !== false) bus.add(oximeter);
     if (max30205) bus.add(max30205);
     if (mlx90614) bus.add(mlx90614);
     return bus;
