@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decodeGatewayLine, decodeNodeLine, encodeFrame } from "./codec.js";
+import { decodeGatewayLine, decodeNodeLine, encodeFrame, fastVitals, vitalsSchema } from "./codec.js";
 import type { VitalsFrame } from "./frames.js";
 import { PLAUSIBLE } from "./plausibility.js";
 
@@ -147,5 +147,65 @@ describe("decodeGatewayLine", () => {
       frame: { type: "alarm", priority: "high" },
     });
     expect(decodeGatewayLine('{"type":"alarm","priority":"loud"}').kind).toBe("rejected");
+  });
+});
+
+describe("fastVitals (the hand-checked common case)", () => {
+  const value = fc.oneof(
+    fc.constant(null),
+    fc.double(),
+    fc.integer(),
+    fc.string({ maxLength: 3 }),
+    fc.constant(undefined),
+    fc.boolean(),
+  );
+  const candidate = fc.record(
+    {
+      type: fc.constant("vitals"),
+      seq: fc.oneof(fc.nat(), fc.integer(), fc.double(), fc.string({ maxLength: 2 })),
+      t: fc.oneof(fc.nat(), fc.double(), fc.constant(null)),
+      hr: value,
+      spo2: value,
+      temp: value,
+      rr: value,
+      pi: value,
+      flags: fc.oneof(
+        fc.constant(undefined),
+        fc.array(fc.oneof(fc.constantFrom("finger_out", "artifact"), fc.string({ maxLength: 40 })), {
+          maxLength: 20,
+        }),
+      ),
+      extra: fc.jsonValue(),
+    },
+    { requiredKeys: ["type"] },
+  );
+
+  it("never accepts what the schema rejects, and gives the schema's result when it accepts", () => {
+    fc.assert(
+      fc.property(candidate, (raw) => {
+        const o = JSON.parse(JSON.stringify(raw)) as Record<string, unknown>;
+        const fast = fastVitals(o);
+        const ref = vitalsSchema.safeParse(o);
+        if (fast !== undefined) {
+          expect(ref.success).toBe(true);
+          expect(fast).toEqual(ref.data);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("takes the common shape", () => {
+    expect(
+      fastVitals({ type: "vitals", seq: 1, t: 2, hr: 70, spo2: null, temp: 36.6, flags: ["artifact"] }),
+    ).toEqual({
+      type: "vitals",
+      seq: 1,
+      t: 2,
+      hr: 70,
+      spo2: null,
+      temp: 36.6,
+      flags: ["artifact"],
+    });
   });
 });
