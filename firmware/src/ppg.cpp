@@ -169,6 +169,130 @@ static float pearsonFromSums(float n, float sx, float sy, float sxx, float syy, 
 
 #define SEGMENT_MAX 42  // 0.8 x the longest interval at 30 /min and 25 Hz, plus one
 
+// Beats inside the last `span` samples, as positions in 1/16 sample from the window start (sensors.md
+// step 3); forgets beats older than the longest window. A parabola can put a beat up to half a sample
+// before its maximum, so "before the start" is judged with that margin.
+uint8_t PpgProcessor::beatsInWindow(uint16_t span, uint16_t* times) {
+  uint16_t now16 = (uint16_t)(n * 16);
+  uint16_t start16 = (uint16_t)((n - span) * 16);
+  uint8_t count = 0;
+  uint8_t drop = 0;
+  for (uint8_t i = 0; i < beatCount; i++) {
+    uint16_t age = (uint16_t)(now16 + 8 - beats16[i]);  // 1/16 samples before now, +8 margin
+    if (age > (uint16_t)(PPG_WINDOW * 16 + 8)) {
+      drop = i + 1;
+      continue;
+    }
+    uint16_t pos = (uint16_t)(beats16[i] - start16);
+    if (age <= (uint16_t)(span * 16 + 8) && pos < (uint16_t)(span * 16)) times[count++] = pos;
+  }
+  if (drop) {
+    memmove(beats16, beats16 + drop, sizeof(beats16[0]) * (beatCount - drop));
+    beatCount -= drop;
+  }
+  return count;
+}
+
+struct Rate {
+  float bpm;         // -1 = none
+  float median16;    // median interval, 1/16 sample
+  float regularity;  // inliers / intervals
+  float coverage;    // share of the window the inlier intervals cover
+};
+
+// Heart rate (sensors/ppg/heart-rate.ts): median interval, inliers within 20 %, mean of the inliers.
+static Rate heartRate(const uint16_t* times, uint8_t count, uint16_t span) {
+  Rate r = {-1, 0, 0, 0};
+  if (count < 3) return r;
+  // Intervals, sorted in place: which ones are inliers does not depend on their order.
+  uint16_t ibi[PPG_MAX_BEATS];
+  uint8_t m = count - 1;
+  for (uint8_t i = 0; i < m; i++) ibi[i] = times[i + 1] - times[i];
+  insertionSort(ibi, m);
+  float med = (m & 1) ? ibi[m / 2] : (ibi[m / 2 - 1] + ibi[m / 2]) / 2.0f;
+  uint8_t inliers = 0;
+  uint32_t sum = 0;
+  for (uint8_t i = 0; i < m; i++) {
+    if (fabsf(ibi[i] - med) <= 0.2f * med) {
+      inliers++;
+      sum += ibi[i];
+    }
+  }
+  r.median16 = med;
+  if (inliers < 2) return r;
+  r.bpm = 60.0f * PPG_FS * 16 * inliers / sum;
+  r.regularity = (float)inliers / m;
+  float spanMinusMed = span * 16.0f - med;
+  r.coverage = sum / (spanMinusMed > med ? spanMinusMed : med);
+  if (r.coverage > 1) r.coverage = 1;
+  return r;
+}
+
+// Template correlation (sensors/ppg/template-correlation.ts): the mean over beats of
+// max(0, pearson(segment, mean segment)); 0 with fewer than 3 whole segments.
+float PpgProcessor::templateLikeness(const uint16_t* times, uint8_t count, uint16_t span, uint16_t base,
+                                     float medS) const {
+  int16_t pre = (int16_t)(0.3f * medS + 0.5f);
+  int16_t post = (int16_t)(0.5f * medS + 0.5f);
+  int16_t len = pre + post + 1;
+  if (len > SEGMENT_MAX) return 0;
+  uint8_t used = 0;
+  for (uint8_t b = 0; b < count; b++) {
+    int16_t c = (int16_t)((times[b] + 8) / 16) - pre;
+    if (c >= 0 && c + len <= (int16_t)span) used++;
+  }
+  if (used < 3) return 0;
+  // The mean segment, rounded to whole counts: int16 keeps this frame small (stack is scarce).
+  int16_t mean[SEGMENT_MAX];
+  for (int16_t k = 0; k < len; k++) {
+    int32_t total = 0;
+    for (uint8_t b = 0; b < count; b++) {
+      int16_t c = (int16_t)((times[b] + 8) / 16) - pre;
+      if (c >= 0 && c + len <= (int16_t)span) total += windowAt(c + k, base);
+    }
+    mean[k] = (int16_t)(total / used);
+  }
+  float total = 0;
+  for (uint8_t b = 0; b < count; b++) {
+    int16_t c = (int16_t)((times[b] + 8) / 16) - pre;
+    if (c < 0 || c + len > (int16_t)span) continue;
+    float sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+    for (int16_t k = 0; k < len; k++) {
+      float x = windowAt(c + k, base);
+      float y = mean[k];
+      sx += x;
+      sy += y;
+      sxx += x * x;
+      syy += y * y;
+      sxy += x * y;
+    }
+    float r = pearsonFromSums(len, sx, sy, sxx, syy, sxy);
+    total += r > 0 ? r : 0;
+  }
+  return total / used;
+}
+
+// Periodicity: the best normalised autocorrelation at lags within 10 % of the median interval.
+// Integer multiply-accumulate: 16 x 16 -> 32-bit products are a few cycles with the AVR's MUL.
+float PpgProcessor::periodicity(uint16_t span, uint16_t base, float medS) const {
+  int64_t energy = 0;
+  for (uint16_t i = 0; i < span; i++) {
+    int32_t v = windowAt(i, base);
+    energy += v * v;
+  }
+  if (energy <= 0) return 0;
+  float best = 0;
+  uint16_t lagLo = (uint16_t)floorf(0.9f * medS);
+  uint16_t lagHi = (uint16_t)ceilf(1.1f * medS);
+  for (uint16_t lag = lagLo; lag <= lagHi && lag < span; lag++) {
+    int64_t acc = 0;
+    for (uint16_t i = lag; i < span; i++) acc += (int32_t)windowAt(i, base) * windowAt(i - lag, base);
+    float p = ((float)acc / (span - lag)) / ((float)energy / span);
+    if (p > best) best = p;
+  }
+  return best > 1 ? 1 : best;
+}
+
 void PpgProcessor::analyse(PpgResult* out) {
   out->hr10 = -1;
   out->spo2_10 = -1;
@@ -192,6 +316,7 @@ void PpgProcessor::analyse(PpgResult* out) {
     return;
   }
 
+  // Levels over the window from the one-second sums: DC = mean raw, AC = RMS band-passed.
   SecondSums s;
   memset(&s, 0, sizeof s);
   for (uint8_t k = 0; k < spanSec; k++) {
@@ -210,132 +335,30 @@ void PpgProcessor::analyse(PpgResult* out) {
   float acRed = sqrtf(s.red2 / span);
   bool lowPerfusion = !(acIr > 0) || (dcIr > 0 && acIr / dcIr < 1e-4f);
 
-  // Beats inside the window, as positions in 1/16 sample from the window start. A parabola can put
-  // a beat up to half a sample before its maximum, so "before the start" is judged with that margin.
-  uint16_t now16 = (uint16_t)(n * 16);
-  uint16_t start16 = (uint16_t)((n - span) * 16);
   uint16_t times[PPG_MAX_BEATS];
-  uint8_t count = 0;
-  uint8_t drop = 0;
-  for (uint8_t i = 0; i < beatCount; i++) {
-    uint16_t age = (uint16_t)(now16 + 8 - beats16[i]);  // 1/16 samples before now, +8 margin
-    if (age > (uint16_t)(PPG_WINDOW * 16 + 8)) {
-      drop = i + 1;  // older than the longest window: never needed again
-      continue;
-    }
-    uint16_t pos = (uint16_t)(beats16[i] - start16);
-    if (age <= (uint16_t)(span * 16 + 8) && pos < (uint16_t)(span * 16)) times[count++] = pos;
-  }
-  if (drop) {
-    memmove(beats16, beats16 + drop, sizeof(beats16[0]) * (beatCount - drop));
-    beatCount -= drop;
-  }
+  uint8_t count = beatsInWindow(span, times);
   out->beats = count;
-
-  // Heart rate: median interval, inliers within 20 %, mean of the inliers (step 3).
+  Rate rate = heartRate(times, count, span);
   float quality = 0;
-  float hr = -1;
-  float med = 0;
-  if (count >= 3) {
-    // Intervals, sorted in place: which ones are inliers does not depend on their order.
-    uint16_t ibi[PPG_MAX_BEATS];
-    uint8_t m = count - 1;
-    for (uint8_t i = 0; i < m; i++) ibi[i] = times[i + 1] - times[i];
-    insertionSort(ibi, m);
-    med = (m & 1) ? ibi[m / 2] : (ibi[m / 2 - 1] + ibi[m / 2]) / 2.0f;
-    uint8_t inliers = 0;
-    uint32_t sum = 0;
-    for (uint8_t i = 0; i < m; i++) {
-      if (fabsf(ibi[i] - med) <= 0.2f * med) {
-        inliers++;
-        sum += ibi[i];
-      }
-    }
-    if (inliers >= 2) {
-      hr = 60.0f * PPG_FS * 16 * inliers / sum;
-      float regularity = (float)inliers / m;
-      float spanMinusMed = span * 16.0f - med;
-      float coverage = sum / (spanMinusMed > med ? spanMinusMed : med);
-      if (coverage > 1) coverage = 1;
-
-      // Template correlation (step 4): each beat's segment against the mean segment.
-      float medS = med / 16;
-      int16_t pre = (int16_t)(0.3f * medS + 0.5f);
-      int16_t post = (int16_t)(0.5f * medS + 0.5f);
-      int16_t len = pre + post + 1;
-      float likeness = 0;
-      if (len <= SEGMENT_MAX) {
-        // The mean segment, rounded to whole counts: int16 keeps this frame small (stack is scarce).
-        int16_t mean[SEGMENT_MAX];
-        uint8_t used = 0;
-        for (uint8_t b = 0; b < count; b++) {
-          int16_t c = (int16_t)((times[b] + 8) / 16) - pre;
-          if (c >= 0 && c + len <= (int16_t)span) used++;
-        }
-        if (used >= 3) {
-          for (int16_t k = 0; k < len; k++) {
-            int32_t total = 0;
-            for (uint8_t b = 0; b < count; b++) {
-              int16_t c = (int16_t)((times[b] + 8) / 16) - pre;
-              if (c >= 0 && c + len <= (int16_t)span) total += windowAt(c + k, base);
-            }
-            mean[k] = (int16_t)(total / used);
-          }
-          float total = 0;
-          for (uint8_t b = 0; b < count; b++) {
-            int16_t c = (int16_t)((times[b] + 8) / 16) - pre;
-            if (c < 0 || c + len > (int16_t)span) continue;
-            float sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
-            for (int16_t k = 0; k < len; k++) {
-              float x = windowAt(c + k, base);
-              float y = mean[k];
-              sx += x;
-              sy += y;
-              sxx += x * x;
-              syy += y * y;
-              sxy += x * y;
-            }
-            float r = pearsonFromSums(len, sx, sy, sxx, syy, sxy);
-            total += r > 0 ? r : 0;
-          }
-          likeness = total / used;
-        }
-      }
-
-      // Periodicity: normalised autocorrelation at lags around the median interval.
-      // Integer multiply-accumulate: 16 x 16 -> 32-bit products are a few cycles with the AVR's MUL.
-      int64_t energy = 0;
-      for (uint16_t i = 0; i < span; i++) {
-        int32_t v = windowAt(i, base);
-        energy += v * v;
-      }
-      float periodic = 0;
-      if (energy > 0) {
-        uint16_t lagLo = (uint16_t)floorf(0.9f * medS);
-        uint16_t lagHi = (uint16_t)ceilf(1.1f * medS);
-        for (uint16_t lag = lagLo; lag <= lagHi && lag < span; lag++) {
-          int64_t acc = 0;
-          for (uint16_t i = lag; i < span; i++) acc += (int32_t)windowAt(i, base) * windowAt(i - lag, base);
-          float p = ((float)acc / (span - lag)) / ((float)energy / span);
-          if (p > periodic) periodic = p;
-        }
-        if (periodic > 1) periodic = 1;
-      }
-      quality = regularity * coverage * periodic * likeness * likeness;
-    }
+  if (rate.bpm > 0) {
+    // Signal quality (step 4): noise peaks, all aligned on a maximum, still correlate ~0.7 with their
+    // mean; squaring the template score and multiplying by periodicity separates them from pulses.
+    float medS = rate.median16 / 16;
+    float likeness = templateLikeness(times, count, span, base, medS);
+    quality = rate.regularity * rate.coverage * periodicity(span, base, medS) * likeness * likeness;
   }
 
-  bool usable = !lowPerfusion && hr > 0 && quality >= 0.5f;
+  bool usable = !lowPerfusion && rate.bpm > 0 && quality >= 0.5f;
   if (lowPerfusion) out->flags |= PPG_LOW_PERFUSION;
   if (!usable) {
     out->flags |= PPG_NO_SIGNAL;
     out->quality = quality < 0.5f ? (uint16_t)(quality * 1000) : 0;
   } else {
     out->quality = (uint16_t)(quality * 1000 + 0.5f);
-    out->hr10 = (int16_t)(hr * 10 + 0.5f);
+    out->hr10 = (int16_t)(rate.bpm * 10 + 0.5f);
   }
 
-  // SpO2 (step 6): ratio of ratios, red and IR must correlate.
+  // SpO2 (step 6): ratio of ratios, only when red and IR pulses correlate.
   if (dcIr > 0 && dcRed > 0 && acIr > 0) {
     float ratio = (acRed / dcRed) / (acIr / dcIr);
     if (ratio < 60) out->ratio1000 = (uint16_t)(ratio * 1000 + 0.5f);

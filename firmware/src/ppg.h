@@ -55,6 +55,9 @@ class PpgProcessor {
 
  private:
   void analyse(PpgResult* out);
+  uint8_t beatsInWindow(uint16_t span, uint16_t* times);
+  float templateLikeness(const uint16_t* times, uint8_t count, uint16_t span, uint16_t base, float medS) const;
+  float periodicity(uint16_t span, uint16_t base, float medS) const;
   int16_t windowAt(uint16_t i, uint16_t base) const;
   bool detect(int32_t y);
 
