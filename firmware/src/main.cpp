@@ -2,6 +2,7 @@
 // heart rate and SpO2 computed here, protocol-v1 lines on the serial port, IEC 60601-1-8 buzzer.
 #include <avr/interrupt.h>
 #include <avr/pgmspace.h>
+#include <avr/wdt.h>
 
 #include "board.h"
 #include "hal.h"
@@ -105,6 +106,14 @@ static void sendVitals(uint32_t now) {
   if (old) encodeVitals(uartSink, old);
 }
 
+// A watchdog reset leaves the watchdog running: turn it off before anything slow (the old Nano
+// bootloader does not, and can reset forever if the timeout is short).
+extern "C" void watchdogOff(void) __attribute__((naked, used, section(".init3")));
+extern "C" void watchdogOff(void) {
+  MCUSR = 0;
+  wdt_disable();
+}
+
 int main() {
   BUSY_DDR |= _BV(BUSY_BIT);
   clockInit();
@@ -119,7 +128,10 @@ int main() {
   latest.flags = PPG_SEARCHING;
   uint32_t lastPoll = millis();
   uint32_t lastFrame = lastPoll;
+  // A hung bus or a stuck loop resets the board after 4 s; the host sees a new hello.
+  wdt_enable(WDTO_4S);
   for (;;) {
+    wdt_reset();
     busy(false);
     readSerial();
     uint32_t now = millis();
