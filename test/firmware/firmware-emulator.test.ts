@@ -193,7 +193,9 @@ describe.skipIf(!haveTool("avr-gcc", "gcc-avr"))("vitals AVR firmware in avr8js"
     rig.board.serial.on("data", (b: Buffer) => {
       raw += b.toString("latin1");
     });
+    rig.board.serial.write('{"type":"ping"}\n');
     await rig.board.runFor(2100);
+    expect(raw).toContain('{"type":"pong"}\n');
     const frames = raw
       .split("\n")
       .filter((l) => l.includes('"vitals"'))
@@ -221,7 +223,9 @@ describe.skipIf(!haveTool("avr-gcc", "gcc-avr"))("vitals AVR firmware in avr8js"
     await rig.board.runFor(7000);
     driver.setAlarm("medium");
     const from = rig.board.timeMs;
-    await rig.board.runFor(1500);
+    await rig.board.runFor(300);
+    driver.setAlarm("medium"); // the same priority again must not restart the pattern
+    await rig.board.runFor(1200);
     await driver.stop();
 
     const measured = samples.filter((s) => s.values.hr !== null);
@@ -235,6 +239,9 @@ describe.skipIf(!haveTool("avr-gcc", "gcc-avr"))("vitals AVR firmware in avr8js"
     const played = tonePulses(buzzer.filter((e) => e.timeMs >= from));
     const want = alarmSchedule("medium", 1500);
     expect(played.map((p) => Math.round(p.endMs - p.startMs))).toEqual(want.map((w) => w.on_ms));
+    expect(played.map((p) => Math.round(p.startMs - (played[0]?.startMs ?? 0)))).toEqual(
+      want.map((w) => w.at_ms),
+    );
     console.info(
       `firmware on max30102_ExpectedGoodQualitySignals.csv: HR ${measured.map((s) => s.values.hr).join(", ")}; SpO2 ${measured.map((s) => s.values.spo2).join(", ")}`,
     );
