@@ -2,8 +2,10 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { alarmConfigSchema } from "./alarms/alarm-config.js";
 import { ErrorCodes, VitalsError } from "./errors.js";
+import { mqttConfigSchema } from "./mqtt/mqtt-config.js";
 import { notificationsConfigSchema } from "./notify/config.js";
 import { DEFAULT_HTTP_PORT, DEFAULT_TCP_PORT } from "./protocol/frames.js";
+import { influxConfigSchema } from "./store/influx-config.js";
 
 const port = z.number().int().min(0).max(65535);
 
@@ -70,8 +72,12 @@ export const gatewayConfigSchema = z
       })
       .prefault({}),
     live: z.object({ throttleMs: z.number().int().min(10).max(5_000).default(100) }).prefault({}),
+    mqtt: mqttConfigSchema.prefault({}),
+    influx: influxConfigSchema.prefault({}),
     /** The clinical alarm engine: profiles, delays, escalation, technical alarms (docs/alarms.md). */
     alarms: alarmConfigSchema.prefault({}),
+    /** Off only to measure what the alarm engine costs (the bench's --no-alarms). */
+    alarmEngine: z.boolean().default(true),
     /** Remote notifications: WhatsApp, SMS, e-mail, push, webhooks (docs/notifications.md). */
     notifications: notificationsConfigSchema.prefault({}),
     /**

@@ -14,6 +14,7 @@ import { TcpIngestServer } from "./ingest/tcp-server.js";
 import { type Logger, silentLogger } from "./logger.js";
 import { GatewayMetrics } from "./metrics.js";
 import { type Alert, type ClassifiedReading, type Clock, type Reading, systemClock } from "./model.js";
+import { MqttService } from "./mqtt/mqtt-service.js";
 import { alarmEventToNotification } from "./notify/alarm-notification.js";
 import { NotificationAlertOutput } from "./notify/notification-alert-output.js";
 import { NotificationService } from "./notify/notification-service.js";
@@ -22,6 +23,11 @@ import type { AlertOutput } from "./outputs/alert-output.js";
 import { ConsoleAlertOutput } from "./outputs/console-alert.js";
 import type { AlarmCommandFrame, VitalParameter } from "./protocol/frames.js";
 import { AlarmStore } from "./store/alarm-store.js";
+import { Checkpointer } from "./store/checkpointer.js";
+import { InfluxForwarder } from "./store/influx-forwarder.js";
+import { InfluxHistory } from "./store/influx-history.js";
+import { createInfluxClient } from "./store/influx-schema.js";
+import type { ReadingHistory } from "./store/reading-history.js";
 import { SqliteStore } from "./store/sqlite-store.js";
 
 export interface GatewayDeps {
@@ -38,7 +44,7 @@ export interface GatewayDeps {
   onSound?: (priority: Priority | null) => void;
   /** An alarm went unacknowledged too long (remote notification). */
   onEscalation?: (event: EscalatedEvent) => void;
-  /** Where secrets referenced as {env: NAME} come from (default: process.env). */
+  /** Where secrets referenced as {env: NAME} (and MQTT/InfluxDB …Env passwords) come from (default: process.env). */
   env?: NodeJS.ProcessEnv;
 }
 
@@ -46,6 +52,8 @@ export interface GatewayAddress {
   tcpPort: number;
   httpPort: number;
   host: string;
+  /** Embedded MQTT broker's port (absent in external mode or when MQTT is off). */
+  mqttPort?: number | undefined;
 }
 
 /**
@@ -58,6 +66,7 @@ export class Gateway implements SessionHost {
   readonly logger: Logger;
   readonly metrics: GatewayMetrics;
   readonly store: SqliteStore;
+  private readonly checkpointer: Checkpointer;
   readonly beds = new BedRegistry();
   readonly classifier: Classifier;
   readonly alerts: AlertDispatcher;
@@ -72,6 +81,10 @@ export class Gateway implements SessionHost {
   /** Highest seq accepted per node (stored or in the commit queue): anything at or below is a resend. */
   private readonly nodeSeq = new Map<string, number>();
   private http: FastifyInstance | undefined;
+  // MQTT bridge and InfluxDB forwarding (docs/mqtt.md, docs/deployment.md).
+  readonly mqtt: MqttService | undefined;
+  readonly influx: InfluxForwarder | undefined;
+  private readonly history: ReadingHistory;
   address: GatewayAddress | undefined;
 
   constructor(deps: GatewayDeps) {
@@ -79,7 +92,11 @@ export class Gateway implements SessionHost {
     this.clock = deps.clock ?? systemClock;
     this.logger = deps.logger ?? silentLogger;
     this.metrics = deps.metrics ?? new GatewayMetrics();
-    this.store = SqliteStore.open(this.config.dataDir, { synchronous: this.config.storage.synchronous });
+    this.store = SqliteStore.open(this.config.dataDir, {
+      synchronous: this.config.storage.synchronous,
+      checkpointInWorker: true,
+    });
+    this.checkpointer = new Checkpointer(this.store.path, this.logger.child({ ns: "store" }));
     this.beds.restore(this.store.beds());
     this.classifier = deps.classifier ?? new OriginalPresetClassifier(this.config.classification);
     this.live = new LiveHub(this.beds, this.clock, this.config.live.throttleMs);
@@ -88,6 +105,25 @@ export class Gateway implements SessionHost {
       this.outputs.unshift(
         new ConsoleAlertOutput(deps.console ?? process.stdout, { bell: this.config.alerts.bell }),
       );
+    }
+    const env = deps.env ?? process.env;
+    if (this.config.mqtt.mode !== "off") {
+      this.mqtt = new MqttService(this, env);
+      this.outputs.push(this.mqtt.bridge);
+    }
+    this.history = this.store;
+    if (this.config.influx.enabled) {
+      const client = createInfluxClient(this.config.influx, env);
+      const logger = this.logger.child({ ns: "influx" });
+      const gateway = this.config.influx.gateway ?? this.config.mqtt.ward;
+      this.influx = new InfluxForwarder({
+        db: this.store.db,
+        influx: client,
+        config: this.config.influx,
+        gateway,
+        logger,
+      });
+      this.history = new InfluxHistory(client, gateway, this.store, logger);
     }
     if (this.config.notifications.enabled) {
       this.notifications = new NotificationService({
@@ -147,6 +183,7 @@ export class Gateway implements SessionHost {
     const tcpPort = await this.tcp.listen(this.config.tcpPort, host);
     this.http = await createHttpServer({
       store: this.store,
+      history: this.history,
       beds: this.beds,
       live: this.live,
       metrics: this.metrics,
@@ -159,23 +196,33 @@ export class Gateway implements SessionHost {
       beds: this.beds,
       clock: this.clock,
     });
+    // Before listen: the broker registers its WebSocket route (/mqtt) on the HTTP server.
+    await this.mqtt?.start(this.http);
     const httpPort = await listen(this.http, this.config.httpPort, host);
     this.live.start();
     this.alarms.start();
     this.notifications?.start();
-    this.address = { tcpPort, httpPort, host };
-    this.logger.info({ tcpPort, httpPort, host, dataDir: this.config.dataDir }, "gateway listening");
+    this.influx?.start();
+    const mqttPort = this.mqtt?.port;
+    this.address = { tcpPort, httpPort, host, mqttPort };
+    this.logger.info(
+      { tcpPort, httpPort, mqttPort, host, dataDir: this.config.dataDir },
+      "gateway listening",
+    );
     return this.address;
   }
 
   async stop(): Promise<void> {
+    await this.mqtt?.stop();
     this.alarms.stop();
     await this.tcp.close();
     this.commits.flush();
+    await this.influx?.stop();
     this.live.stop();
     await this.http?.close();
     for (const o of this.outputs) await o.close?.();
     await this.notifications?.stop();
+    await this.checkpointer.stop();
     this.store.close();
   }
 
@@ -200,7 +247,8 @@ export class Gateway implements SessionHost {
     const bed = session.bed as string;
     const h = session.hello;
     this.beds.connected(bed, node, { ward: h?.ward ?? null, patient: h?.patient ?? null }, 1);
-    this.alarms.connected(bed, node, this.config.heartbeatMs);
+    this.mqtt?.bedChanged(bed);
+    if (this.config.alarmEngine) this.alarms.connected(bed, node, this.config.heartbeatMs);
     if (!h) return undefined; // legacy clients may share a node id across connections
     const previous = this.nodes.get(node);
     this.nodes.set(node, session);
@@ -212,7 +260,8 @@ export class Gateway implements SessionHost {
     const bed = session.bed;
     if (!node || !bed) return;
     this.beds.connected(bed, node, { ward: null, patient: null }, -1);
-    this.alarms.disconnected(bed, node);
+    this.mqtt?.bedChanged(bed);
+    if (this.config.alarmEngine) this.alarms.disconnected(bed, node);
     if (this.nodes.get(node) === session) this.nodes.delete(node);
   }
 
@@ -228,7 +277,7 @@ export class Gateway implements SessionHost {
   }
 
   rejected(bed: string, parameter: VitalParameter, value: number | null, why: string): void {
-    this.alarms.rejected(bed, parameter, value, why);
+    if (this.config.alarmEngine) this.alarms.rejected(bed, parameter, value, why);
   }
 
   // ---- fan-out ----
@@ -238,7 +287,13 @@ export class Gateway implements SessionHost {
       this.beds.onReading(r);
       this.alerts.consider(r);
     }
-    this.alarms.ingest(readings);
+    this.mqtt?.readingsStored(readings);
+    this.influx?.kick();
+    if (this.config.alarmEngine) {
+      const t0 = performance.now();
+      this.alarms.ingest(readings);
+      this.metrics.alarmIngest.observe((performance.now() - t0) / 1000);
+    }
   }
 
   /** Sends a frame to every node connected for a bed (e.g. a bedside buzzer command). */

@@ -15,6 +15,12 @@ export function register(program: Command): void {
       intOption(0, 65535),
     )
     .option("--data-dir <dir>", "where the SQLite database lives (default ./data)")
+    .option(
+      "--mqtt-port <n>",
+      "embedded MQTT broker port, 0 = any free port (default 1883)",
+      intOption(0, 65535),
+    )
+    .option("--mqtt-anonymous", "lab only: let MQTT nodes connect without credentials")
     .action(async (flags) => {
       await runGateway(configFrom(flags));
     });

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import * as demo from "./demo.js";
 import * as flash from "./flash.js";
 import * as gateway from "./gateway.js";
+import * as mqttPasswd from "./mqtt-passwd.js";
 import * as notify from "./notify.js";
 import * as ports from "./ports.js";
 import * as ppg from "./ppg.js";
@@ -13,6 +14,7 @@ export function registerCommands(program: Command): void {
   simulate.register(program);
   demo.register(program);
   ppg.register(program);
+  mqttPasswd.register(program);
   ports.register(program);
   notify.register(program);
   flash.register(program);

@@ -9,6 +9,8 @@ export interface GatewayFlags {
   tcpPort?: number;
   httpPort?: number;
   dataDir?: string;
+  mqttPort?: number;
+  mqttAnonymous?: boolean;
 }
 
 export function configFrom(flags: GatewayFlags, extra: Record<string, unknown> = {}): GatewayConfig {
@@ -21,6 +23,7 @@ export function configFrom(flags: GatewayFlags, extra: Record<string, unknown> =
         tcpPort: flags.tcpPort,
         httpPort: flags.httpPort,
         dataDir: flags.dataDir,
+        mqtt: { port: flags.mqttPort, anonymous: flags.mqttAnonymous },
         ...extra,
       },
     });
@@ -37,10 +40,19 @@ export function configFrom(flags: GatewayFlags, extra: Record<string, unknown> =
 export async function runGateway(config: GatewayConfig, onStop?: () => Promise<void>): Promise<Gateway> {
   const logger = createLogger(config.logLevel);
   const gateway = new Gateway({ config, logger });
-  const a = await gateway.start();
+  let a: Awaited<ReturnType<Gateway["start"]>>;
+  try {
+    a = await gateway.start();
+  } catch (e) {
+    if (!isVitalsError(e)) throw e;
+    // A port in use and the like: one line, not a stack trace.
+    process.stderr.write(`vitals: ${e.message}\n`);
+    await gateway.stop().catch(() => {});
+    process.exit(2);
+  }
   const shown = a.host === "0.0.0.0" || a.host === "::" ? "127.0.0.1" : a.host;
   process.stdout.write(
-    `vitals gateway listening: tcp ${a.host}:${a.tcpPort}, http http://${shown}:${a.httpPort}/\n`,
+    `vitals gateway listening: tcp ${a.host}:${a.tcpPort}, http http://${shown}:${a.httpPort}/${a.mqttPort === undefined ? "" : `, mqtt ${a.host}:${a.mqttPort}`}\n`,
   );
   if (a.host !== "127.0.0.1" && a.host !== "localhost" && a.host !== "::1") {
     logger.warn(

@@ -9,6 +9,7 @@ import type { BedRegistry } from "../beds.js";
 import type { Logger } from "../logger.js";
 import type { GatewayMetrics } from "../metrics.js";
 import type { Clock } from "../model.js";
+import type { ReadingHistory } from "../store/reading-history.js";
 import type { SqliteStore } from "../store/sqlite-store.js";
 import type { LiveHub } from "./live-hub.js";
 import type { BedsResponse, ReadingsResponse } from "./types.js";
@@ -26,6 +27,8 @@ const readingsQuery = z
 
 export interface HttpDeps {
   store: SqliteStore;
+  /** Where /api/readings reads from (default: the SQLite store). */
+  history?: ReadingHistory;
   beds: BedRegistry;
   live: LiveHub;
   metrics: GatewayMetrics;
@@ -65,7 +68,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
           message: q.error.issues.map((i) => `${i.path.join(".") || "query"}: ${i.message}`).join("; "),
         };
       }
-      return { readings: deps.store.history(q.data) };
+      return { readings: await (deps.history ?? deps.store).history(q.data) };
     },
   );
 

@@ -37,7 +37,7 @@ export class SqliteStore {
 
   constructor(
     readonly path: string,
-    opts: { synchronous?: "normal" | "full" } = {},
+    opts: { synchronous?: "normal" | "full"; checkpointInWorker?: boolean } = {},
   ) {
     try {
       this.db = new Database(path);
@@ -46,6 +46,9 @@ export class SqliteStore {
     }
     this.db.pragma("journal_mode = WAL");
     this.db.pragma(`synchronous = ${opts.synchronous === "full" ? "FULL" : "NORMAL"}`);
+    // Checkpoints run in a worker (see Checkpointer) unless the caller wants them inline.
+    if (opts.checkpointInWorker) this.db.pragma("wal_autocheckpoint = 0");
+    this.db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
     this.db.pragma("foreign_keys = ON");
     this.migrate();
     this.insertReading = this.db.prepare(
@@ -102,7 +105,10 @@ export class SqliteStore {
     });
   }
 
-  static open(dataDir: string, opts: { synchronous?: "normal" | "full" } = {}): SqliteStore {
+  static open(
+    dataDir: string,
+    opts: { synchronous?: "normal" | "full"; checkpointInWorker?: boolean } = {},
+  ): SqliteStore {
     mkdirSync(dataDir, { recursive: true });
     return new SqliteStore(join(dataDir, "vitals.db"), opts);
   }

@@ -10,6 +10,8 @@ export interface GatewayProcess {
   child: ChildProcess;
   tcpPort: number;
   httpPort: number;
+  /** Embedded MQTT broker port, when the gateway runs one. */
+  mqttPort: number | undefined;
   dataDir: string;
   output: () => string;
   /** Resolves with the exit code or signal when the process ends. */
@@ -46,6 +48,9 @@ export async function spawnGateway(
       "0",
       "--data-dir",
       dir,
+      // A fixed MQTT port (for restart tests) comes from the config; otherwise any free one.
+      "--mqtt-port",
+      String((config.mqtt as { port?: number } | undefined)?.port ?? 0),
     ],
     {
       stdio: ["ignore", "pipe", "pipe"],
@@ -61,20 +66,34 @@ export async function spawnGateway(
   const exited = new Promise<number | string>((resolve) =>
     child.on("exit", (code, signal) => resolve(code ?? signal ?? -1)),
   );
-  const ports = await new Promise<{ tcp: number; http: number }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`gateway did not start:\n${out}`)), 20_000);
-    const check = () => {
-      const m = /tcp [^ ]+:(\d+), http http:\/\/[^:]+:(\d+)/.exec(out);
-      if (m) {
+  const ports = await new Promise<{ tcp: number; http: number; mqtt: number | undefined }>(
+    (resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`gateway did not start:\n${out}`)), 20_000);
+      const check = () => {
+        const m = /tcp [^ ]+:(\d+), http http:\/\/[^:]+:(\d+)\/(?:, mqtt [^ ]+:(\d+))?\n/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve({
+            tcp: Number(m[1]),
+            http: Number(m[2]),
+            mqtt: m[3] === undefined ? undefined : Number(m[3]),
+          });
+        }
+      };
+      child.stdout?.on("data", check);
+      void exited.then((code) => {
         clearTimeout(timer);
-        resolve({ tcp: Number(m[1]), http: Number(m[2]) });
-      }
-    };
-    child.stdout?.on("data", check);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`gateway exited (${code}) before listening:\n${out}`));
-    });
-  });
-  return { child, tcpPort: ports.tcp, httpPort: ports.http, dataDir: dir, output: () => out, exited };
+        reject(new Error(`gateway exited (${code}) before listening:\n${out}`));
+      });
+    },
+  );
+  return {
+    child,
+    tcpPort: ports.tcp,
+    httpPort: ports.http,
+    mqttPort: ports.mqtt,
+    dataDir: dir,
+    output: () => out,
+    exited,
+  };
 }

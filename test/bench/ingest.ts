@@ -2,6 +2,7 @@
  * Ingest benchmark (`npm run bench`): a gateway in its own process, N node connections sending
  * vitals as fast as a window of unacknowledged readings allows, for a fixed time. Prints one JSON
  * line. Options: --connections N --duration S --window W --sync normal|full
+ * `--mode mqtt` runs the MQTT bench instead (test/bench/ingest-mqtt.ts).
  */
 import { readFileSync } from "node:fs";
 import { connect, type Socket } from "node:net";
@@ -19,8 +20,11 @@ const { values: args } = parseArgs({
     window: { type: "string", default: "64" },
     sync: { type: "string", default: "normal" },
     profile: { type: "string" },
+    "no-alarms": { type: "boolean", default: false },
+    mode: { type: "string", default: "tcp" },
   },
 });
+if (args.mode === "mqtt") await import("./ingest-mqtt.js"); // runs to completion and exits
 const connections = Number(args.connections);
 const durationS = Number(args.duration);
 const window = Number(args.window);
@@ -28,6 +32,7 @@ const window = Number(args.window);
 const gw = await spawnGateway(
   {
     storage: { synchronous: args.sync },
+    alarmEngine: !args["no-alarms"],
     limits: { linesPerSecond: 1e9, burstLines: 1e9, maxConnections: connections + 10 },
   },
   undefined,
@@ -116,6 +121,19 @@ const elapsed = (performance.now() - t0) / 1000;
 running = false;
 
 const status = readFileSync(`/proc/${gw.child.pid}/status`, "utf8");
+const metrics = await (await fetch(`http://127.0.0.1:${gw.httpPort}/metrics`)).text();
+
+/** Upper bound of the bucket holding the given quantile of a Prometheus histogram, in ms. */
+function histogramQuantileMs(name: string, q: number): number | string | null {
+  const buckets = [...metrics.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\d+)`, "gm"))].map(
+    (m) => [Number(m[1]), Number(m[2])] as const,
+  );
+  const total = buckets.at(-1)?.[1] ?? 0;
+  if (total === 0) return null;
+  const hit = buckets.find(([, n]) => n >= q * total);
+  if (!hit) return null;
+  return Number.isFinite(hit[0]) ? hit[0] * 1000 : "above the largest bucket";
+}
 const rssKb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
 await new Promise((r) => setTimeout(r, 500));
 
@@ -146,7 +164,10 @@ process.stdout.write(
     window,
     duration_s: Number(elapsed.toFixed(1)),
     synchronous: args.sync,
+    alarm_engine: !args["no-alarms"],
     rss_mb: Math.round(rssKb / 1024),
+    gateway_ingest_latency_p99_ms_at_most: histogramQuantileMs("vitals_ingest_latency_seconds", 0.99),
+    alarm_engine_per_batch_p99_ms_at_most: histogramQuantileMs("vitals_alarm_ingest_seconds", 0.99),
     nodes_with_acked_readings_missing_after_kill9: missing,
     cores: cpus().length,
     cpu: cpus()[0]?.model,

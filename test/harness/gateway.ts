@@ -13,6 +13,8 @@ export interface TestGateway {
   gateway: Gateway;
   tcpPort: number;
   httpPort: number;
+  /** Embedded MQTT broker port (undefined when MQTT is off or external). */
+  mqttPort: number | undefined;
   dataDir: string;
   /** http://127.0.0.1:<httpPort> */
   url: string;
@@ -29,7 +31,9 @@ type Sections =
   | "storage"
   | "live"
   | "alarms"
-  | "notifications";
+  | "notifications"
+  | "mqtt"
+  | "influx";
 export type TestConfig = Omit<GatewayConfigInput, Sections> & {
   [K in Sections]?: Partial<NonNullable<GatewayConfigInput[K]>>;
 };
@@ -51,6 +55,8 @@ export async function startTestGateway(
     ...over,
     dataDir,
     alerts: { bell: false, ...over.alerts },
+    // The embedded MQTT broker listens on 1883 by default: tests take a free port.
+    mqtt: { port: 0, ...over.mqtt },
   });
   const consoleLines: string[] = [];
   const gateway = new Gateway({ console: { write: (s: string) => consoleLines.push(s) }, ...deps, config });
@@ -59,6 +65,7 @@ export async function startTestGateway(
     gateway,
     tcpPort: addr.tcpPort,
     httpPort: addr.httpPort,
+    mqttPort: addr.mqttPort,
     dataDir,
     url: `http://127.0.0.1:${addr.httpPort}`,
     consoleLines,
