@@ -57,13 +57,13 @@ describe.skipIf(!haveTool("socat", "socat"))("serial-firmware driver on a real (
       board.say(vitals(0));
       await waitFor(
         () => board.heard().length >= 1,
-        3000,
+        10_000, // generous: the machine may be loaded; waits end as soon as the condition holds
         () => "no ack on the board's side",
       );
       driver.setAlarm("low");
       await waitFor(
         () => board.heard().length >= 2,
-        3000,
+        10_000,
         () => "no alarm on the board's side",
       );
       expect(board.heard()).toEqual([
@@ -76,7 +76,7 @@ describe.skipIf(!haveTool("socat", "socat"))("serial-firmware driver on a real (
       await pair.stop();
       await waitFor(
         () => !driver.connected,
-        3000,
+        10_000,
         () => "the driver did not notice the pull",
       );
       expect(driver.lastError?.message).toMatch(/closed|cannot open/);
@@ -84,7 +84,7 @@ describe.skipIf(!haveTool("socat", "socat"))("serial-firmware driver on a real (
       await pair.start();
       await waitFor(
         () => driver.connected,
-        5000,
+        10_000,
         () => "the driver did not reopen",
       );
       board = await openBoardEnd(pair.devicePath);
@@ -92,7 +92,7 @@ describe.skipIf(!haveTool("socat", "socat"))("serial-firmware driver on a real (
       board.say(vitals(0));
       await waitFor(
         () => board.heard().length >= 2,
-        3000,
+        10_000,
         () => `after replug the board heard ${board.heard().length}`,
       );
       expect(board.heard()).toEqual([
