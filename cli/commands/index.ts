@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import * as demo from "./demo.js";
+import * as flash from "./flash.js";
 import * as gateway from "./gateway.js";
 import * as mqttPasswd from "./mqtt-passwd.js";
 import * as node from "./node.js";
@@ -18,4 +19,5 @@ export function registerCommands(program: Command): void {
   ports.register(program);
   notify.register(program);
   node.register(program);
+  flash.register(program);
 }
