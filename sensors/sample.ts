@@ -1,4 +1,4 @@
-import type { VitalParameter } from "../gateway/protocol/frames.js";
+import type { SoundPriority, VitalParameter } from "../gateway/protocol/frames.js";
 
 /**
  * What every sensor driver emits: the values it measured (null = measured nothing valid) and
@@ -19,4 +19,6 @@ export interface SensorDriver {
   readonly name: string;
   start(onSample: (sample: SensorSample) => void): Promise<void>;
   stop(): Promise<void>;
+  /** Drivers of devices with a local buzzer play the gateway's alarm priority ("none" = silence). */
+  setAlarm?(priority: SoundPriority): void;
 }

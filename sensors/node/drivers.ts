@@ -1,6 +1,7 @@
 import { ErrorCodes, VitalsError } from "../../gateway/errors.js";
 import type { Logger } from "../../gateway/logger.js";
 import type { VitalParameter } from "../../gateway/protocol/frames.js";
+import { createSerialFirmwareDriver } from "../firmware/serial-firmware-driver.js";
 import type { I2cIo } from "../i2c/i2c-register-port.js";
 import { Max30102Driver } from "../i2c/max30102-driver.js";
 import { MAX30102_AVERAGES, MAX30102_SAMPLE_RATES } from "../i2c/max30102-registers.js";
@@ -158,6 +159,25 @@ export const BUILTIN_DRIVERS: readonly DriverDefinition[] = [
           clock: () => ctx.scheduler.now(),
         });
       };
+    },
+  },
+  {
+    name: "serial-firmware",
+    summary: "a vitals firmware board (firmware/) on USB serial: HR, SpO2, temp; plays alarms on its buzzer",
+    parameters: ["hr", "spo2", "temp"],
+    options: {
+      port: "serial device of the board, e.g. /dev/ttyACM0 (required; see vitals ports)",
+      baud: "override the baud rate (default 115200)",
+    },
+    prepare(o, ctx) {
+      const path = o.string("port");
+      if (path === undefined) throw o.error("port=… is required (vitals ports lists the serial ports)");
+      const baudRate = o.int("baud", 300, 4_000_000);
+      return async () =>
+        createSerialFirmwareDriver(
+          { path, ...(baudRate !== undefined ? { baudRate } : {}) },
+          { clock: { now: () => ctx.scheduler.now() }, logger: ctx.logger },
+        );
     },
   },
   // Serial pulse oximeters (sensors/serial/): one driver per device protocol. The driver reopens an

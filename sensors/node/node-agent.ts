@@ -1,6 +1,6 @@
 import { type Logger, silentLogger } from "../../gateway/logger.js";
 import { type Clock, systemClock } from "../../gateway/model.js";
-import type { HelloFrame, VitalParameter } from "../../gateway/protocol/frames.js";
+import type { HelloFrame, SoundPriority, VitalParameter } from "../../gateway/protocol/frames.js";
 import { GatewayLink } from "../link/gateway-link.js";
 import type { Outbox } from "../link/outbox.js";
 import type { SensorDriver } from "../sample.js";
@@ -98,7 +98,15 @@ export class NodeAgent {
       this.lastAckAt = this.clock.now();
     });
     this.link.on("rejected", (e) => this.logger.error({ code: e.code, seq: e.seq }, e.message));
+    // The gateway's alarm frames go to every driver with a buzzer (e.g. the serial-firmware board).
+    this.link.on("alarm", (priority) => {
+      this.alarm = priority;
+      for (const s of this.states) s.driver?.setAlarm?.(priority);
+    });
   }
+
+  /** The last alarm priority the gateway sent for this bed. */
+  alarm: SoundPriority = "none";
 
   start(): void {
     if (this.running) return;
