@@ -52,7 +52,7 @@ export class AlarmBar {
     li.dataset.bed = a.bed;
     el("span", "alarm-marker", li, PRIORITY_MARK[a.priority]);
     el("span", "alarm-priority", li, PRIORITY_WORD[a.priority]);
-    const bed = el("button", "alarm-bed link", li, a.bed);
+    const bed = el("button", "alarm-bed link", li, a.patient ? `${a.bed} · ${a.patient}` : a.bed);
     bed.type = "button";
     bed.title = a.patient ? `Open ${a.bed} (patient ${a.patient})` : `Open ${a.bed}`;
     bed.addEventListener("click", () => this.on.open(a.bed));

@@ -48,7 +48,7 @@ export function observationFromForm(f: {
  */
 export class BedDetail {
   private bed: string | null = null;
-  private listSig = "";
+  private listSig = "\u0000";
   private readonly form: HTMLFormElement;
 
   constructor(
@@ -72,7 +72,8 @@ export class BedDetail {
   /** A different bed is shown: forget the previous one's form input. */
   open(bed: string): void {
     this.bed = bed;
-    this.listSig = "";
+    // Never equal to a real signature (not even the empty list's ""), so the first render always paints.
+    this.listSig = "\u0000";
     this.form.reset();
     setText(this.part("obs-status"), "");
   }
@@ -114,7 +115,7 @@ export class BedDetail {
     ackAll.disabled = waiting.length === 0;
     ackAll.dataset.ids = waiting.join(" ");
     const left = pauseRemainingMs(b.alarm?.paused_until, gatewayNow);
-    setText(this.part("pause"), left > 0 ? `🔕 Paused ${formatCountdown(left)}` : "🔕 Pause audio");
+    setText(this.part("pause"), left > 0 ? `Audio paused ${formatCountdown(left)}` : "Pause audio");
     (this.part("pause") as HTMLButtonElement).disabled = b.alarm === null;
     this.renderNews2(b.news2);
   }

@@ -73,7 +73,7 @@ function buildTile(bed: string, on: TileActions): TileElements {
   const age = el("span", "tile-age", foot);
   // Buttons cannot nest inside the tile's button: they sit beside it, laid over its foot by CSS.
   const actions = el("div", "tile-actions", item);
-  const ackAll = el("button", "btn btn-ack", actions, "✓ Ack all");
+  const ackAll = el("button", "btn btn-ack", actions, "Acknowledge all");
   ackAll.type = "button";
   const pause = el("button", "btn btn-pause", actions);
   pause.type = "button";
@@ -145,6 +145,7 @@ function paint(t: TileElements, m: TileModel, pending: ReadonlySet<string>) {
     setText(t.values[v.key], m.values[v.key]);
     t.cells[v.key].classList.toggle("out-of-range", m.outOfRange[v.key]);
     t.cells[v.key].classList.toggle("stale", m.staleVitals[v.key]);
+    setData(t.cells[v.key], "alarm", m.alarmedVitals[v.key]);
     // The tile-wide badge already says STALE/OFFLINE; the per-number note is for a live bed's dead probe.
     t.notes[v.key].hidden = !(m.staleVitals[v.key] && m.freshness === "live");
   }
@@ -173,7 +174,7 @@ function paint(t: TileElements, m: TileModel, pending: ReadonlySet<string>) {
   t.ackAll.dataset.ids = waiting.join(" ");
   t.ackAll.setAttribute("aria-label", `Acknowledge all alarms on ${m.bed}`);
   t.pause.hidden = m.chips.length === 0 && m.pauseLeft === null;
-  setText(t.pause, m.pauseLeft ? `🔕 ${m.pauseLeft}` : "🔕 Pause");
+  setText(t.pause, m.pauseLeft ? `Paused ${m.pauseLeft}` : "Pause audio");
   t.pause.classList.toggle("is-paused", m.pauseLeft !== null);
   t.pause.setAttribute(
     "aria-label",

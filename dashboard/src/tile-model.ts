@@ -31,6 +31,8 @@ export interface TileModel {
   flags: string[];
   /** Numbers that must not pass as live: the whole bed is not live, or the alarm engine says stale. */
   staleVitals: Record<ShownVital, boolean>;
+  /** Priority of the physiological alarm listed on each number, boxed in that alarm's colour. */
+  alarmedVitals: Record<ShownVital, AlarmItemView["priority"] | null>;
   /** null when the gateway runs without the alarm engine (or has not seen the bed yet). */
   alarm: AlarmLevel | null;
   chips: AlarmChip[];
@@ -104,6 +106,17 @@ export function toTileModel(bed: BedView, gatewayNow: number): TileModel {
   };
   const alarms = bed.alarm?.alarms ?? [];
   const news2 = news2Badge(bed.news2);
+  const alarmedVitals: Record<ShownVital, AlarmItemView["priority"] | null> = {
+    hr: null,
+    spo2: null,
+    temp: null,
+  };
+  // alarms are highest priority first, so the first one listed for a number wins.
+  for (const a of alarms) {
+    const v = a.parameter as ShownVital;
+    if (a.kind === "physiological" && v in alarmedVitals && alarmedVitals[v] === null)
+      alarmedVitals[v] = a.priority;
+  }
   const pauseMs = pauseRemainingMs(bed.alarm?.paused_until, gatewayNow);
   const spokenVital = (name: string, v: ShownVital, unit: string) =>
     staleVitals[v] && !notLive ? `${name} not live` : `${name} ${values[v]} ${unit}`;
@@ -137,6 +150,7 @@ export function toTileModel(bed: BedView, gatewayNow: number): TileModel {
     age,
     flags: r?.flags ?? [],
     staleVitals,
+    alarmedVitals,
     alarm: bed.alarm ? alarmLevel(alarms) : null,
     chips: alarms.map(toAlarmChip),
     news2,

@@ -196,9 +196,9 @@ describe.skipIf(!haveTool("chromium", "chromium"))(
       const pause = page.getByRole("button", { name: "Pause audio on Bed-9" });
       await pause.click();
       const button = tile(9).locator("xpath=..").locator(".btn-pause");
-      await expect.poll(() => button.textContent(), { timeout: 2_000 }).toMatch(/^🔕 [12]:\d\d$/);
+      await expect.poll(() => button.textContent(), { timeout: 2_000 }).toMatch(/^Paused [12]:\d\d$/);
       const seconds = async () => {
-        const [m, s] = ((await button.textContent()) ?? "").replace("🔕 ", "").split(":").map(Number);
+        const [m, s] = ((await button.textContent()) ?? "").replace("Paused ", "").split(":").map(Number);
         return (m ?? 0) * 60 + (s ?? 0);
       };
       const before = await seconds();
@@ -252,6 +252,7 @@ describe.skipIf(!haveTool("chromium", "chromium"))(
       await expect.poll(() => source("rr")).toBe("entered");
       expect(await source("hr")).toBe("measured");
       expect(await dialog.locator(".news2-total").textContent()).toBe("3 LOW");
+      await page.screenshot({ path: join(repo, "test-results/dashboard-bed-detail.png") });
       await page.keyboard.press("Escape");
       await expect.poll(() => tile(2).locator(".news2-score").textContent()).toBe("3");
       expect(await tile(2).locator(".news2").getAttribute("data-band")).toBe("low");
@@ -279,6 +280,7 @@ describe.skipIf(!haveTool("chromium", "chromium"))(
       await send(12, { spo2: 81 });
       await expect.poll(() => rows.count(), { timeout: 3_000 }).toBe(before + 1);
       expect(await rows.first().locator("td").nth(1).textContent()).toBe("Bed-12 · P-1012");
+      await page.screenshot({ path: join(repo, "test-results/dashboard-alarm-history.png") });
       await page.keyboard.press("Escape");
     });
 
@@ -295,7 +297,8 @@ describe.skipIf(!haveTool("chromium", "chromium"))(
       await send(16, { temp: 39.4 });
       await page.locator(`.tile[data-bed="Bed-16"][data-alarm="medium"]`).waitFor({ timeout: 2_000 });
       const b16 = (await (await fetch(`${gw?.url}/api/alarms?bed=Bed-16`)).json()) as AlarmsResponse;
-      for (const a of b16.alarms) await post(`/api/alarms/${encodeURIComponent(a.id)}/ack`, { user: "nurse.ali" });
+      for (const a of b16.alarms)
+        await post(`/api/alarms/${encodeURIComponent(a.id)}/ack`, { user: "nurse.ali" });
       const obs: Record<number, object> = {
         4: { rr: 18, sbp: 128, consciousness: "A", on_oxygen: false },
         6: { rr: 20, sbp: 118, consciousness: "A", on_oxygen: false },
