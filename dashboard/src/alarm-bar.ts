@@ -33,7 +33,9 @@ export class AlarmBar {
     );
     this.summary.dataset.top = alarms[0]?.priority ?? "none";
     const sig = alarms
-      .map((a) => `${a.id}|${a.priority}|${a.state}|${a.latched}|${a.value}|${pending.has(a.id)}`)
+      .map(
+        (a) => `${a.id}|${a.priority}|${a.state}|${a.latched}|${a.escalated}|${a.value}|${pending.has(a.id)}`,
+      )
       .join("\n");
     if (sig !== this.sig) {
       this.sig = sig;
@@ -47,6 +49,7 @@ export class AlarmBar {
     const li = el("li", "alarm-row");
     li.dataset.priority = a.priority;
     li.dataset.state = a.state;
+    li.dataset.escalated = String(a.escalated);
     li.dataset.technical = String(isTechnical(a.kind));
     li.dataset.alarmId = a.id;
     li.dataset.bed = a.bed;

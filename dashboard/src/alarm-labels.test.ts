@@ -58,6 +58,7 @@ describe("alarm labels", () => {
 
   it("tells what is left to do", () => {
     expect(alarmStateText(alarm({}))).toBe("not acknowledged");
+    expect(alarmStateText(alarm({ escalated: true }))).toBe("ESCALATED · not acknowledged");
     expect(alarmStateText(alarm({ latched: true }))).toContain("acknowledge to clear");
     expect(alarmStateText(alarm({ state: "acknowledged", acknowledged_by: "kim" }))).toBe(
       "acknowledged by kim",

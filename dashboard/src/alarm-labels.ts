@@ -75,10 +75,14 @@ export function alarmText(a: {
 }
 
 /** What a nurse must still do about it, in words. */
-export function alarmStateText(a: Pick<AlarmItemView, "state" | "latched" | "acknowledged_by">): string {
+export function alarmStateText(
+  a: Pick<AlarmItemView, "state" | "latched" | "acknowledged_by"> & { escalated?: boolean },
+): string {
   if (a.state === "acknowledged")
     return a.acknowledged_by ? `acknowledged by ${a.acknowledged_by}` : "acknowledged";
-  return a.latched ? "latched: condition ended, acknowledge to clear" : "not acknowledged";
+  const what = a.latched ? "latched: condition ended, acknowledge to clear" : "not acknowledged";
+  // Escalated: it has waited long enough for the gateway to notify someone remotely.
+  return a.escalated ? `ESCALATED · ${what}` : what;
 }
 
 /**

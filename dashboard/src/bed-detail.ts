@@ -82,7 +82,7 @@ export class BedDetail {
     if (!b || b.bed !== this.bed) return;
     const alarms = b.alarm?.alarms ?? [];
     const sig = alarms
-      .map((a) => `${a.id}|${a.state}|${a.priority}|${a.latched}|${pending.has(a.id)}`)
+      .map((a) => `${a.id}|${a.state}|${a.priority}|${a.latched}|${a.escalated}|${pending.has(a.id)}`)
       .join();
     if (sig !== this.listSig) {
       this.listSig = sig;
@@ -92,6 +92,7 @@ export class BedDetail {
           const li = el("li", "alarm-row");
           li.dataset.priority = a.priority;
           li.dataset.state = a.state;
+          li.dataset.escalated = String(a.escalated);
           li.dataset.technical = String(isTechnical(a.kind));
           li.dataset.alarmId = a.id;
           el("span", "alarm-marker", li, PRIORITY_MARK[a.priority]);

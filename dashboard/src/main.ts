@@ -18,6 +18,7 @@ import {
   wardAlarms,
   wardCounts,
   wardReducer,
+  wardSound,
 } from "./ward-state.js";
 
 function must<T extends HTMLElement>(selector: string): T {
@@ -153,7 +154,7 @@ function render() {
   document.body.dataset.alarm = alarms[0]?.priority ?? "none";
   if (detailBed) detail.render(state.beds.get(detailBed), now, state.pendingAcks);
   alarmHistory.refresh(state.alarmEventCount);
-  sound.play(state.sound);
+  sound.play(wardSound(state));
   const c = wardCounts(state);
   ui.counts.textContent = `${c.total} beds · ${c.critical} critical${c.hidden ? ` · ${c.hidden} hidden` : ""}`;
   ui.counts.dataset.critical = String(c.critical);

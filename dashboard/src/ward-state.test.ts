@@ -8,6 +8,7 @@ import {
   wardAlarms,
   wardCounts,
   wardReducer,
+  wardSound,
 } from "./ward-state.js";
 
 function bed(label: string, over: Partial<BedView> = {}): BedView {
@@ -178,6 +179,15 @@ describe("alarms in the ward state", () => {
       { type: "set-critical-only", on: true },
     ]);
     expect(labels(s)).toEqual(["Bed-2"]);
+  });
+
+  it("plays the loudest audible priority of any bed, known from the snapshot alone", () => {
+    const audible = (label: string, a: "high" | "medium" | "low" | null) =>
+      bed(label, { alarm: { profile: "adult", audible: a, paused_until: null, alarms: [], stale: {} } });
+    expect(
+      wardSound(run([snapshot([audible("Bed-1", "low"), audible("Bed-2", "medium"), bed("Bed-3")])])),
+    ).toBe("medium");
+    expect(wardSound(run([snapshot([audible("Bed-1", null), bed("Bed-2")])]))).toBeNull();
   });
 
   it("keeps the ward sound and pending acknowledgements", () => {

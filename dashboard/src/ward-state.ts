@@ -5,7 +5,7 @@ import type {
   BedView,
   LiveMessage,
 } from "../../gateway/api/types.js";
-import { sortAlarms } from "./alarm-labels.js";
+import { higherOf, sortAlarms } from "./alarm-labels.js";
 import { clockOffset } from "./freshness.js";
 import { compareBedLabels } from "./natural-sort.js";
 
@@ -176,4 +176,15 @@ export function wardCounts(state: WardState): WardCounts {
   let critical = 0;
   for (const b of state.beds.values()) if (b.status === "CRITICAL") critical++;
   return { total: state.beds.size, critical, hidden: state.cleared.size };
+}
+
+/**
+ * What the central station's speaker should play: the loudest audible priority of any bed. Derived
+ * from the beds rather than only from "sound" messages, which are sent on change and so are missing
+ * from a freshly opened (or reconnected) page until the next change.
+ */
+export function wardSound(state: WardState): AlarmPriority | null {
+  let loudest: AlarmPriority | null = null;
+  for (const b of state.beds.values()) loudest = higherOf(loudest, b.alarm?.audible ?? null);
+  return loudest;
 }
