@@ -73,7 +73,7 @@ function buildTile(bed: string, on: TileActions): TileElements {
   const age = el("span", "tile-age", foot);
   // Buttons cannot nest inside the tile's button: they sit beside it, laid over its foot by CSS.
   const actions = el("div", "tile-actions", item);
-  const ackAll = el("button", "btn btn-ack", actions, "Acknowledge all");
+  const ackAll = el("button", "btn btn-ack", actions, "Ack all");
   ackAll.type = "button";
   const pause = el("button", "btn btn-pause", actions);
   pause.type = "button";
@@ -167,10 +167,7 @@ function paint(t: TileElements, m: TileModel, pending: ReadonlySet<string>) {
   const waiting = m.unacknowledgedIds.filter((id) => !pending.has(id));
   t.ackAll.hidden = m.unacknowledgedIds.length === 0;
   t.ackAll.disabled = waiting.length === 0;
-  setText(
-    t.ackAll,
-    waiting.length === 0 && m.unacknowledgedIds.length > 0 ? "Acknowledging…" : "Acknowledge all",
-  );
+  setText(t.ackAll, waiting.length === 0 && m.unacknowledgedIds.length > 0 ? "Sending…" : "Ack all");
   t.ackAll.dataset.ids = waiting.join(" ");
   t.ackAll.setAttribute("aria-label", `Acknowledge all alarms on ${m.bed}`);
   t.pause.hidden = m.chips.length === 0 && m.pauseLeft === null;
