@@ -161,6 +161,8 @@ describe.skipIf(!haveTool("chromium", "chromium"))(
       await send(3, { spo2: 97 });
       await expect.poll(() => chips(3).first().locator(".alarm-tag").textContent()).toBe("LATCHED");
       expect(await barRows(3).locator(".alarm-state").textContent()).toContain("acknowledge to clear");
+      // Unacknowledged past escalationMs.high (400 ms here): the gateway escalated it, and the bar says so.
+      await expect.poll(() => barRows(3).locator(".alarm-state").textContent()).toMatch(/^ESCALATED · /);
       await barRows(3)
         .getByRole("button", { name: /Acknowledge/ })
         .click();
