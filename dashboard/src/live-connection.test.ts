@@ -2,7 +2,15 @@ import { describe, expect, it } from "vitest";
 import { liveUrl, parseLiveMessage } from "./live-connection.js";
 
 describe("parseLiveMessage", () => {
-  it("accepts the three live message types", () => {
+  it("accepts the five live message types", () => {
+    expect(
+      parseLiveMessage('{"type":"alarm_event","event":{"type":"raised","bed":"Bed-1","at":1}}')?.type,
+    ).toBe("alarm_event");
+    expect(parseLiveMessage('{"type":"sound","priority":"high"}')).toEqual({
+      type: "sound",
+      priority: "high",
+    });
+    expect(parseLiveMessage('{"type":"sound","priority":null}')).toEqual({ type: "sound", priority: null });
     expect(parseLiveMessage('{"type":"snapshot","now":1,"beds":[]}')?.type).toBe("snapshot");
     expect(parseLiveMessage('{"type":"beds","now":1,"beds":[]}')?.type).toBe("beds");
     expect(parseLiveMessage('{"type":"alert","alert":{"bed":"Bed-1"}}')?.type).toBe("alert");
@@ -17,6 +25,10 @@ describe("parseLiveMessage", () => {
       '{"type":"beds"}',
       '{"type":"beds","now":"x","beds":[]}',
       '{"type":"x"}',
+      '{"type":"sound"}',
+      '{"type":"sound","priority":"loud"}',
+      '{"type":"alarm_event","event":null}',
+      '{"type":"alarm_event"}',
     ]) {
       expect(parseLiveMessage(bad)).toBeNull();
     }

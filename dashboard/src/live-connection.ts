@@ -7,6 +7,8 @@ export interface LiveConnectionEvents {
   state(s: "connecting" | "open" | "down", retryAt?: number): void;
 }
 
+const PRIORITIES = new Set<unknown>(["high", "medium", "low"]);
+
 /** Parses one WebSocket payload; anything that is not a known live message is dropped, not thrown. */
 export function parseLiveMessage(data: unknown): LiveMessage | null {
   if (typeof data !== "string") return null;
@@ -17,11 +19,20 @@ export function parseLiveMessage(data: unknown): LiveMessage | null {
     return null;
   }
   if (typeof v !== "object" || v === null) return null;
-  const m = v as { type?: unknown; beds?: unknown; now?: unknown; alert?: unknown };
+  const m = v as {
+    type?: unknown;
+    beds?: unknown;
+    now?: unknown;
+    alert?: unknown;
+    event?: unknown;
+    priority?: unknown;
+  };
   if ((m.type === "snapshot" || m.type === "beds") && Array.isArray(m.beds) && typeof m.now === "number") {
     return v as LiveMessage;
   }
   if (m.type === "alert" && typeof m.alert === "object" && m.alert !== null) return v as LiveMessage;
+  if (m.type === "alarm_event" && typeof m.event === "object" && m.event !== null) return v as LiveMessage;
+  if (m.type === "sound" && (m.priority === null || PRIORITIES.has(m.priority))) return v as LiveMessage;
   return null;
 }
 

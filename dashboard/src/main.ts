@@ -1,16 +1,24 @@
 import type { BedsResponse } from "../../gateway/api/types.js";
+import { AlarmActions } from "./alarm-actions.js";
+import { AlarmBar } from "./alarm-bar.js";
+import { AlarmHistoryDialog } from "./alarm-history-dialog.js";
+import { AlarmSound } from "./alarm-sound.js";
+import { BedDetail } from "./bed-detail.js";
 import { BedGrid } from "./bed-grid.js";
 import { formatTimeOfDay } from "./format.js";
 import { gatewayTime } from "./freshness.js";
 import { HistoryPanel } from "./history-panel.js";
 import { LiveConnection, liveUrl } from "./live-connection.js";
+import { loadUser, normaliseUser, saveUser } from "./user-name.js";
 import {
   initialWardState,
   visibleBeds,
   type WardAction,
   type WardState,
+  wardAlarms,
   wardCounts,
   wardReducer,
+  wardSound,
 } from "./ward-state.js";
 
 function must<T extends HTMLElement>(selector: string): T {
@@ -32,20 +40,98 @@ const ui = {
   showAll: must<HTMLButtonElement>("#show-all"),
   alerts: must<HTMLElement>("#alerts"),
   dialog: must<HTMLDialogElement>("#history"),
+  user: must<HTMLInputElement>("#user-name"),
+  soundOn: must<HTMLInputElement>("#sound-on"),
+  actionStatus: must<HTMLElement>("#action-status"),
+  alarmList: must<HTMLElement>("#alarm-list"),
+  alarmSummary: must<HTMLElement>("#alarm-summary"),
+  openAlarmHistory: must<HTMLButtonElement>("#open-alarm-history"),
+  alarmHistory: must<HTMLDialogElement>("#alarm-history"),
 };
 
 let state: WardState = initialWardState();
 let retryAt: number | null = null;
+let detailBed: string | null = null;
 
-const history = new HistoryPanel(ui.dialog, page);
-const grid = new BedGrid(ui.grid, (bed) => {
-  void history.open(bed, state.beds.get(bed)?.patient ?? null);
-});
+const api = new AlarmActions(page);
+const sound = new AlarmSound();
+const storage = (() => {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+})();
 
 function dispatch(action: WardAction) {
   state = wardReducer(state, action);
   render();
 }
+
+let statusTimer: ReturnType<typeof setTimeout> | undefined;
+function say(text: string, kind: "error" | "info" = "info") {
+  ui.actionStatus.textContent = text;
+  ui.actionStatus.dataset.kind = kind;
+  ui.actionStatus.hidden = false;
+  clearTimeout(statusTimer);
+  statusTimer = setTimeout(() => {
+    ui.actionStatus.hidden = true;
+  }, 6_000);
+}
+
+/** Actions are logged under a name; without one, point the nurse at the field instead of acting. */
+function requireUser(): string | null {
+  const user = normaliseUser(ui.user.value);
+  if (user) return user;
+  say("Enter your name in the User field first: every action is logged under it.", "error");
+  ui.user.classList.add("needs-value");
+  ui.user.focus();
+  return null;
+}
+
+function acknowledge(bed: string, ids: string[]) {
+  const user = requireUser();
+  if (!user) return;
+  dispatch({ type: "ack-sent", ids });
+  void Promise.allSettled(ids.map((id) => api.acknowledge(id, user))).then((results) => {
+    dispatch({ type: "ack-settled", ids });
+    const failed = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed.length)
+      say(`${bed}: acknowledge failed (${String(failed[0]?.reason?.message ?? "")}).`, "error");
+  });
+}
+
+function pause(bed: string) {
+  const user = requireUser();
+  if (!user) return;
+  api.pause(bed, user).catch((e: Error) => say(`${bed}: audio pause failed (${e.message}).`, "error"));
+}
+
+const history = new HistoryPanel(ui.dialog, page);
+const detail = new BedDetail(ui.dialog, {
+  acknowledge,
+  pause,
+  observe: (bed, entry) => {
+    const user = requireUser();
+    if (!user) return Promise.reject(new Error("no user name"));
+    return api.observe(bed, user, entry);
+  },
+});
+function openBed(bed: string) {
+  detailBed = bed;
+  detail.open(bed);
+  void history.open(bed, state.beds.get(bed)?.patient ?? null);
+  render();
+}
+ui.dialog.addEventListener("close", () => {
+  detailBed = null;
+});
+const grid = new BedGrid(ui.grid, { open: openBed, acknowledge, pause });
+const alarmBar = new AlarmBar(ui.alarmList, ui.alarmSummary, { open: openBed, acknowledge });
+const alarmHistory = new AlarmHistoryDialog(
+  ui.alarmHistory,
+  async () => (await api.history(200)).history ?? [],
+);
 
 function renderAlerts() {
   const items = state.alerts.map((a) => {
@@ -62,7 +148,13 @@ let shownAlerts: unknown = null;
 function render() {
   const now = gatewayTime(Date.now(), state.offsetMs);
   const beds = visibleBeds(state);
-  grid.render(beds, now);
+  grid.render(beds, now, state.pendingAcks);
+  const alarms = wardAlarms(state);
+  alarmBar.render(alarms, now, state.pendingAcks);
+  document.body.dataset.alarm = alarms[0]?.priority ?? "none";
+  if (detailBed) detail.render(state.beds.get(detailBed), now, state.pendingAcks);
+  alarmHistory.refresh(state.alarmEventCount);
+  sound.play(wardSound(state));
   const c = wardCounts(state);
   ui.counts.textContent = `${c.total} beds · ${c.critical} critical${c.hidden ? ` · ${c.hidden} hidden` : ""}`;
   ui.counts.dataset.critical = String(c.critical);
@@ -95,6 +187,20 @@ function render() {
   }
 }
 
+ui.user.value = loadUser(storage);
+ui.user.addEventListener("input", () => {
+  saveUser(storage, ui.user.value);
+  ui.user.classList.toggle(
+    "needs-value",
+    normaliseUser(ui.user.value) === null && ui.user.classList.contains("needs-value"),
+  );
+});
+// Browsers start audio only from a user gesture: the checkbox click is that gesture.
+ui.soundOn.addEventListener("change", () => {
+  if (ui.soundOn.checked) sound.enable();
+  else sound.disable();
+});
+ui.openAlarmHistory.addEventListener("click", () => alarmHistory.open(state.alarmEventCount));
 ui.criticalOnly.addEventListener("change", () =>
   dispatch({ type: "set-critical-only", on: ui.criticalOnly.checked }),
 );
@@ -121,6 +227,6 @@ fetch(new URL("api/beds", page))
     /* the live connection reports the outage */
   });
 
-// Ages and staleness advance with time even when no message arrives.
+// Ages, staleness and pause countdowns advance with time even when no message arrives.
 setInterval(render, 1000);
 render();

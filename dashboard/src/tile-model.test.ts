@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { BedView, ReadingView } from "../../gateway/api/types.js";
+import type { AlarmItemView, BedView, ReadingView } from "../../gateway/api/types.js";
 import { STALE_AFTER_MS } from "./freshness.js";
 import { toTileModel, vitalsNamedIn } from "./tile-model.js";
 
@@ -79,6 +79,87 @@ describe("toTileModel", () => {
     expect(m.freshnessLabel).toBe("NO DATA");
     expect(m.age).toBe("—");
     expect(m.patient).toBe("P-003");
+  });
+});
+
+describe("toTileModel with the alarm engine", () => {
+  const summary = (over: Partial<NonNullable<BedView["alarm"]>> = {}): NonNullable<BedView["alarm"]> => ({
+    profile: "adult",
+    audible: null,
+    paused_until: null,
+    alarms: [],
+    stale: { hr: false, spo2: false, temp: false, rr: true, sbp: true },
+    ...over,
+  });
+  const item = (over: Partial<AlarmItemView>): AlarmItemView => ({
+    id: "x",
+    bed: "Bed-3",
+    patient: "P-003",
+    kind: "physiological",
+    parameter: "spo2",
+    priority: "high",
+    state: "active",
+    latched: false,
+    value: 80,
+    since: now - 2000,
+    raised_at: now - 2000,
+    acknowledged_by: null,
+    acknowledged_at: null,
+    escalated: false,
+    ...over,
+  });
+
+  it("marks a parameter the engine calls stale as not live, even on a live bed", () => {
+    const m = toTileModel(
+      bed(reading({ spo2: 97 }), { alarm: summary({ stale: { hr: false, spo2: true, temp: false } }) }),
+      now,
+    );
+    expect(m.freshness).toBe("live");
+    expect(m.staleVitals).toEqual({ hr: false, spo2: true, temp: false });
+    expect(m.ariaLabel).toContain("SpO2 not live");
+    expect(m.ariaLabel).not.toContain("SpO2 97");
+  });
+
+  it("treats every number of a bed that is not live as stale", () => {
+    const m = toTileModel(bed(reading({}), { connected: false, alarm: null }), now);
+    expect(m.staleVitals).toEqual({ hr: true, spo2: true, temp: true });
+  });
+
+  it("turns alarms into chips with markers, and lists the ones still to acknowledge", () => {
+    const m = toTileModel(
+      bed(reading({ spo2: 80 }), {
+        alarm: summary({
+          alarms: [
+            item({ id: "a", priority: "high" }),
+            item({
+              id: "b",
+              priority: "low",
+              kind: "finger_out",
+              parameter: "device",
+              state: "acknowledged",
+            }),
+          ],
+        }),
+      }),
+      now,
+    );
+    expect(m.alarm).toEqual({ priority: "high", unacknowledged: true, technicalOnly: false });
+    expect(m.chips.map((c) => [c.marker, c.text, c.technical, c.acknowledged])).toEqual([
+      ["!!!", "SpO₂ 80 %", false, false],
+      ["!", "TECHNICAL: finger out", true, true],
+    ]);
+    expect(m.unacknowledgedIds).toEqual(["a"]);
+    expect(m.ariaLabel).toContain("high priority alarm SpO₂ 80 %");
+  });
+
+  it("shows the audio pause countdown only while it runs", () => {
+    expect(
+      toTileModel(bed(reading({}), { alarm: summary({ paused_until: now + 90_500 }) }), now).pauseLeft,
+    ).toBe("1:31");
+    expect(
+      toTileModel(bed(reading({}), { alarm: summary({ paused_until: now - 1 }) }), now).pauseLeft,
+    ).toBeNull();
+    expect(toTileModel(bed(reading({}), { alarm: null }), now).alarm).toBeNull();
   });
 });
 

@@ -1,6 +1,16 @@
-import type { BedStatus, BedView } from "../../gateway/api/types.js";
+import type { AlarmItemView, BedStatus, BedView } from "../../gateway/api/types.js";
+import {
+  type AlarmLevel,
+  alarmLevel,
+  alarmText,
+  isTechnical,
+  PRIORITY_MARK,
+  PRIORITY_WORD,
+} from "./alarm-labels.js";
 import { formatAge, formatHr, formatSpo2, formatTemp } from "./format.js";
 import { type Freshness, freshnessOf } from "./freshness.js";
+import { type News2Badge, news2Badge } from "./news2-badge.js";
+import { formatCountdown, pauseRemainingMs } from "./pause-countdown.js";
 
 export type ShownVital = "hr" | "spo2" | "temp";
 
@@ -19,8 +29,43 @@ export interface TileModel {
   outOfRange: Record<ShownVital, boolean>;
   age: string;
   flags: string[];
+  /** Numbers that must not pass as live: the whole bed is not live, or the alarm engine says stale. */
+  staleVitals: Record<ShownVital, boolean>;
+  /** Priority of the physiological alarm listed on each number, boxed in that alarm's colour. */
+  alarmedVitals: Record<ShownVital, AlarmItemView["priority"] | null>;
+  /** null when the gateway runs without the alarm engine (or has not seen the bed yet). */
+  alarm: AlarmLevel | null;
+  chips: AlarmChip[];
+  news2: News2Badge;
+  /** "1:45" while the bed's audio is paused, else null. */
+  pauseLeft: string | null;
+  /** Ids of alarms nobody has acknowledged yet ("Acknowledge all" sends these). */
+  unacknowledgedIds: string[];
   /** Sentence for screen readers describing the whole tile. */
   ariaLabel: string;
+}
+
+/** One alarm as a chip on the tile: text, marker and the classes that colour it. */
+export interface AlarmChip {
+  id: string;
+  priority: AlarmItemView["priority"];
+  technical: boolean;
+  acknowledged: boolean;
+  latched: boolean;
+  marker: string;
+  text: string;
+}
+
+export function toAlarmChip(a: AlarmItemView): AlarmChip {
+  return {
+    id: a.id,
+    priority: a.priority,
+    technical: isTechnical(a.kind),
+    acknowledged: a.state === "acknowledged",
+    latched: a.latched,
+    marker: PRIORITY_MARK[a.priority],
+    text: alarmText(a),
+  };
 }
 
 // Reasons are human-readable ("SpO2 92 % < 95 %"); their first word names the parameter.
@@ -52,14 +97,43 @@ export function toTileModel(bed: BedView, gatewayNow: number): TileModel {
   const age = bed.last_reading_at === null ? "—" : formatAge(gatewayNow - bed.last_reading_at);
   const freshnessLabel = FRESHNESS_LABEL[freshness];
   const patient = bed.patient ?? "—";
+  const notLive = freshness !== "live";
+  const stale = bed.alarm?.stale ?? {};
+  const staleVitals = {
+    hr: notLive || stale.hr === true,
+    spo2: notLive || stale.spo2 === true,
+    temp: notLive || stale.temp === true,
+  };
+  const alarms = bed.alarm?.alarms ?? [];
+  const news2 = news2Badge(bed.news2);
+  const alarmedVitals: Record<ShownVital, AlarmItemView["priority"] | null> = {
+    hr: null,
+    spo2: null,
+    temp: null,
+  };
+  // alarms are highest priority first, so the first one listed for a number wins.
+  for (const a of alarms) {
+    const v = a.parameter as ShownVital;
+    if (a.kind === "physiological" && v in alarmedVitals && alarmedVitals[v] === null)
+      alarmedVitals[v] = a.priority;
+  }
+  const pauseMs = pauseRemainingMs(bed.alarm?.paused_until, gatewayNow);
+  const spokenVital = (name: string, v: ShownVital, unit: string) =>
+    staleVitals[v] && !notLive ? `${name} not live` : `${name} ${values[v]} ${unit}`;
   const spoken = [
     `${bed.bed}`,
     bed.patient ? `patient ${bed.patient}` : "no patient id",
     bed.status === "CRITICAL" ? `CRITICAL: ${bed.reasons.join("; ")}` : bed.status.toLowerCase(),
     freshnessLabel ? `${freshnessLabel.toLowerCase()} data` : null,
-    `heart rate ${values.hr} beats per minute`,
-    `SpO2 ${values.spo2} percent`,
-    `temperature ${values.temp} degrees`,
+    ...alarms.map(
+      (a) =>
+        `${PRIORITY_WORD[a.priority].toLowerCase()} priority alarm ${alarmText(a)}${a.state === "acknowledged" ? " acknowledged" : ""}`,
+    ),
+    spokenVital("heart rate", "hr", "beats per minute"),
+    spokenVital("SpO2", "spo2", "percent"),
+    spokenVital("temperature", "temp", "degrees"),
+    bed.news2 ? news2.title : null,
+    pauseMs > 0 ? `audio paused for ${formatCountdown(pauseMs)}` : null,
     bed.last_reading_at === null ? "no reading yet" : `last reading ${age} ago`,
   ].filter((x): x is string => x !== null);
   return {
@@ -75,6 +149,13 @@ export function toTileModel(bed: BedView, gatewayNow: number): TileModel {
       bed.status === "CRITICAL" ? vitalsNamedIn(bed.reasons) : { hr: false, spo2: false, temp: false },
     age,
     flags: r?.flags ?? [],
+    staleVitals,
+    alarmedVitals,
+    alarm: bed.alarm ? alarmLevel(alarms) : null,
+    chips: alarms.map(toAlarmChip),
+    news2,
+    pauseLeft: pauseMs > 0 ? formatCountdown(pauseMs) : null,
+    unacknowledgedIds: alarms.filter((a) => a.state === "active").map((a) => a.id),
     ariaLabel: spoken.join(", "),
   };
 }

@@ -5,8 +5,10 @@ import {
   visibleBeds,
   type WardAction,
   type WardState,
+  wardAlarms,
   wardCounts,
   wardReducer,
+  wardSound,
 } from "./ward-state.js";
 
 function bed(label: string, over: Partial<BedView> = {}): BedView {
@@ -121,5 +123,86 @@ describe("wardReducer", () => {
     }));
     const s = run(alerts);
     expect(s.alerts.map((a) => a.bed)).toEqual(["Bed-7", "Bed-6", "Bed-5", "Bed-4", "Bed-3"]);
+  });
+});
+
+describe("alarms in the ward state", () => {
+  const alarmOf = (
+    bedLabel: string,
+    id: string,
+    priority: "high" | "medium" | "low",
+    state: "active" | "acknowledged" = "active",
+  ) => ({
+    id,
+    bed: bedLabel,
+    patient: null,
+    kind: "physiological",
+    parameter: "hr",
+    priority,
+    state,
+    latched: false,
+    value: 30,
+    since: 1,
+    raised_at: 1,
+    acknowledged_by: null,
+    acknowledged_at: null,
+    escalated: false,
+  });
+  const withAlarms = (label: string, alarms: ReturnType<typeof alarmOf>[]) =>
+    bed(label, { alarm: { profile: "adult", audible: null, paused_until: null, alarms, stale: {} } });
+
+  it("lists every bed's alarms, highest priority first", () => {
+    const s = run([
+      snapshot([
+        withAlarms("Bed-2", [alarmOf("Bed-2", "m", "medium")]),
+        withAlarms("Bed-1", [alarmOf("Bed-1", "l", "low")]),
+        withAlarms("Bed-3", [alarmOf("Bed-3", "h", "high")]),
+      ]),
+    ]);
+    expect(wardAlarms(s).map((a) => a.id)).toEqual(["h", "m", "l"]);
+  });
+
+  it("never hides a bed with an unacknowledged alarm behind 'Clear view'", () => {
+    const s = run([
+      snapshot([bed("Bed-1"), withAlarms("Bed-2", [alarmOf("Bed-2", "m", "medium")])]),
+      { type: "clear-view" },
+    ]);
+    expect(labels(s)).toEqual(["Bed-2"]);
+    const acked = run([delta([withAlarms("Bed-2", [alarmOf("Bed-2", "m", "medium", "acknowledged")])])], s);
+    // Same reading, acknowledged: it may be cleared away now.
+    expect(labels(acked)).toEqual([]);
+  });
+
+  it("'critical only' also shows beds with a high-priority alarm", () => {
+    const s = run([
+      snapshot([bed("Bed-1"), withAlarms("Bed-2", [alarmOf("Bed-2", "h", "high")])]),
+      { type: "set-critical-only", on: true },
+    ]);
+    expect(labels(s)).toEqual(["Bed-2"]);
+  });
+
+  it("plays the loudest audible priority of any bed, known from the snapshot alone", () => {
+    const audible = (label: string, a: "high" | "medium" | "low" | null) =>
+      bed(label, { alarm: { profile: "adult", audible: a, paused_until: null, alarms: [], stale: {} } });
+    expect(
+      wardSound(run([snapshot([audible("Bed-1", "low"), audible("Bed-2", "medium"), bed("Bed-3")])])),
+    ).toBe("medium");
+    expect(wardSound(run([snapshot([audible("Bed-1", null), bed("Bed-2")])]))).toBeNull();
+  });
+
+  it("keeps the ward sound and pending acknowledgements", () => {
+    const s = run([
+      { type: "live", message: { type: "sound", priority: "medium" }, browserNow: 1 },
+      { type: "ack-sent", ids: ["a", "b"] },
+      { type: "ack-settled", ids: ["a"] },
+      {
+        type: "live",
+        message: { type: "alarm_event", event: { type: "raised", at: 1, bed: "Bed-1", patient: null } },
+        browserNow: 2,
+      },
+    ]);
+    expect(s.sound).toBe("medium");
+    expect([...s.pendingAcks]).toEqual(["b"]);
+    expect(s.alarmEventCount).toBe(1);
   });
 });

@@ -1,19 +1,17 @@
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeFrame, type VitalsFrame } from "../../gateway/protocol/index.js";
 import { connectNode, startTestGateway, type TestGateway, type TestNode } from "../harness/gateway.js";
 import { haveTool } from "../support/require-tool.js";
+import { buildDashboardIfOutdated, launchChromium, repo } from "./browser-support.js";
 
 /**
  * The dashboard in real Chromium against the real gateway: 20 nodes speak protocol v1 over TCP,
  * the page gets its data over the gateway's HTTP and WebSocket API.
- * Set UPDATE_SCREENSHOT=1 to refresh docs/screenshot.png.
+ * (docs/screenshot.png is refreshed by alarms.test.ts.)
  */
-const repo = fileURLToPath(new URL("../../", import.meta.url));
 const BEDS = 20;
 const label = (i: number) => `Bed-${i}`;
 
@@ -48,28 +46,11 @@ async function sendReading(i: number, v: Partial<Pick<VitalsFrame, "hr" | "spo2"
   await node.waitAck(seq);
 }
 
-/** The gateway serves dashboard/dist: rebuild it when missing or older than any dashboard source. */
-function distIsOutdated(): boolean {
-  const built = join(repo, "dashboard/dist/index.html");
-  if (!existsSync(built)) return true;
-  const builtAt = statSync(built).mtimeMs;
-  const sources = [join(repo, "dashboard/index.html"), join(repo, "dashboard/vite.config.ts")];
-  for (const f of readdirSync(join(repo, "dashboard/src"), { recursive: true, encoding: "utf8" })) {
-    sources.push(join(repo, "dashboard/src", f));
-  }
-  return sources.some((f) => statSync(f).mtimeMs > builtAt);
-}
-
 const tile = (i: number) => page.locator(`.tile[data-bed="${label(i)}"]`);
 
 describe.skipIf(!haveTool("chromium", "chromium"))("dashboard in Chromium against the real gateway", () => {
   beforeAll(async () => {
-    if (distIsOutdated()) {
-      execFileSync("npx", ["vite", "build", "--config", "dashboard/vite.config.ts", "--logLevel", "warn"], {
-        cwd: repo,
-        stdio: "inherit",
-      });
-    }
+    buildDashboardIfOutdated();
     gw = await startTestGateway({
       clock,
       // Test nodes do not answer pings; the clock shift must not make them idle either.
@@ -87,20 +68,7 @@ describe.skipIf(!haveTool("chromium", "chromium"))("dashboard in Chromium agains
       );
       await sendReading(i);
     }
-    // launch() gives Chromium a fresh temporary profile of its own and deletes it on close.
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: [
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
     page.on("pageerror", (e) => pageErrors.push(String(e)));
     await page.goto(gw.url);
@@ -217,9 +185,8 @@ describe.skipIf(!haveTool("chromium", "chromium"))("dashboard in Chromium agains
     const ageBefore = await age();
     expect(ageBefore).toBeGreaterThan(10);
     await expect.poll(age, { timeout: 3_000 }).toBeGreaterThan(ageBefore);
-    const out = process.env.UPDATE_SCREENSHOT
-      ? join(repo, "docs/screenshot.png")
-      : join(repo, "test-results/dashboard.png");
+    // docs/screenshot.png (UPDATE_SCREENSHOT=1) is taken by alarms.test.ts, with alarms and NEWS2 on screen.
+    const out = join(repo, "test-results/dashboard.png");
     mkdirSync(dirname(out), { recursive: true });
     await page.screenshot({ path: out });
   });

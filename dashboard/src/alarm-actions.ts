@@ -1,0 +1,74 @@
+import type { AlarmsResponse, News2Summary } from "../../gateway/api/types.js";
+
+/** Body of POST /api/beds/:bed/observations, without the user (added by the caller). */
+export interface ObservationEntry {
+  rr?: number | null;
+  sbp?: number | null;
+  consciousness?: "A" | "C" | "V" | "P" | "U" | null;
+  on_oxygen?: boolean | null;
+  spo2_scale?: 1 | 2;
+}
+
+type FetchLike = (url: string, init?: RequestInit) => Promise<Response>;
+
+/**
+ * The dashboard's writes to the gateway (acknowledge, audio pause, NEWS2 observations) and the alarm log
+ * read. Each call resolves with the gateway's answer; the screen itself changes only with the live
+ * updates that follow, so the gateway stays the single source of truth.
+ */
+export class AlarmActions {
+  constructor(
+    private readonly apiBase: string,
+    private readonly fetchFn: FetchLike = (u, i) => fetch(u, i),
+  ) {}
+
+  acknowledge(alarmId: string, user: string): Promise<{ acknowledged: string }> {
+    return this.post(`api/alarms/${encodeURIComponent(alarmId)}/ack`, { user });
+  }
+
+  pause(
+    bed: string,
+    user: string,
+    durationS?: number,
+  ): Promise<{ bed: string; paused_until: number | null }> {
+    return this.post(`api/beds/${encodeURIComponent(bed)}/pause`, {
+      user,
+      ...(durationS === undefined ? {} : { duration_s: durationS }),
+    });
+  }
+
+  observe(bed: string, user: string, entry: ObservationEntry): Promise<News2Summary> {
+    return this.post(`api/beds/${encodeURIComponent(bed)}/observations`, { user, ...entry });
+  }
+
+  history(limit = 200): Promise<AlarmsResponse> {
+    const url = new URL("api/alarms", this.apiBase);
+    url.searchParams.set("state", "all");
+    url.searchParams.set("limit", String(limit));
+    return this.send(url.toString(), { method: "GET" });
+  }
+
+  private post<T>(path: string, body: object): Promise<T> {
+    return this.send(new URL(path, this.apiBase).toString(), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+  }
+
+  private async send<T>(url: string, init: RequestInit): Promise<T> {
+    const res = await this.fetchFn(url, init);
+    const text = await res.text();
+    let body: unknown = null;
+    try {
+      body = text ? JSON.parse(text) : null;
+    } catch {
+      /* not JSON: reported below by status */
+    }
+    if (!res.ok) {
+      const message = (body as { message?: unknown } | null)?.message;
+      throw new Error(typeof message === "string" ? message : `HTTP ${res.status}`);
+    }
+    return body as T;
+  }
+}
