@@ -22,12 +22,15 @@ const { values: args } = parseArgs({
     profile: { type: "string" },
     "no-alarms": { type: "boolean", default: false },
     mode: { type: "string", default: "tcp" },
+    /** Offered load in readings/s over all connections (default: as fast as acks allow). */
+    rate: { type: "string" },
   },
 });
 if (args.mode === "mqtt") await import("./ingest-mqtt.js"); // runs to completion and exits
 const connections = Number(args.connections);
 const durationS = Number(args.duration);
 const window = Number(args.window);
+const perConnectionRate = args.rate === undefined ? undefined : Number(args.rate) / connections;
 
 const gw = await spawnGateway(
   {
@@ -87,12 +90,22 @@ class BenchNode {
     this.fill();
   }
 
+  /** Readings this connection may still send under --rate (Infinity without it). */
+  private credit = perConnectionRate === undefined ? Number.POSITIVE_INFINITY : 0;
+  private creditAt = performance.now();
+
   fill(): void {
     if (!running) return;
     let text = "";
     const now = performance.now();
     const t = Date.now();
-    while (this.seq - this.ackedSeq < window) {
+    if (perConnectionRate !== undefined) {
+      // A fixed offered load: credit accrues at the per-connection rate, at most one window's worth.
+      this.credit = Math.min(window, this.credit + ((now - this.creditAt) / 1000) * perConnectionRate);
+      this.creditAt = now;
+    }
+    while (this.seq - this.ackedSeq < window && this.credit >= 1) {
+      this.credit--;
       const seq = ++this.seq;
       this.sentAt.set(seq, now);
       text += `{"type":"vitals","seq":${seq},"t":${t},"hr":${60 + (seq % 40)},"spo2":${90 + (seq % 10)},"temp":${(36 + (seq % 30) / 10).toFixed(1)}}\n`;
@@ -112,12 +125,19 @@ for (let i = 1; i <= connections; i++) {
 }
 await Promise.all(nodes.map((n) => n.ready));
 for (const n of nodes) n.fill();
+const pacer =
+  perConnectionRate === undefined
+    ? undefined
+    : setInterval(() => {
+        for (const n of nodes) n.fill();
+      }, 2);
 await new Promise((r) => setTimeout(r, 1000)); // warm-up
 measuring = true;
 const t0 = performance.now();
 await new Promise((r) => setTimeout(r, durationS * 1000));
 measuring = false;
 const elapsed = (performance.now() - t0) / 1000;
+clearInterval(pacer);
 running = false;
 
 const status = readFileSync(`/proc/${gw.child.pid}/status`, "utf8");
@@ -162,6 +182,7 @@ process.stdout.write(
     ack_latency_ms: { p50: pct(0.5), p99: pct(0.99), max: pct(1) },
     connections,
     window,
+    offered_per_s: args.rate === undefined ? "as fast as acks allow" : Number(args.rate),
     duration_s: Number(elapsed.toFixed(1)),
     synchronous: args.sync,
     alarm_engine: !args["no-alarms"],
