@@ -4,6 +4,7 @@ import { type EscalatedEvent, PRIORITY_RANK, type Priority } from "./alarms/type
 import { registerAlarmRoutes } from "./api/alarm-routes.js";
 import { createHttpServer, listen } from "./api/http-server.js";
 import { LiveHub } from "./api/live-hub.js";
+import { registerNotificationRoutes } from "./api/notification-routes.js";
 import { BedRegistry } from "./beds.js";
 import type { Classifier } from "./classify/classifier.js";
 import { OriginalPresetClassifier } from "./classify/original-preset.js";
@@ -17,6 +18,7 @@ import { type Alert, type ClassifiedReading, type Clock, type Reading, systemClo
 import { MqttService } from "./mqtt/mqtt-service.js";
 import { alarmEventToNotification } from "./notify/alarm-notification.js";
 import { NotificationAlertOutput } from "./notify/notification-alert-output.js";
+import { registerNotificationMetrics } from "./notify/notification-metrics.js";
 import { NotificationService } from "./notify/notification-service.js";
 import { AlertDispatcher } from "./outputs/alert-dispatcher.js";
 import type { AlertOutput } from "./outputs/alert-output.js";
@@ -77,6 +79,7 @@ export class Gateway implements SessionHost {
   readonly notifications: NotificationService | undefined;
   /** Plays the ward's loudest audible alarm on the configured outputs (created in start()). */
   sound: AlarmSoundController | undefined;
+  private outboxWatch: NodeJS.Timeout | undefined;
   private readonly soundStream: { write(s: string): unknown } | undefined;
   private readonly commits: CommitQueue;
   private readonly live: LiveHub;
@@ -143,6 +146,7 @@ export class Gateway implements SessionHost {
       });
       if (this.config.notifyOn === "critical")
         this.outputs.push(new NotificationAlertOutput(this.notifications));
+      registerNotificationMetrics(this.metrics.registry, this.notifications);
     }
     this.alerts = new AlertDispatcher({
       clock: this.clock,
@@ -201,6 +205,7 @@ export class Gateway implements SessionHost {
       clock: this.clock,
       logger: this.logger.child({ ns: "http" }),
     });
+    registerNotificationRoutes(this.http, this.notifications);
     registerAlarmRoutes(this.http, {
       alarms: this.alarms,
       store: new AlarmStore(this.store.db),
@@ -222,6 +227,19 @@ export class Gateway implements SessionHost {
     this.sound.set(this.alarms.sound);
     this.alarms.start();
     this.notifications?.start();
+    if (this.notifications) {
+      // Tell the dashboard when the outbox's pending or dead-letter counts change (checked every 5 s).
+      let last = "";
+      this.outboxWatch = setInterval(() => {
+        const s = this.notifications?.stats();
+        if (!s) return;
+        const now = `${s.pending}/${s.dead}`;
+        if (now === last) return;
+        last = now;
+        this.live.broadcast({ type: "notifications", pending: s.pending, dead: s.dead });
+      }, 5_000);
+      this.outboxWatch.unref();
+    }
     this.influx?.start();
     const mqttPort = this.mqtt?.port;
     this.address = { tcpPort, httpPort, host, mqttPort };
@@ -241,6 +259,7 @@ export class Gateway implements SessionHost {
     this.live.stop();
     await this.http?.close();
     for (const o of this.outputs) await o.close?.();
+    clearInterval(this.outboxWatch);
     await this.notifications?.stop();
     await this.sound?.close();
     await this.checkpointer.stop();

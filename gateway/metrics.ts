@@ -44,7 +44,9 @@ export class GatewayMetrics {
   readonly alarmIngest = new Histogram({
     name: "vitals_alarm_ingest_seconds",
     help: "Time the alarm engine takes per commit batch: the delay it adds to everything behind that batch",
-    buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.00075, 0.001, 0.0015, 0.002, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1],
+    buckets: [
+      0.00005, 0.0001, 0.00025, 0.0005, 0.00075, 0.001, 0.0015, 0.002, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+    ],
     registers: [this.registry],
   });
 

@@ -16,6 +16,25 @@ type FetchLike = (url: string, init?: RequestInit) => Promise<Response>;
  * read. Each call resolves with the gateway's answer; the screen itself changes only with the live
  * updates that follow, so the gateway stays the single source of truth.
  */
+/** GET /api/notifications: the remote-notification outbox and its dead letters. */
+export interface NotificationsStatus {
+  enabled: boolean;
+  pending: number;
+  dead: number;
+  dead_letters: DeadLetterView[];
+}
+
+export interface DeadLetterView {
+  id: number;
+  channel: string;
+  recipient: string;
+  title: string;
+  attempts: number;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export class AlarmActions {
   constructor(
     private readonly apiBase: string,
@@ -46,6 +65,14 @@ export class AlarmActions {
     url.searchParams.set("state", "all");
     url.searchParams.set("limit", String(limit));
     return this.send(url.toString(), { method: "GET" });
+  }
+
+  notifications(): Promise<NotificationsStatus> {
+    return this.send(new URL("api/notifications", this.apiBase).toString(), { method: "GET" });
+  }
+
+  requeue(deliveryId: number, user: string): Promise<{ requeued: number }> {
+    return this.post(`api/notifications/${deliveryId}/requeue`, { user });
   }
 
   private post<T>(path: string, body: object): Promise<T> {

@@ -10,6 +10,8 @@ export interface LiveConnectionEvents {
 const PRIORITIES = new Set<unknown>(["high", "medium", "low"]);
 
 /** Parses one WebSocket payload; anything that is not a known live message is dropped, not thrown. */
+const isCount = (x: unknown): x is number => typeof x === "number" && Number.isInteger(x) && x >= 0;
+
 export function parseLiveMessage(data: unknown): LiveMessage | null {
   if (typeof data !== "string") return null;
   let v: unknown;
@@ -33,6 +35,13 @@ export function parseLiveMessage(data: unknown): LiveMessage | null {
   if (m.type === "alert" && typeof m.alert === "object" && m.alert !== null) return v as LiveMessage;
   if (m.type === "alarm_event" && typeof m.event === "object" && m.event !== null) return v as LiveMessage;
   if (m.type === "sound" && (m.priority === null || PRIORITIES.has(m.priority))) return v as LiveMessage;
+  if (
+    m.type === "notifications" &&
+    isCount((v as { pending?: unknown }).pending) &&
+    isCount((v as { dead?: unknown }).dead)
+  ) {
+    return v as LiveMessage;
+  }
   return null;
 }
 

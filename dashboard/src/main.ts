@@ -5,6 +5,7 @@ import { AlarmHistoryDialog } from "./alarm-history-dialog.js";
 import { AlarmSound } from "./alarm-sound.js";
 import { BedDetail } from "./bed-detail.js";
 import { BedGrid } from "./bed-grid.js";
+import { DeadLettersDialog, deadLetterBadge } from "./dead-letters-dialog.js";
 import { formatTimeOfDay } from "./format.js";
 import { gatewayTime } from "./freshness.js";
 import { HistoryPanel } from "./history-panel.js";
@@ -47,6 +48,8 @@ const ui = {
   alarmSummary: must<HTMLElement>("#alarm-summary"),
   openAlarmHistory: must<HTMLButtonElement>("#open-alarm-history"),
   alarmHistory: must<HTMLDialogElement>("#alarm-history"),
+  notifyFailed: must<HTMLButtonElement>("#notify-failed"),
+  deadLetters: must<HTMLDialogElement>("#dead-letters"),
 };
 
 let state: WardState = initialWardState();
@@ -155,6 +158,9 @@ function render() {
   if (detailBed) detail.render(state.beds.get(detailBed), now, state.pendingAcks);
   alarmHistory.refresh(state.alarmEventCount);
   sound.play(wardSound(state));
+  const badge = deadLetterBadge(state.notifications);
+  ui.notifyFailed.hidden = badge === null;
+  if (badge !== null && ui.notifyFailed.textContent !== badge) ui.notifyFailed.textContent = badge;
   const c = wardCounts(state);
   ui.counts.textContent = `${c.total} beds · ${c.critical} critical${c.hidden ? ` · ${c.hidden} hidden` : ""}`;
   ui.counts.dataset.critical = String(c.critical);
@@ -201,6 +207,18 @@ ui.soundOn.addEventListener("change", () => {
   else sound.disable();
 });
 ui.openAlarmHistory.addEventListener("click", () => alarmHistory.open(state.alarmEventCount));
+const deadLetters = new DeadLettersDialog(ui.deadLetters, api, requireUser);
+ui.notifyFailed.addEventListener("click", () => void deadLetters.open());
+// The live feed reports changes only; the current counts come from the API once at load.
+void api.notifications().then(
+  (n) =>
+    dispatch({
+      type: "live",
+      message: { type: "notifications", pending: n.pending, dead: n.dead },
+      browserNow: Date.now(),
+    }),
+  () => {},
+);
 ui.criticalOnly.addEventListener("change", () =>
   dispatch({ type: "set-critical-only", on: ui.criticalOnly.checked }),
 );

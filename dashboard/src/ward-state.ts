@@ -36,6 +36,8 @@ export interface WardState {
   pendingAcks: ReadonlySet<string>;
   /** Counts alarm events received, so views of the alarm log know when to refresh. */
   alarmEventCount: number;
+  /** Remote notifications waiting and dead-lettered (null: not known yet, or notifications are off). */
+  notifications: { pending: number; dead: number } | null;
 }
 
 export const MAX_ALERTS_SHOWN = 5;
@@ -62,6 +64,7 @@ export function initialWardState(): WardState {
     sound: null,
     pendingAcks: new Set(),
     alarmEventCount: 0,
+    notifications: null,
   };
 }
 
@@ -107,6 +110,8 @@ function applyLive(state: WardState, m: LiveMessage, browserNow: number): WardSt
       return { ...state, sound: m.priority };
     case "alarm_event":
       return { ...state, alarmEventCount: state.alarmEventCount + 1 };
+    case "notifications":
+      return { ...state, notifications: { pending: m.pending, dead: m.dead } };
   }
 }
 

@@ -178,7 +178,9 @@ export type LiveMessage =
   | { type: "alert"; alert: AlertView }
   | { type: "alarm_event"; event: AlarmEventView }
   /** The ward's loudest audible alarm priority changed (what a central-station speaker plays). */
-  | { type: "sound"; priority: AlarmPriority | null };
+  | { type: "sound"; priority: AlarmPriority | null }
+  /** Remote notifications waiting, and dead-lettered (never delivered: staff must look). */
+  | { type: "notifications"; pending: number; dead: number };
 
 /** Paths of the live API, typed by what they return (one map shared by server and dashboard). */
 export interface ApiRoutes {
