@@ -1,12 +1,14 @@
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { LiveMessage } from "../../gateway/api/types.js";
-import { connectNode, startTestGateway, type TestGateway, vitals } from "../harness/gateway.js";
-import { type HttpStandIn, startHttpStandIn } from "./stand-ins.js";
+import { startTestGateway, type TestGateway } from "../harness/gateway.js";
+import { gatewayWithDeadLetter } from "./refusing-provider.js";
+import type { HttpStandIn } from "./stand-ins.js";
 
 let gw: TestGateway | undefined;
 let provider: HttpStandIn | undefined;
 let ws: WebSocket | undefined;
+let close = () => {};
 afterEach(async () => {
   ws?.close();
   await gw?.stop();
@@ -15,42 +17,11 @@ afterEach(async () => {
 
 describe("undelivered notifications are surfaced", () => {
   it("a provider refusing a message: dead letter in /api/notifications, in /metrics, on the live feed; requeue", async () => {
-    // A WhatsApp Cloud API that refuses the token: 4xx is permanent, so the message is dead-lettered at once.
-    provider = await startHttpStandIn(() => ({
-      status: 401,
-      body: { error: { message: "Invalid OAuth access token", code: 190 } },
-    }));
-    gw = await startTestGateway({
-      env: { WA_TOKEN: "expired-token" },
-      config: {
-        notifications: {
-          enabled: true,
-          channels: {
-            wa: {
-              type: "whatsapp_cloud",
-              apiBaseUrl: provider.url,
-              phoneNumberId: "1",
-              accessToken: { env: "WA_TOKEN" },
-              recipients: { ICU: ["+491511111111"] },
-            },
-          },
-        },
-      },
-    });
+    ({ gw, provider, close } = await gatewayWithDeadLetter());
     ws = new WebSocket(`${gw.url.replace("http", "ws")}/api/live`);
     const live: LiveMessage[] = [];
     ws.on("message", (d) => live.push(JSON.parse(String(d)) as LiveMessage));
     await new Promise((r) => ws?.once("open", r));
-
-    const n = await connectNode(gw.tcpPort, { node: "n", bed: "7", ward: "ICU" });
-    n.send(vitals(1, { spo2: 88 })); // CRITICAL under the original rule → a notification
-    await n.waitAck(1);
-    await expect
-      .poll(
-        async () => ((await (await fetch(`${gw?.url}/api/notifications`)).json()) as { dead: number }).dead,
-        { timeout: 5_000 },
-      )
-      .toBe(1);
     const status = (await (await fetch(`${gw.url}/api/notifications`)).json()) as {
       dead_letters: { id: number; channel: string; last_error: string; attempts: number }[];
     };
@@ -77,7 +48,7 @@ describe("undelivered notifications are surfaced", () => {
       body: JSON.stringify({ user: "it.admin" }),
     });
     expect(missing.status).toBe(404);
-    n.close();
+    close();
   });
 
   it("reports notifications as off when they are not configured", async () => {
