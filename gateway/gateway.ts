@@ -80,6 +80,7 @@ export class Gateway implements SessionHost {
   /** Plays the ward's loudest audible alarm on the configured outputs (created in start()). */
   sound: AlarmSoundController | undefined;
   private outboxWatch: NodeJS.Timeout | undefined;
+  private outboxPrune: NodeJS.Timeout | undefined;
   private readonly soundStream: { write(s: string): unknown } | undefined;
   private readonly commits: CommitQueue;
   private readonly live: LiveHub;
@@ -239,6 +240,9 @@ export class Gateway implements SessionHost {
         this.live.broadcast({ type: "notifications", pending: s.pending, dead: s.dead });
       }, 5_000);
       this.outboxWatch.unref();
+      // Delivered messages are kept 30 days (to answer "was the charge nurse told?"), then pruned.
+      this.outboxPrune = setInterval(() => this.notifications?.prune(30 * 24 * 3_600_000), 3_600_000);
+      this.outboxPrune.unref();
     }
     this.influx?.start();
     const mqttPort = this.mqtt?.port;
@@ -260,6 +264,7 @@ export class Gateway implements SessionHost {
     await this.http?.close();
     for (const o of this.outputs) await o.close?.();
     clearInterval(this.outboxWatch);
+    clearInterval(this.outboxPrune);
     await this.notifications?.stop();
     await this.sound?.close();
     await this.checkpointer.stop();
