@@ -41,6 +41,19 @@ describe("NotificationService delivery", () => {
     expect(s.byChannel.wa).toEqual({ pending: 0, delivered: 1, dead: 0 });
   });
 
+  it("prunes delivered notifications older than the retention, and nothing pending", async () => {
+    rig = await startRig(tmp.dir);
+    rig.service.start();
+    rig.service.enqueue(alarmEvent());
+    await tick(0);
+    await until(() => rig.service.stats().delivered === 1, "delivery");
+    const month = 30 * 24 * 3_600_000;
+    expect(rig.service.prune(month)).toBe(0); // delivered just now: kept
+    vi.setSystemTime(Date.now() + month + 60_000);
+    expect(rig.service.prune(month)).toBe(2); // the delivery row and the event it came from
+    expect(rig.service.stats()).toMatchObject({ delivered: 0, pending: 0, dead: 0 });
+  });
+
   it("retries 5xx with capped exponential backoff, then delivers", async () => {
     rig = await startRig(tmp.dir, (wa) =>
       baseConfig(wa, { retry: { maxAttempts: 10, baseDelayMs: 1_000, maxDelayMs: 4_000, jitter: 0 } }),
