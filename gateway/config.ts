@@ -26,9 +26,9 @@ export const gatewayConfigSchema = z
     limits: z
       .object({
         /** Sustained lines per second per connection before it is closed as a flood. */
-        linesPerSecond: z.number().positive().default(2_000),
+        linesPerSecond: z.number().positive().default(5_000),
         /** Burst allowance on top of the sustained rate. */
-        burstLines: z.number().int().positive().default(4_000),
+        burstLines: z.number().int().positive().default(10_000),
         /** Errors tolerated within errorWindowMs before the connection is closed. */
         maxErrors: z.number().int().positive().default(20),
         errorWindowMs: z.number().int().positive().default(10_000),

@@ -176,6 +176,7 @@ export class NodeSession implements CommitWaiter {
       type: "welcome",
       proto: PROTO_VERSION,
       heartbeat_ms: this.host.config.heartbeatMs,
+      max_lines_per_s: this.host.config.limits.linesPerSecond,
       ...(last !== undefined ? { last_seq: last } : {}),
     });
   }

@@ -94,6 +94,7 @@ const gatewaySchema = z.discriminatedUnion("type", [
     proto: z.number().int(),
     heartbeat_ms: z.number().int().positive(),
     last_seq: seq.optional(),
+    max_lines_per_s: z.number().positive().optional(),
   }),
   z.object({ type: z.literal("ack"), seq }),
   z.object({

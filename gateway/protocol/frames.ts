@@ -75,6 +75,8 @@ export interface WelcomeFrame {
   heartbeat_ms: number;
   /** Highest seq the gateway has stored for this node, so a node that lost its state can continue. */
   last_seq?: number | undefined;
+  /** The gateway's per-connection line limit: a node pacing a backlog stays below it. */
+  max_lines_per_s?: number | undefined;
 }
 
 export interface AckFrame {

@@ -26,8 +26,9 @@ export interface GatewayLinkOptions {
   /** Most frames sent but not yet acknowledged. */
   window?: number;
   /**
-   * Sending pace, lines per second (default 1000, half the gateway's default flood limit): a backlog
-   * after an outage drains quickly without being cut off as a flood.
+   * Sending pace cap, lines per second. The link paces at 90 % of the limit the gateway announces in
+   * its welcome (or of this cap, if lower), so a backlog after an outage drains as fast as allowed
+   * without being cut off as a flood. Before a welcome, and with gateways that announce none: 1000.
    */
   maxLinesPerSecond?: number;
   random?: () => number;
@@ -64,7 +65,7 @@ export class GatewayLink extends EventEmitter<{
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly window: number;
-  private readonly rate: number;
+  private rate: number;
   private tokens: number;
   private tokensAt = 0;
   private paceTimer: NodeJS.Timeout | undefined;
@@ -74,7 +75,7 @@ export class GatewayLink extends EventEmitter<{
     this.clock = opts.clock ?? systemClock;
     this.logger = opts.logger ?? silentLogger;
     this.window = opts.window ?? 256;
-    this.rate = opts.maxLinesPerSecond ?? 1_000;
+    this.rate = Math.min(opts.maxLinesPerSecond ?? Number.POSITIVE_INFINITY, 1_000);
     this.tokens = this.rate / 2;
   }
 
@@ -168,6 +169,10 @@ export class GatewayLink extends EventEmitter<{
         this.welcomed = true;
         this.attempt = 0;
         this.heartbeatMs = f.heartbeat_ms;
+        this.rate = Math.min(
+          this.opts.maxLinesPerSecond ?? Number.POSITIVE_INFINITY,
+          0.9 * (f.max_lines_per_s ?? 1_111),
+        );
         if (f.last_seq !== undefined) {
           const outbox = this.opts.outbox;
           if (outbox.lastSeq() < f.last_seq) {

@@ -19,7 +19,7 @@ describe("protocol v1 over TCP", () => {
   it("welcomes a node, acks cumulatively after commit, and tells a returning node its last stored seq", async () => {
     gw = await startTestGateway({ config: { heartbeatMs: 2_000 } });
     const n = await connectNode(gw.tcpPort, { node: "n1", bed: "Bed-1" });
-    expect(n.frames[0]).toEqual({ type: "welcome", proto: 1, heartbeat_ms: 2_000 });
+    expect(n.frames[0]).toEqual({ type: "welcome", proto: 1, heartbeat_ms: 2_000, max_lines_per_s: 5_000 });
     n.send(vitals(1) as object);
     n.send(vitals(2) as object);
     n.send(vitals(3) as object);
@@ -28,7 +28,13 @@ describe("protocol v1 over TCP", () => {
     n.close();
     await n.closed;
     const again = await connectNode(gw.tcpPort, { node: "n1", bed: "Bed-1" });
-    expect(again.frames[0]).toEqual({ type: "welcome", proto: 1, heartbeat_ms: 2_000, last_seq: 3 });
+    expect(again.frames[0]).toEqual({
+      type: "welcome",
+      proto: 1,
+      heartbeat_ms: 2_000,
+      last_seq: 3,
+      max_lines_per_s: 5_000,
+    });
     again.close();
   });
 
