@@ -80,6 +80,7 @@ export class Gateway implements SessionHost {
   /** Plays the ward's loudest audible alarm on the configured outputs (created in start()). */
   sound: AlarmSoundController | undefined;
   private outboxWatch: NodeJS.Timeout | undefined;
+  private stopping = false;
   private outboxPrune: NodeJS.Timeout | undefined;
   private readonly soundStream: { write(s: string): unknown } | undefined;
   private readonly commits: CommitQueue;
@@ -255,6 +256,7 @@ export class Gateway implements SessionHost {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     await this.mqtt?.stop();
     this.alarms.stop();
     await this.tcp.close();
@@ -306,7 +308,8 @@ export class Gateway implements SessionHost {
     if (!node || !bed) return;
     this.beds.connected(bed, node, { ward: null, patient: null }, -1);
     this.mqtt?.bedChanged(bed);
-    if (this.config.alarmEngine) this.alarms.disconnected(bed, node);
+    // Connections the gateway closes itself on the way down are not nodes going missing.
+    if (this.config.alarmEngine && !this.stopping) this.alarms.disconnected(bed, node);
     if (this.nodes.get(node) === session) this.nodes.delete(node);
   }
 

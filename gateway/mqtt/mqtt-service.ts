@@ -56,14 +56,18 @@ export class MqttService {
   }
 
   readingsStored(readings: readonly ClassifiedReading[]): void {
-    this.bridge.readingsStored(readings);
+    if (!this.stopped) this.bridge.readingsStored(readings);
   }
 
+  /** Nodes disconnecting while the gateway shuts down change beds after the broker is gone: ignored. */
   bedChanged(bed: string): void {
-    this.bridge.bedChanged(bed);
+    if (!this.stopped) this.bridge.bedChanged(bed);
   }
+
+  private stopped = false;
 
   async stop(): Promise<void> {
+    this.stopped = true;
     this.bridge.stop();
     await this.transport.stop();
   }

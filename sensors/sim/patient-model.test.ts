@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { DEFAULT_PROFILES } from "../../gateway/alarms/alarm-config.js";
 import { PatientModel, randomBaseline } from "./patient-model.js";
 import { seededRandom } from "./random.js";
 
@@ -28,6 +29,23 @@ describe("PatientModel", () => {
         }
       }),
       { numRuns: 30 },
+    );
+  });
+
+  it("a stable patient stays inside the adult alarm limits (a demo ward does not alarm by drifting)", () => {
+    const adult = DEFAULT_PROFILES.adult as NonNullable<(typeof DEFAULT_PROFILES)["adult"]>;
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 31 }), (seed) => {
+        const r = seededRandom(seed);
+        for (const v of run(new PatientModel(randomBaseline(r), r), 900)) {
+          expect(v.temp as number).toBeGreaterThanOrEqual(adult.temp.low as number);
+          expect(v.temp as number).toBeLessThanOrEqual(adult.temp.high as number);
+          expect(v.hr as number).toBeGreaterThanOrEqual(adult.hr.low as number);
+          expect(v.hr as number).toBeLessThanOrEqual(adult.hr.high as number);
+          expect(v.spo2 as number).toBeGreaterThanOrEqual(adult.spo2.low as number);
+        }
+      }),
+      { numRuns: 40 },
     );
   });
 

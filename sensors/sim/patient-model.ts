@@ -14,12 +14,15 @@ export interface SimulatedVitals {
   flags: string[];
 }
 
-/** A healthy-adult baseline, drawn around typical resting values. */
+/**
+ * A healthy-adult baseline, drawn around typical resting values and clear of the adult alarm limits
+ * (temperature 36.0–39.0 °C, HR 50–120, SpO2 ≥ 90): a stable patient does not alarm by drifting.
+ */
 export function randomBaseline(random: () => number): Baseline {
   return {
     hr: 62 + random() * 30,
     spo2: 95.5 + random() * 3.5,
-    temp: 36.3 + random() * 1.2,
+    temp: 36.5 + random() * 0.9,
   };
 }
 

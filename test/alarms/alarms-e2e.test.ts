@@ -228,3 +228,16 @@ describe("central-station sound", () => {
     n.close();
   });
 });
+
+describe("shutdown", () => {
+  it("does not log disconnected alarms for connections the gateway closes itself", async () => {
+    gw = await startTestGateway();
+    const dataDir = gw.dataDir;
+    const n = await connectNode(gw.tcpPort, { node: "n6", bed: "Bed-6" });
+    seq = 0;
+    await send(n, { spo2: 97 });
+    await gw.stop({ keepData: true });
+    gw = await startTestGateway({ dataDir });
+    expect(events(gw, "Bed-6")).toEqual([]);
+  });
+});
