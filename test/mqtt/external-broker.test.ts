@@ -124,35 +124,43 @@ describe.skipIf(!haveTool("mosquitto_pub", "mosquitto-clients") || !haveTool("mo
       expect(erR.map((r) => r.seq).sort()).toEqual([1, 2, 3]);
       expect(erR.every((r) => r.ward === "er" && r.status === "CRITICAL")).toBe(true);
 
-      // Any MQTT tool can watch the whole hospital: both gateways' retained bed states.
-      const sub = await run(
-        "mosquitto_sub",
-        [
-          "-h",
-          "127.0.0.1",
-          "-p",
-          String(broker.port),
-          "-u",
-          "station",
-          "-P",
-          users.station.pw,
-          "-t",
-          "vitals/+/+/state",
-          "-C",
-          "2",
-          "-W",
-          "10",
-          "-v",
-        ],
-        { timeout: 15_000 },
-      );
-      const states = sub.stdout
-        .trim()
-        .split("\n")
-        .map((l) => ({
-          topic: l.slice(0, l.indexOf(" ")),
-          view: JSON.parse(l.slice(l.indexOf(" ") + 1)) as BedView,
-        }));
+      // Any MQTT tool can watch the whole hospital: both gateways' retained bed states. State is
+      // republished every stateIntervalMs, so read until the last reading's flush has reached the broker.
+      const retained = async () => {
+        const sub = await run(
+          "mosquitto_sub",
+          [
+            "-h",
+            "127.0.0.1",
+            "-p",
+            String(broker.port),
+            "-u",
+            "station",
+            "-P",
+            users.station.pw,
+            "-t",
+            "vitals/+/+/state",
+            "-C",
+            "2",
+            "-W",
+            "10",
+            "-v",
+          ],
+          { timeout: 15_000 },
+        );
+        return sub.stdout
+          .trim()
+          .split("\n")
+          .map((l) => ({
+            topic: l.slice(0, l.indexOf(" ")),
+            view: JSON.parse(l.slice(l.indexOf(" ") + 1)) as BedView,
+          }));
+      };
+      let states = await retained();
+      for (let i = 0; i < 20 && states.find((s) => s.view.ward === "er")?.view.last_reading?.seq !== 3; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        states = await retained();
+      }
       expect(states.map((s) => s.topic).sort()).toEqual([
         topicFor("state", "er", "Bed-1"),
         topicFor("state", "icu", "Bed-1"),
