@@ -54,7 +54,7 @@ describe("gateway config", () => {
       tcpPort: 0,
       httpPort: 2001,
       heartbeatMs: 1234,
-      limits: { maxErrors: 3, burstLines: 4000 },
+      limits: { maxErrors: 3, burstLines: 10_000 },
       auth: { nodeToken: "from-env-secret" },
     });
   });
