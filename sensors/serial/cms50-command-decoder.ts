@@ -1,14 +1,6 @@
 import type { KnownFlag } from "../../gateway/protocol/index.js";
-import {
-  type DecoderCounters,
-  type DiscardReason,
-  newCounters,
-  type OximeterDecoder,
-  type OximeterFrame,
-  type OximeterReading,
-  sortedFlags,
-  tally,
-} from "./oximeter-frame.js";
+import { FixedFrameScanner } from "./fixed-frame-scanner.js";
+import { type OximeterReading, sortedFlags } from "./oximeter-frame.js";
 
 /**
  * Contec "command" protocol (CMS50D+ firmware 4.6+, CMS50E/F/I, over a CP210x at 115200 8N1).
@@ -81,89 +73,18 @@ export function decodeCms50Realtime(packet: Uint8Array): OximeterReading | { bad
   };
 }
 
-export class Cms50CommandDecoder implements OximeterDecoder {
-  readonly counters: DecoderCounters = newCounters();
-  private packet: number[] = [];
-  private expected = 0;
-  private noise: number[] = [];
-  private inARow = 0;
-  /** A live packet waiting for the next byte to show it ended where it should (see FixedFrameScanner). */
-  private held: { bytes: Uint8Array; decoded: OximeterReading } | null = null;
-
+/**
+ * The live-data decoder: typed packets whose length follows from the type byte. Command replies
+ * (0x0C, 0x06, …) interleave with live data; they are dropped without breaking the lock.
+ */
+export class Cms50CommandDecoder extends FixedFrameScanner {
   /** Live packets in a row needed before values are trusted (no checksum in this protocol). */
-  constructor(private readonly lockAfter = 3) {}
-
-  reset(): void {
-    this.packet = [];
-    this.noise = [];
-    this.inARow = 0;
-    this.held = null;
-  }
-
-  push(chunk: Uint8Array): OximeterFrame[] {
-    const out: OximeterFrame[] = [];
-    for (const b of chunk) this.feed(b, out);
-    this.flushNoise(out);
-    return tally(this.counters, out);
-  }
-
-  private feed(b: number, out: OximeterFrame[]): void {
-    if (this.held) {
-      const held = this.held;
-      this.held = null;
-      if ((b & 0x80) === 0 && packetLength(b) > 0) {
-        this.inARow++;
-        out.push(
-          this.inARow < this.lockAfter
-            ? { kind: "discarded", bytes: held.bytes, why: "locking" }
-            : held.decoded,
-        );
-      } else {
-        this.discard(out, held.bytes, "unconfirmed");
-      }
-    }
-    if (this.packet.length > 0 && (b & 0x80) === 0) {
-      this.discard(out, this.packet, "truncated");
-      this.packet = [];
-    }
-    if (this.packet.length === 0) {
-      const len = (b & 0x80) === 0 ? packetLength(b) : 0;
-      if (len === 0) {
-        this.noise.push(b);
-        this.inARow = 0;
-        return;
-      }
-      this.expected = len;
-    }
-    this.packet.push(b);
-    if (this.packet.length < this.expected) return;
-
-    const bytes = Uint8Array.from(this.packet);
-    this.packet = [];
-    this.flushNoise(out);
-    if (bytes[0] !== CMS50_REALTIME_TYPE) {
-      // Command replies (0x0C, 0x06, …) interleave with live data; they do not break the lock.
-      out.push({ kind: "discarded", bytes, why: "other_packet" });
-      return;
-    }
-    const decoded = decodeCms50Realtime(bytes);
-    if ("bad" in decoded) {
-      this.discard(out, bytes, "bad_field");
-      return;
-    }
-    this.held = { bytes, decoded };
-  }
-
-  private discard(out: OximeterFrame[], bytes: number[] | Uint8Array, why: DiscardReason): void {
-    this.flushNoise(out);
-    out.push({ kind: "discarded", bytes: Uint8Array.from(bytes), why });
-    this.inARow = 0;
-  }
-
-  private flushNoise(out: OximeterFrame[]): void {
-    if (this.noise.length === 0) return;
-    out.push({ kind: "discarded", bytes: Uint8Array.from(this.noise), why: "no_sync" });
-    this.noise = [];
-    this.inARow = 0;
+  constructor(lockAfter = 3) {
+    super({
+      length: packetLength,
+      accepts: (i, b) => (i === 0 ? (b & 0x80) === 0 && packetLength(b) > 0 : (b & 0x80) !== 0),
+      decode: (packet) => (packet[0] === CMS50_REALTIME_TYPE ? decodeCms50Realtime(packet) : { other: true }),
+      lockAfter,
+    });
   }
 }

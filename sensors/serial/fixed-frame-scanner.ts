@@ -8,13 +8,17 @@ import {
   tally,
 } from "./oximeter-frame.js";
 
-/** How one fixed-length, checksum-less protocol marks its bytes (bit 7 framing, as Contec/Berry/Nonin DF8 do). */
+/** How one checksum-less protocol marks its bytes (bit 7 framing, as Contec/Berry/Nonin DF8 do). */
 export interface FixedFrameSpec {
-  length: number;
+  /** Packet length: a constant, or given by the packet's first byte (Contec's typed packets). */
+  length: number | ((first: number) => number);
   /** May byte `b` appear at position `i` of a packet? Position 0 is the sync byte. */
   accepts(i: number, b: number): boolean;
-  /** Values of one complete packet, or a reason it cannot be a real packet. */
-  decode(packet: Uint8Array): OximeterReading | { bad: string };
+  /**
+   * Values of one complete packet, a reason it cannot be a real packet, or `other`: a well-formed
+   * packet without values (e.g. a reply to a command), dropped without breaking the lock.
+   */
+  decode(packet: Uint8Array): OximeterReading | { bad: string } | { other: true };
   /**
    * Consecutive well-formed packets required before values are trusted. These protocols have no
    * checksum: one random byte in 2^5 looks like the sync byte of a 5-byte packet, so a single
@@ -35,6 +39,7 @@ export interface FixedFrameSpec {
 export class FixedFrameScanner implements OximeterDecoder {
   readonly counters: DecoderCounters = newCounters();
   private packet: number[] = [];
+  private expected = 0;
   private noise: number[] = [];
   private inARow = 0;
   private held: { bytes: Uint8Array; decoded: OximeterReading } | null = null;
@@ -68,18 +73,25 @@ export class FixedFrameScanner implements OximeterDecoder {
       this.discard(out, this.packet, "truncated");
       this.packet = [];
     }
-    if (this.packet.length === 0 && !spec.accepts(0, b)) {
-      this.noise.push(b);
-      this.inARow = 0;
-      return;
+    if (this.packet.length === 0) {
+      if (!spec.accepts(0, b)) {
+        this.noise.push(b);
+        this.inARow = 0;
+        return;
+      }
+      this.expected = typeof spec.length === "number" ? spec.length : spec.length(b);
     }
     this.packet.push(b);
-    if (this.packet.length < spec.length) return;
+    if (this.packet.length < this.expected) return;
 
     const bytes = Uint8Array.from(this.packet);
     this.packet = [];
     this.flushNoise(out);
     const decoded = spec.decode(bytes);
+    if ("other" in decoded) {
+      out.push({ kind: "discarded", bytes, why: "other_packet" });
+      return;
+    }
     if ("bad" in decoded) {
       this.discard(out, bytes, "bad_field");
       return;
