@@ -34,7 +34,3 @@ export class VitalsError extends Error {
 export function isVitalsError(e: unknown, code?: ErrorCode): e is VitalsError {
   return e instanceof VitalsError && (code === undefined || e.code === code);
 }
-
-export function isTimeout(e: unknown): e is VitalsError {
-  return isVitalsError(e, ErrorCodes.ProtocolTimeout);
-}

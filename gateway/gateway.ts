@@ -76,6 +76,7 @@ export class Gateway implements SessionHost {
   readonly classifier: Classifier;
   readonly alerts: AlertDispatcher;
   readonly alarms: AlarmService;
+  private readonly alarmStore: AlarmStore;
   readonly notifications: NotificationService | undefined;
   /** Plays the ward's loudest audible alarm on the configured outputs (created in start()). */
   sound: AlarmSoundController | undefined;
@@ -168,11 +169,12 @@ export class Gateway implements SessionHost {
         for (const r of rs) this.nodeSeq.delete(r.node);
       },
     });
+    this.alarmStore = new AlarmStore(this.store.db);
     this.alarms = new AlarmService({
       config: this.config.alarms,
       clock: this.clock,
       logger: this.logger.child({ ns: "alarms" }),
-      store: new AlarmStore(this.store.db),
+      store: this.alarmStore,
       beds: this.beds,
       live: this.live,
       toBed: (bed, frame) => this.sendToBed(bed, frame),
@@ -210,7 +212,7 @@ export class Gateway implements SessionHost {
     registerNotificationRoutes(this.http, this.notifications);
     registerAlarmRoutes(this.http, {
       alarms: this.alarms,
-      store: new AlarmStore(this.store.db),
+      store: this.alarmStore,
       beds: this.beds,
       clock: this.clock,
     });

@@ -181,11 +181,3 @@ export type LiveMessage =
   | { type: "sound"; priority: AlarmPriority | null }
   /** Remote notifications waiting, and dead-lettered (never delivered: staff must look). */
   | { type: "notifications"; pending: number; dead: number };
-
-/** Paths of the live API, typed by what they return (one map shared by server and dashboard). */
-export interface ApiRoutes {
-  "GET /api/beds": BedsResponse;
-  "GET /api/readings": ReadingsResponse;
-  "GET /healthz": { status: "ok"; uptime_s: number };
-  "GET /api/alarms": AlarmsResponse;
-}

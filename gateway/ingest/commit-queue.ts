@@ -54,10 +54,6 @@ export class CommitQueue {
     }
   }
 
-  get depth(): number {
-    return this.pending.length;
-  }
-
   /** Commits everything pending now. Safe to call at any time (shutdown calls it). */
   flush(): void {
     this.scheduled = false;

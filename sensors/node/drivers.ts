@@ -52,6 +52,34 @@ function i2cAddress(o: SpecOptions): number | undefined {
   return o.int("address", 0x08, 0x77);
 }
 
+/** A polled I2C temperature sensor on a Firmata board: the same options and wiring for each. */
+function i2cThermometer(
+  name: string,
+  what: string,
+  Driver: new (o: {
+    io: I2cIo;
+    address?: number;
+    periodMs?: number;
+    scheduler?: Scheduler;
+    clock?: () => number;
+  }) => SensorDriver,
+): DriverDefinition {
+  return {
+    name,
+    summary: `${what} (I2C via a Firmata board): temp`,
+    parameters: ["temp"],
+    options: I2C_OPTIONS,
+    prepare(o, ctx) {
+      const opts = definedOnly({ address: i2cAddress(o), periodMs: o.int("period", 50, 600_000) });
+      const port = o.string("port");
+      return async () => {
+        const io = await ctx.openBoard(port);
+        return new Driver({ ...opts, io, scheduler: ctx.scheduler, clock: () => ctx.scheduler.now() });
+      };
+    },
+  };
+}
+
 export const BUILTIN_DRIVERS: readonly DriverDefinition[] = [
   {
     name: "sim",
@@ -123,44 +151,8 @@ export const BUILTIN_DRIVERS: readonly DriverDefinition[] = [
       };
     },
   },
-  {
-    name: "max30205",
-    summary: "MAX30205 clinical thermometer (I2C via a Firmata board): temp",
-    parameters: ["temp"],
-    options: I2C_OPTIONS,
-    prepare(o, ctx) {
-      const opts = definedOnly({ address: i2cAddress(o), periodMs: o.int("period", 50, 600_000) });
-      const port = o.string("port");
-      return async () => {
-        const io = await ctx.openBoard(port);
-        return new Max30205Driver({
-          ...opts,
-          io,
-          scheduler: ctx.scheduler,
-          clock: () => ctx.scheduler.now(),
-        });
-      };
-    },
-  },
-  {
-    name: "mlx90614",
-    summary: "MLX90614 infrared thermometer (I2C via a Firmata board): temp",
-    parameters: ["temp"],
-    options: I2C_OPTIONS,
-    prepare(o, ctx) {
-      const opts = definedOnly({ address: i2cAddress(o), periodMs: o.int("period", 50, 600_000) });
-      const port = o.string("port");
-      return async () => {
-        const io = await ctx.openBoard(port);
-        return new Mlx90614Driver({
-          ...opts,
-          io,
-          scheduler: ctx.scheduler,
-          clock: () => ctx.scheduler.now(),
-        });
-      };
-    },
-  },
+  i2cThermometer("max30205", "MAX30205 clinical thermometer", Max30205Driver),
+  i2cThermometer("mlx90614", "MLX90614 infrared thermometer", Mlx90614Driver),
   {
     name: "serial-firmware",
     summary: "a vitals firmware board (firmware/) on USB serial: HR, SpO2, temp; plays alarms on its buzzer",
