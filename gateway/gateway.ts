@@ -49,6 +49,8 @@ export interface GatewayDeps {
   onEscalation?: (event: EscalatedEvent) => void;
   /** Where the console sound output writes its bell and status lines (default: process.stdout). */
   soundStream?: { write(s: string): unknown };
+  /** The built dashboard to serve at / (default: dashboard/dist of this checkout). */
+  dashboardDir?: string;
   /** Where secrets referenced as {env: NAME} (and MQTT/InfluxDB …Env passwords) come from (default: process.env). */
   env?: NodeJS.ProcessEnv;
 }
@@ -77,6 +79,7 @@ export class Gateway implements SessionHost {
   readonly alerts: AlertDispatcher;
   readonly alarms: AlarmService;
   private readonly alarmStore: AlarmStore;
+  private readonly dashboardDir: string | undefined;
   readonly notifications: NotificationService | undefined;
   /** Plays the ward's loudest audible alarm on the configured outputs (created in start()). */
   sound: AlarmSoundController | undefined;
@@ -120,6 +123,7 @@ export class Gateway implements SessionHost {
     }
     const env = deps.env ?? process.env;
     this.soundStream = deps.soundStream;
+    this.dashboardDir = deps.dashboardDir;
     if (this.config.mqtt.mode !== "off") {
       this.mqtt = new MqttService(this, env);
       this.outputs.push(this.mqtt.bridge);
@@ -208,6 +212,7 @@ export class Gateway implements SessionHost {
       metrics: this.metrics,
       clock: this.clock,
       logger: this.logger.child({ ns: "http" }),
+      ...(this.dashboardDir ? { dashboardDir: this.dashboardDir } : {}),
     });
     registerNotificationRoutes(this.http, this.notifications);
     registerAlarmRoutes(this.http, {

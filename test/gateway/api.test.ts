@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { BedsResponse, LiveMessage, ReadingsResponse } from "../../gateway/api/types.js";
@@ -167,12 +170,21 @@ describe("HTTP and WebSocket API", () => {
     expect((await json<ReadingsResponse>("/api/readings?bed=Bed-1")).body.readings).toHaveLength(1);
   });
 
-  it("serves the dashboard at / (or says how to build it)", async () => {
-    gw = await startTestGateway();
+  it("serves the built dashboard at /", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "vitals-dash-"));
+    writeFileSync(join(dir, "index.html"), "<!doctype html><html><title>central station</title></html>");
+    gw = await startTestGateway({ dashboardDir: dir });
     const r = await fetch(`${gw.url}/`);
-    const text = await r.text();
-    if (r.status === 200) expect(text).toContain("<html");
-    else
-      expect([r.status, text]).toEqual([503, "The dashboard is not built. Run: npm run build:dashboard\n"]);
+    expect(r.status).toBe(200);
+    expect(await r.text()).toContain("<title>central station</title>");
+  });
+
+  it("says how to build the dashboard when it is not built", async () => {
+    gw = await startTestGateway({ dashboardDir: join(tmpdir(), "vitals-no-such-dashboard") });
+    const r = await fetch(`${gw.url}/`);
+    expect([r.status, await r.text()]).toEqual([
+      503,
+      "The dashboard is not built. Run: npm run build:dashboard\n",
+    ]);
   });
 });
