@@ -36,6 +36,11 @@ export const gatewayConfigSchema = z
         idleTimeoutMs: z.number().int().positive().default(30_000),
         helloTimeoutMs: z.number().int().positive().default(10_000),
         maxConnections: z.number().int().positive().default(1_000),
+        /**
+         * How far a seq may jump ahead of the highest seq stored for its (node, boot) seq space;
+         * beyond it the reading is refused with bad_seq and the node starts a new boot.
+         */
+        maxSeqJump: z.number().int().positive().default(100_000),
       })
       .prefault({}),
     auth: z

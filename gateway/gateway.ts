@@ -9,8 +9,9 @@ import { BedRegistry } from "./beds.js";
 import type { Classifier } from "./classify/classifier.js";
 import { OriginalPresetClassifier } from "./classify/original-preset.js";
 import type { GatewayConfig } from "./config.js";
-import { CommitQueue, type CommitWaiter } from "./ingest/commit-queue.js";
+import type { CommitWaiter } from "./ingest/commit-queue.js";
 import type { NodeSession, SessionHost } from "./ingest/node-session.js";
+import { ReadingIntake } from "./ingest/reading-intake.js";
 import { TcpIngestServer } from "./ingest/tcp-server.js";
 import { type Logger, silentLogger } from "./logger.js";
 import { GatewayMetrics } from "./metrics.js";
@@ -87,14 +88,11 @@ export class Gateway implements SessionHost {
   private stopping = false;
   private outboxPrune: NodeJS.Timeout | undefined;
   private readonly soundStream: { write(s: string): unknown } | undefined;
-  private readonly commits: CommitQueue;
+  readonly intake: ReadingIntake;
   private readonly live: LiveHub;
   private readonly tcp: TcpIngestServer;
   private readonly outputs: AlertOutput[];
   private readonly nodes = new Map<string, NodeSession>();
-  private readonly legacySeqs = new Map<string, number>();
-  /** Highest seq accepted per node (stored or in the commit queue): anything at or below is a resend. */
-  private readonly nodeSeq = new Map<string, number>();
   private http: FastifyInstance | undefined;
   // MQTT bridge and InfluxDB forwarding (docs/mqtt.md, docs/deployment.md).
   readonly mqtt: MqttService | undefined;
@@ -162,16 +160,14 @@ export class Gateway implements SessionHost {
       logger: this.logger.child({ ns: "alerts" }),
       onAlert: (a) => this.onAlert(a),
     });
-    this.commits = new CommitQueue({
+    this.intake = new ReadingIntake({
       store: this.store,
+      classifier: this.classifier,
       metrics: this.metrics,
       logger: this.logger.child({ ns: "store" }),
       maxBatch: this.config.storage.maxBatch,
+      maxSeqJump: this.config.limits.maxSeqJump,
       onStored: (rs) => this.onStored(rs),
-      onFailed: (rs) => {
-        // Forget what we believed stored for these nodes: their resends must not pass for duplicates.
-        for (const r of rs) this.nodeSeq.delete(r.node);
-      },
     });
     this.alarmStore = new AlarmStore(this.store.db);
     this.alarms = new AlarmService({
@@ -267,7 +263,7 @@ export class Gateway implements SessionHost {
     await this.mqtt?.stop();
     this.alarms.stop();
     await this.tcp.close();
-    this.commits.flush();
+    this.intake.flush();
     await this.influx?.stop();
     this.live.stop();
     await this.http?.close();
@@ -282,18 +278,12 @@ export class Gateway implements SessionHost {
 
   // ---- SessionHost ----
 
-  lastSeq(node: string): number | undefined {
-    const stored = this.store.lastSeq(node);
-    const accepted = this.nodeSeq.get(node);
-    const last = accepted === undefined ? stored : Math.max(accepted, stored ?? 0);
-    if (last !== undefined) this.nodeSeq.set(node, last);
-    return stored;
+  lastSeq(node: string, boot: string): number | undefined {
+    return this.intake.lastSeq(node, boot);
   }
 
   nextLegacySeq(node: string): number {
-    const next = (this.legacySeqs.get(node) ?? this.store.lastSeq(node) ?? 0) + 1;
-    this.legacySeqs.set(node, next);
-    return next;
+    return this.intake.nextLegacySeq(node);
   }
 
   attach(session: NodeSession): NodeSession | undefined {
@@ -320,15 +310,12 @@ export class Gateway implements SessionHost {
     if (this.nodes.get(node) === session) this.nodes.delete(node);
   }
 
-  submit(reading: Reading, waiter: CommitWaiter | undefined, arrived: number): void {
-    const seen = this.nodeSeq.get(reading.node) ?? this.store.lastSeq(reading.node) ?? 0;
-    const duplicate = reading.seq <= seen;
-    if (!duplicate) this.nodeSeq.set(reading.node, reading.seq);
-    const c = duplicate ? { status: "UNKNOWN" as const, reasons: [] } : this.classifier.classify(reading);
-    const classified = reading as ClassifiedReading;
-    classified.status = c.status;
-    classified.reasons = c.reasons;
-    this.commits.submit(classified, waiter, arrived, duplicate);
+  submit(reading: Reading, waiter: CommitWaiter | undefined, arrived: number): string | undefined {
+    return this.intake.submit(reading, waiter, arrived);
+  }
+
+  submitNumbered(reading: Reading, arrived: number): void {
+    this.intake.submitNumbered(reading, arrived);
   }
 
   rejected(bed: string, parameter: VitalParameter, value: number | null, why: string): void {

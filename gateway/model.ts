@@ -6,6 +6,8 @@ export type Status = "NORMAL" | "CRITICAL" | "UNKNOWN";
 /** A validated reading as the gateway stores it. Times are epoch milliseconds. */
 export interface Reading {
   node: string;
+  /** The node's seq space (its hello's boot id; "" for nodes that send none and for legacy clients). */
+  boot: string;
   seq: number;
   bed: string;
   patient: string | null;

@@ -166,6 +166,7 @@ describe("listener isolation", () => {
     });
     engine.ingest({
       node: "n",
+      boot: "",
       seq: 1,
       bed: "b",
       patient: null,
@@ -177,6 +178,7 @@ describe("listener isolation", () => {
     });
     engine.ingest({
       node: "n",
+      boot: "",
       seq: 2,
       bed: "b",
       patient: null,
@@ -200,6 +202,7 @@ describe("bed reset", () => {
     h.wait(1_000);
     h.engine.ingest({
       node: "n",
+      boot: "",
       seq: 1,
       bed: "b1",
       patient: "p-2",

@@ -6,6 +6,7 @@ import { OriginalPresetClassifier } from "./original-preset.js";
 const classifier = new OriginalPresetClassifier(parseConfig({}).classification);
 const reading = (hr: number | null, temp: number | null, spo2: number | null): Reading => ({
   node: "n",
+  boot: "",
   seq: 1,
   bed: "B",
   patient: "P",

@@ -2,6 +2,7 @@ import type { Logger } from "../logger.js";
 import type { GatewayMetrics } from "../metrics.js";
 import type { ClassifiedReading } from "../model.js";
 import type { SqliteStore } from "../store/sqlite-store.js";
+import type { SeqLedger } from "./seq-ledger.js";
 
 /** Who is waiting for a reading to become durable (a node session, to send its ack). */
 export interface CommitWaiter {
@@ -30,13 +31,13 @@ export class CommitQueue {
   constructor(
     private readonly deps: {
       store: SqliteStore;
+      /** Seq spaces: persisted with each batch, reloaded from storage after a failed one. */
+      ledger: SeqLedger;
       metrics: GatewayMetrics;
       logger: Logger;
       maxBatch: number;
       /** Called with the new readings (not resends), after commit. */
       onStored: (readings: ClassifiedReading[]) => void;
-      /** Called with every reading of a batch that could not be stored. */
-      onFailed: (readings: ClassifiedReading[]) => void;
     },
   ) {}
 
@@ -63,13 +64,15 @@ export class CommitQueue {
     const fresh: ClassifiedReading[] = [];
     for (const p of batch) if (!p.duplicate) fresh.push(p.reading);
     try {
-      this.deps.store.appendBatch(fresh);
+      this.deps.store.appendBatch(fresh, this.deps.ledger.rows(fresh));
     } catch (e) {
       this.deps.logger.error({ err: e, readings: fresh.length }, "commit failed; readings not acknowledged");
-      this.deps.onFailed(fresh);
+      // Their seqs are not stored: resends of them must be taken as new.
+      this.deps.ledger.forget(fresh);
       for (const p of batch) p.waiter?.failed(p.reading.seq, e as Error);
       return;
     }
+    this.deps.ledger.settled();
     const now = performance.now();
     const touched = new Set<CommitWaiter>();
     for (const p of batch) {

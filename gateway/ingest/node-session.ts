@@ -24,14 +24,17 @@ export interface SessionHost {
   clock: Clock;
   logger: Logger;
   metrics: GatewayMetrics;
-  /** Highest seq stored for a node (store + anything in flight). */
-  lastSeq(node: string): number | undefined;
+  /** Highest seq held for a node's seq space (stored + anything in flight). */
+  lastSeq(node: string, boot: string): number | undefined;
   /** Seq for the next reading of a legacy (hello-less) client. */
   nextLegacySeq(node: string): number;
   /** Registers the node as connected; returns the session it replaces, if any. */
   attach(session: NodeSession): NodeSession | undefined;
   detach(session: NodeSession): void;
-  submit(reading: Reading, waiter: CommitWaiter | undefined, arrived: number): void;
+  /** Queues a node-numbered reading; returns why its seq is refused (bad_seq), if it is. */
+  submit(reading: Reading, waiter: CommitWaiter | undefined, arrived: number): string | undefined;
+  /** Queues a reading numbered by nextLegacySeq. */
+  submitNumbered(reading: Reading, arrived: number): void;
   /** A value was refused as implausible: a technical alarm for the bed. */
   rejected(bed: string, parameter: VitalParameter, value: number | null, why: string): void;
 }
@@ -52,6 +55,8 @@ export class NodeSession implements CommitWaiter {
   private ackable = -1;
   private acked = -1;
   private closed = false;
+  /** A seq of this connection was refused: later vitals are ignored until the connection closes. */
+  private refusedSeq = false;
   lastHeard: number;
   pinged = false;
 
@@ -86,9 +91,9 @@ export class NodeSession implements CommitWaiter {
   }
 
   /** Sends an error frame and closes the connection. */
-  close(code: WireErrorCode, message: string): void {
+  close(code: WireErrorCode, message: string, seq?: number): void {
     if (this.closed) return;
-    this.send({ type: "error", code, message });
+    this.send(seq === undefined ? { type: "error", code, message } : { type: "error", code, message, seq });
     this.closed = true;
     this.host.logger.info({ peer: this.peer, node: this.node, code }, `closing connection: ${message}`);
     this.socket.end();
@@ -170,7 +175,7 @@ export class NodeSession implements CommitWaiter {
     this.hello = h;
     const replaced = this.host.attach(this);
     replaced?.close("replaced", "the same node connected again");
-    const last = this.host.lastSeq(h.node);
+    const last = this.host.lastSeq(h.node, h.boot ?? "");
     this.host.logger.info({ node: h.node, bed: h.bed, fw: h.fw, peer: this.peer }, "node connected");
     this.send({
       type: "welcome",
@@ -184,10 +189,12 @@ export class NodeSession implements CommitWaiter {
   private onVitals(f: VitalsFrame, now: number, arrived: number): void {
     const h = this.hello;
     if (!h) return this.reject("no_hello", "send hello before vitals", now, f.seq);
+    if (this.refusedSeq) return;
     const { type: _t, seq, t, flags, ...values } = f;
-    this.host.submit(
+    const refused = this.host.submit(
       {
         node: h.node,
+        boot: h.boot ?? "",
         seq,
         bed: h.bed,
         patient: h.patient ?? null,
@@ -200,6 +207,20 @@ export class NodeSession implements CommitWaiter {
       this,
       arrived,
     );
+    if (refused !== undefined) this.refuseSeq(seq, refused);
+  }
+
+  /**
+   * A seq outside the node's seq space: ignore the rest of this connection's vitals, let the commit
+   * before it finish (so the ack covers exactly what is stored), then close with bad_seq. The node
+   * starts a new boot and resends everything unacknowledged under it.
+   */
+  private refuseSeq(seq: number, message: string): void {
+    this.refusedSeq = true;
+    this.host.metrics.rejected.inc({ code: "bad_seq" });
+    this.host.logger.warn({ peer: this.peer, node: this.node, seq }, message);
+    // The group commit runs on setImmediate scheduled earlier; this one runs after it.
+    setImmediate(() => this.close("bad_seq", message, seq));
   }
 
   private onLegacy(f: LegacyFrame, now: number, arrived: number): void {
@@ -211,9 +232,10 @@ export class NodeSession implements CommitWaiter {
       this.host.attach(this);
     }
     const seq = this.host.nextLegacySeq(node);
-    this.host.submit(
+    this.host.submitNumbered(
       {
         node,
+        boot: "",
         seq,
         bed: f.bed_no,
         patient: f.patient_id,
@@ -223,7 +245,6 @@ export class NodeSession implements CommitWaiter {
         values: { hr: f.hr, spo2: f.spo2, temp: f.temp },
         flags: [],
       },
-      undefined,
       arrived,
     );
   }

@@ -18,7 +18,8 @@ export interface BridgeHost {
   logger: Logger;
   metrics: GatewayMetrics;
   beds: BedRegistry;
-  submit(reading: Reading, waiter: CommitWaiter | undefined, arrived: number): void;
+  /** Returns why the reading's seq is refused (bad_seq), if it is. */
+  submit(reading: Reading, waiter: CommitWaiter | undefined, arrived: number): string | undefined;
   /** A node came online / went away for a bed (bed registry and alarm engine). */
   nodeOnline(bed: string, node: string, meta: { ward: string | null; patient: string | null }): void;
   nodeOffline(bed: string, node: string): void;
@@ -65,6 +66,8 @@ class PublishWaiter implements CommitWaiter {
 export class MqttReadingBridge implements AlertOutput {
   readonly name = "mqtt";
   private readonly patients = new Map<string, string>();
+  /** Seq space per bed, from the node's online status. */
+  private readonly boots = new Map<string, string>();
   private readonly online = new Map<string, string>();
   private readonly dirty = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
@@ -107,9 +110,10 @@ export class MqttReadingBridge implements AlertOutput {
     this.host.metrics.received.inc();
     const { type: _t, seq, t, flags, ...values } = d.frame;
     const key = `${src.ward}\u0000${src.bed}`;
-    this.host.submit(
+    const refused = this.host.submit(
       {
         node: src.node,
+        boot: this.boots.get(key) ?? "",
         seq,
         bed: src.bed,
         patient: src.patient ?? this.patients.get(key) ?? null,
@@ -122,6 +126,8 @@ export class MqttReadingBridge implements AlertOutput {
       new PublishWaiter(done),
       arrived,
     );
+    // Acknowledged like any rejected reading, and reported with its seq: the node starts a new boot.
+    if (refused !== undefined) this.reject(src, done, "bad_seq", refused, seq);
   }
 
   /**
@@ -142,6 +148,8 @@ export class MqttReadingBridge implements AlertOutput {
     const key = `${ward}\u0000${bed}`;
     if (status.status === "online") {
       if (status.patient) this.patients.set(key, status.patient);
+      if (status.boot) this.boots.set(key, status.boot);
+      else this.boots.delete(key);
       if (this.online.has(key)) return;
       this.online.set(key, node);
       this.host.nodeOnline(bed, node, { ward, patient: status.patient ?? null });

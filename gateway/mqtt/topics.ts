@@ -43,6 +43,13 @@ export const nodeStatusSchema = z.union([
     patient: z.string().min(1).max(64).optional(),
     fw: z.string().max(32).optional(),
     proto: z.number().int().optional(),
+    /** The node's seq space, as in a TCP hello (docs/protocol.md). */
+    boot: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z0-9._:-]+$/)
+      .optional(),
   }),
   z.object({ status: z.literal("offline") }),
 ]);

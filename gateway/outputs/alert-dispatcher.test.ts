@@ -5,6 +5,7 @@ import { AlertDispatcher } from "./alert-dispatcher.js";
 
 const critical = (patient: string | null, bed = "B1"): ClassifiedReading => ({
   node: "n",
+  boot: "",
   seq: 1,
   bed,
   patient,

@@ -54,6 +54,12 @@ const helloSchema = z.object({
   ward: id.optional(),
   fw: z.string().max(32).optional(),
   token: z.string().max(256).optional(),
+  boot: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9._:-]+$/, "letters, digits and . _ : - only")
+    .optional(),
 });
 
 const seq = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);

@@ -37,6 +37,11 @@ export interface HelloFrame {
   ward?: string | undefined;
   fw?: string | undefined;
   token?: string | undefined;
+  /**
+   * The node's seq space: a new random id whenever its numbering starts again (a new queue, a reset
+   * board). seqs are unique per (node, boot). Absent: the node's unnamed space ("").
+   */
+  boot?: string | undefined;
 }
 
 export interface VitalsFrame extends VitalValues {
@@ -87,6 +92,7 @@ export interface AckFrame {
 export const WIRE_ERROR_CODES = [
   "bad_frame",
   "bad_value",
+  "bad_seq",
   "unknown_type",
   "too_long",
   "no_hello",

@@ -9,6 +9,7 @@ import { SqliteStore } from "./sqlite-store.js";
 
 const reading = (seq: number): ClassifiedReading => ({
   node: "n",
+  boot: "",
   seq,
   bed: "B",
   patient: null,

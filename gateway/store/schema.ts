@@ -87,4 +87,29 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX observations_bed ON observations(bed, at);
   `,
+  `
+  -- Seq spaces (docs/protocol.md, "Sequence numbers and resends"): a node's seqs are numbered per
+  -- boot, and each space records exactly which seqs are stored, as ranges [[lo,hi],…], written in the
+  -- same transaction as the readings. Rebuilt here from the readings already stored.
+  ALTER TABLE readings ADD COLUMN boot TEXT NOT NULL DEFAULT '';
+  CREATE TABLE seq_spaces (
+    node      TEXT NOT NULL,
+    boot      TEXT NOT NULL,
+    bed       TEXT NOT NULL,
+    ranges    TEXT NOT NULL,
+    last_seen INTEGER NOT NULL,
+    PRIMARY KEY (node, boot)
+  ) WITHOUT ROWID;
+  WITH runs AS (
+    SELECT node, seq, seq - row_number() OVER (PARTITION BY node ORDER BY seq) AS run
+    FROM (SELECT DISTINCT node, seq FROM readings)
+  ), islands AS (
+    SELECT node, min(seq) AS lo, max(seq) AS hi FROM runs GROUP BY node, run
+  ), spaces AS (
+    SELECT node, json_group_array(json_array(lo, hi)) AS ranges FROM islands GROUP BY node
+  )
+  INSERT INTO seq_spaces (node, boot, bed, ranges, last_seen)
+    SELECT n.node, '', n.bed, coalesce(s.ranges, '[]'), n.last_seen FROM nodes n LEFT JOIN spaces s ON s.node = n.node;
+  DROP TABLE nodes;
+  `,
 ];

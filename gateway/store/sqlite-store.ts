@@ -3,6 +3,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import type { ReadingView } from "../api/types.js";
 import { ErrorCodes, VitalsError } from "../errors.js";
+import type { SeqSpaceRow } from "../ingest/seq-ledger.js";
 import type { Alert, ClassifiedReading } from "../model.js";
 import { MIGRATIONS } from "./schema.js";
 
@@ -30,10 +31,11 @@ export function rowToView(r: Row): ReadingView {
 export class SqliteStore {
   readonly db: Database.Database;
   private readonly insertReading: Database.Statement;
-  private readonly upsertNode: Database.Statement;
+  private readonly upsertSpace: Database.Statement;
+  private readonly selectSpace: Database.Statement<[string, string], { ranges: string }>;
   private readonly upsertBed: Database.Statement;
   private readonly insertAlert: Database.Statement;
-  private readonly appendTx: (batch: readonly ClassifiedReading[]) => void;
+  private readonly appendTx: (batch: readonly ClassifiedReading[], spaces: readonly SeqSpaceRow[]) => void;
 
   constructor(
     readonly path: string,
@@ -53,14 +55,15 @@ export class SqliteStore {
     this.migrate();
     this.insertReading = this.db.prepare(
       `INSERT INTO readings
-         (node, seq, bed, patient, ward, t, received_at, hr, spo2, temp, rr, sbp, dbp, pi, battery, flags, status, reasons)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         (node, boot, seq, bed, patient, ward, t, received_at, hr, spo2, temp, rr, sbp, dbp, pi, battery, flags, status, reasons)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.upsertNode = this.db.prepare(
-      `INSERT INTO nodes (node, bed, last_seq, last_seen) VALUES (?, ?, ?, ?)
-       ON CONFLICT(node) DO UPDATE SET bed = excluded.bed, last_seq = max(last_seq, excluded.last_seq),
+    this.upsertSpace = this.db.prepare(
+      `INSERT INTO seq_spaces (node, boot, bed, ranges, last_seen) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT(node, boot) DO UPDATE SET bed = excluded.bed, ranges = excluded.ranges,
          last_seen = excluded.last_seen`,
     );
+    this.selectSpace = this.db.prepare("SELECT ranges FROM seq_spaces WHERE node = ? AND boot = ?");
     this.upsertBed = this.db.prepare(
       `INSERT INTO beds (bed, ward, patient, node, last_reading_id, updated_at) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT(bed) DO UPDATE SET ward = excluded.ward, patient = excluded.patient, node = excluded.node,
@@ -69,40 +72,41 @@ export class SqliteStore {
     this.insertAlert = this.db.prepare(
       "INSERT INTO alerts (at, bed, patient, ward, status, reasons) VALUES (?, ?, ?, ?, ?, ?)",
     );
-    this.appendTx = this.db.transaction((batch: readonly ClassifiedReading[]) => {
-      const lastPerNode = new Map<string, ClassifiedReading>();
-      const lastPerBed = new Map<string, { r: ClassifiedReading; id: number | bigint }>();
-      for (let i = 0; i < batch.length; i++) {
-        const r = batch[i] as ClassifiedReading;
-        const v = r.values;
-        const res = this.insertReading.run(
-          r.node,
-          r.seq,
-          r.bed,
-          r.patient,
-          r.ward,
-          r.t,
-          r.receivedAt,
-          v.hr ?? null,
-          v.spo2 ?? null,
-          v.temp ?? null,
-          v.rr ?? null,
-          v.sbp ?? null,
-          v.dbp ?? null,
-          v.pi ?? null,
-          v.battery ?? null,
-          r.flags.length ? r.flags.join(",") : "",
-          r.status,
-          r.reasons.length ? JSON.stringify(r.reasons) : "",
-        );
-        lastPerNode.set(r.node, r);
-        lastPerBed.set(r.bed, { r, id: res.lastInsertRowid });
-      }
-      for (const r of lastPerNode.values()) this.upsertNode.run(r.node, r.bed, r.seq, r.receivedAt);
-      for (const { r, id } of lastPerBed.values()) {
-        this.upsertBed.run(r.bed, r.ward, r.patient, r.node, id, r.receivedAt);
-      }
-    });
+    this.appendTx = this.db.transaction(
+      (batch: readonly ClassifiedReading[], spaces: readonly SeqSpaceRow[]) => {
+        const lastPerBed = new Map<string, { r: ClassifiedReading; id: number | bigint }>();
+        for (let i = 0; i < batch.length; i++) {
+          const r = batch[i] as ClassifiedReading;
+          const v = r.values;
+          const res = this.insertReading.run(
+            r.node,
+            r.boot,
+            r.seq,
+            r.bed,
+            r.patient,
+            r.ward,
+            r.t,
+            r.receivedAt,
+            v.hr ?? null,
+            v.spo2 ?? null,
+            v.temp ?? null,
+            v.rr ?? null,
+            v.sbp ?? null,
+            v.dbp ?? null,
+            v.pi ?? null,
+            v.battery ?? null,
+            r.flags.length ? r.flags.join(",") : "",
+            r.status,
+            r.reasons.length ? JSON.stringify(r.reasons) : "",
+          );
+          lastPerBed.set(r.bed, { r, id: res.lastInsertRowid });
+        }
+        for (const p of spaces) this.upsertSpace.run(p.node, p.boot, p.bed, p.ranges, p.lastSeen);
+        for (const { r, id } of lastPerBed.values()) {
+          this.upsertBed.run(r.bed, r.ward, r.patient, r.node, id, r.receivedAt);
+        }
+      },
+    );
   }
 
   static open(
@@ -123,11 +127,14 @@ export class SqliteStore {
     }
   }
 
-  /** Stores a batch in one transaction. The caller has already dropped resends (see Gateway.submit). */
-  appendBatch(batch: readonly ClassifiedReading[]): void {
+  /**
+   * Stores a batch and the seq spaces it touched in one transaction. The caller has already dropped
+   * resends (see SeqLedger).
+   */
+  appendBatch(batch: readonly ClassifiedReading[], spaces: readonly SeqSpaceRow[] = []): void {
     if (batch.length === 0) return;
     try {
-      this.appendTx(batch);
+      this.appendTx(batch, spaces);
     } catch (e) {
       throw new VitalsError(
         `storing ${batch.length} readings failed: ${(e as Error).message}`,
@@ -136,12 +143,9 @@ export class SqliteStore {
     }
   }
 
-  /** Highest seq stored for a node, or undefined when the node is new. */
-  lastSeq(node: string): number | undefined {
-    const row = this.db.prepare("SELECT last_seq FROM nodes WHERE node = ?").get(node) as
-      | { last_seq: number }
-      | undefined;
-    return row?.last_seq;
+  /** The stored seq ranges of a (node, boot) seq space as JSON, or undefined for a new space. */
+  seqRanges(node: string, boot: string): string | undefined {
+    return this.selectSpace.get(node, boot)?.ranges;
   }
 
   history(q: HistoryQuery): ReadingView[] {

@@ -80,6 +80,22 @@ describe("SerialFirmwareDriver", () => {
     await driver.stop();
   });
 
+  it("never wedges on a glitched board seq: a jump, 2^53−1 and a wrap to 0 are new frames, acked", async () => {
+    // The board's seqs are local to its serial link; the node agent numbers what the gateway sees.
+    const { board, samples, driver } = await started();
+    const glitched = [1, 4_000_000_000, Number.MAX_SAFE_INTEGER, 0, 2];
+    board.feed(HELLO + glitched.map((seq, i) => vitals(seq, { t: 1000 * (i + 1), hr: 80 + i })).join(""));
+    await tick();
+    expect(samples.map((s) => s.values.hr)).toEqual([80, 81, 82, 83, 84]);
+    expect(
+      board.commands.map((c) => (c.kind === "frame" && c.frame.type === "ack" ? c.frame.seq : c)),
+    ).toEqual(glitched);
+    board.feed(vitals(3, { hr: 90 }));
+    await tick();
+    expect(samples.at(-1)?.values.hr).toBe(90);
+    await driver.stop();
+  });
+
   it("skips garbage, overlong lines and floods of junk, and keeps reading", async () => {
     const { board, samples, driver } = await started();
     board.feed(Buffer.from([0x00, 0xff, 0x0a]));

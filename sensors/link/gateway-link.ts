@@ -49,6 +49,8 @@ export class GatewayLink extends EventEmitter<{
   rejected: [ErrorFrame];
   /** The gateway asks a node with a buzzer to play (or stop) an alarm pattern. */
   alarm: [SoundPriority];
+  /** The link started a new seq space (the new boot id). */
+  newBoot: [string];
 }> {
   private socket: Socket | undefined;
   private splitter = new LineSplitter(1 << 16);
@@ -147,7 +149,8 @@ export class GatewayLink extends EventEmitter<{
     s.setNoDelay(true);
     s.on("connect", () => {
       this.lastHeard = this.clock.now();
-      this.write({ type: "hello", proto: PROTO_VERSION, ...this.opts.hello });
+      const boot = this.opts.outbox.boot;
+      this.write({ type: "hello", proto: PROTO_VERSION, ...this.opts.hello, ...(boot ? { boot } : {}) });
     });
     s.on("data", (chunk: Buffer) => {
       this.lastHeard = this.clock.now();
@@ -173,29 +176,21 @@ export class GatewayLink extends EventEmitter<{
           this.opts.maxLinesPerSecond ?? Number.POSITIVE_INFINITY,
           0.9 * (f.max_lines_per_s ?? 1_111),
         );
-        if (f.last_seq !== undefined) {
-          const outbox = this.opts.outbox;
-          if (outbox.lastSeq() < f.last_seq) {
-            // Our numbering is behind what the gateway stored: this node lost its state (a new outbox
-            // file, a reset microcontroller). What is pending is new, not a resend: renumber it.
-            if (outbox.size > 0)
-              this.logger.warn(
-                { last_seq: f.last_seq, pending: outbox.size },
-                "renumbering readings after lost state",
-              );
-            outbox.renumberAfter(f.last_seq);
-          } else {
-            // The gateway already holds everything up to last_seq (its acks were lost): drop those.
-            outbox.ack(f.last_seq);
-          }
-          this.ackedUpTo = Math.max(this.ackedUpTo, f.last_seq);
+        if (f.last_seq !== undefined && f.last_seq > this.opts.outbox.lastSeq()) {
+          // The gateway holds more of this boot than this queue remembers (a queue restored from an
+          // old copy): our next seqs would collide with stored ones. Start a new seq space.
+          this.restartSeqSpace(`the gateway holds seq ${f.last_seq} of this boot`);
+          return;
         }
+        // Everything pending is sent again: the gateway acknowledges what it already holds (it knows
+        // exactly which seqs it stored), so nothing depends on last_seq covering every seq below it.
         this.sentUpTo = this.ackedUpTo;
         this.startHeartbeat();
         this.emit("connected", f);
         this.pump();
         return;
       case "ack":
+        if (!this.welcomed) return; // an ack from before a new boot
         if (f.seq > this.ackedUpTo) {
           this.ackedUpTo = f.seq;
           this.opts.outbox.ack(f.seq);
@@ -211,11 +206,28 @@ export class GatewayLink extends EventEmitter<{
       case "error":
         this.logger.warn({ code: f.code, seq: f.seq }, f.message);
         this.emit("rejected", f);
+        // The gateway acknowledged everything it stored before the refused seq, and closes.
+        if (f.code === "bad_seq") this.restartSeqSpace(f.message);
         return;
       case "alarm":
         this.emit("alarm", f.priority);
         return;
     }
+  }
+
+  /**
+   * A new boot: pending readings get seqs 1… in a new seq space, and the link reconnects to say hello
+   * with it (docs/protocol.md, "Sequence numbers and resends").
+   */
+  private restartSeqSpace(why: string): void {
+    this.welcomed = false;
+    this.opts.outbox.newBoot();
+    this.ackedUpTo = 0;
+    this.sentUpTo = 0;
+    this.attempt = 0;
+    this.logger.warn({ why, boot: this.opts.outbox.boot, pending: this.opts.outbox.size }, "new seq space");
+    this.emit("newBoot", this.opts.outbox.boot);
+    this.socket?.destroy();
   }
 
   private pump(): void {

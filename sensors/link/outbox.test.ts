@@ -24,12 +24,19 @@ describe("MemoryOutbox", () => {
     expect(o.dropped).toBe(2);
   });
 
-  it("continues numbering after a gateway-reported seq", () => {
+  it("starts a new boot: a new id, pending frames renumbered from 1, numbering after them", () => {
     const o = new MemoryOutbox();
-    o.advanceTo(41);
-    expect(o.lastSeq()).toBe(41);
-    o.advanceTo(10);
-    expect(o.lastSeq()).toBe(41);
+    const first = o.boot;
+    for (let s = 1; s <= 4; s++) o.push({ type: "vitals", seq: s, t: s, hr: 60 + s, spo2: null, temp: null });
+    o.ack(1);
+    o.newBoot();
+    expect(o.boot).not.toBe(first);
+    expect(o.pending(0, 10).map((f) => [f.seq, f.hr])).toEqual([
+      [1, 62],
+      [2, 63],
+      [3, 64],
+    ]);
+    expect(o.lastSeq()).toBe(3);
   });
 });
 

@@ -1,4 +1,10 @@
+import { randomBytes } from "node:crypto";
 import type { VitalsFrame } from "../../gateway/protocol/frames.js";
+
+/** A new seq-space id for a hello's `boot`: 64 random bits, hex. */
+export function newBootId(): string {
+  return randomBytes(8).toString("hex");
+}
 
 /**
  * Readings a node has taken but the gateway has not yet acknowledged. The link resends everything
@@ -14,16 +20,15 @@ export interface Outbox {
   ack(seq: number): void;
   /** Number of pending frames. */
   readonly size: number;
-  /** Highest seq ever pushed (or restored), 0 when none: a node continues from lastSeq() + 1. */
+  /** Highest seq ever pushed (or restored) in this boot, 0 when none: numbering continues from it + 1. */
   lastSeq(): number;
-  /** Continue numbering after `seq` (the gateway's welcome.last_seq, for a node that lost its state). */
-  advanceTo(seq: number): void;
+  /** The seq space these seqs belong to (the hello's `boot`); "" for the node's unnamed space. */
+  readonly boot: string;
   /**
-   * The gateway holds readings up to `base` from an earlier life of this node, and this outbox's
-   * numbering is behind it: give every pending frame, in order, a seq above `base` so none is taken
-   * for a resend, and continue numbering after them.
+   * Starts a new seq space (the gateway refused a seq, or holds more of this boot than this queue
+   * remembers): a new boot id, every pending frame renumbered from 1 in order, numbering after them.
    */
-  renumberAfter(base: number): void;
+  newBoot(): void;
   close?(): void;
 }
 
@@ -32,6 +37,7 @@ export class MemoryOutbox implements Outbox {
   private frames: VitalsFrame[] = [];
   private highest = 0;
   dropped = 0;
+  boot = newBootId();
 
   constructor(private readonly capacity = 100_000) {}
 
@@ -69,13 +75,9 @@ export class MemoryOutbox implements Outbox {
     return this.highest;
   }
 
-  /** Continue numbering after `seq` (e.g. the gateway's welcome.last_seq). */
-  advanceTo(seq: number): void {
-    if (seq > this.highest) this.highest = seq;
-  }
-
-  renumberAfter(base: number): void {
-    this.frames = this.frames.map((f, i) => ({ ...f, seq: base + i + 1 }));
-    this.highest = Math.max(this.highest, base + this.frames.length);
+  newBoot(): void {
+    this.boot = newBootId();
+    this.frames = this.frames.map((f, i) => ({ ...f, seq: i + 1 }));
+    this.highest = this.frames.length;
   }
 }

@@ -2,6 +2,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import fc from "fast-check";
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
@@ -29,16 +30,39 @@ afterEach(() => {
 });
 
 describe("DiskOutbox", () => {
-  it("renumbers pending frames above a base, durably, keeping their order and content", () => {
+  it("starts a new boot durably: a new id, pending frames renumbered from 1 in order, content kept", () => {
     const file = tempFile();
     const a = new DiskOutbox({ file });
-    for (let s = 1; s <= 3; s++) a.push(frame(s));
-    a.renumberAfter(500);
-    expect(a.lastSeq()).toBe(503);
+    const first = a.boot;
+    expect(first).toMatch(/^[0-9a-f]{16}$/);
+    for (let s = 1; s <= 5; s++) a.push(frame(s));
+    a.ack(2);
+    a.newBoot();
+    expect(a.boot).not.toBe(first);
+    expect(a.lastSeq()).toBe(3);
+    const boot = a.boot;
     a.close();
     const b = new DiskOutbox({ file });
-    expect(b.pending(0, 10)).toEqual([1, 2, 3].map((s) => ({ ...frame(s), seq: 500 + s })));
-    expect(b.lastSeq()).toBe(503);
+    expect(b.boot).toBe(boot);
+    expect(b.pending(0, 10)).toEqual([3, 4, 5].map((s, i) => ({ ...frame(s), seq: i + 1 })));
+    expect(b.lastSeq()).toBe(3);
+    expect(() => b.push(frame(3))).toThrow(RangeError);
+    b.push({ ...frame(9), seq: 4 });
+    b.close();
+  });
+
+  it("a queue file from before boot ids keeps the unnamed seq space its seqs were sent in", () => {
+    const file = tempFile();
+    const a = new DiskOutbox({ file });
+    a.push(frame(1));
+    a.close();
+    // Simulate the old file layout: no boot row.
+    const db = new Database(file);
+    db.exec("DROP TABLE boot");
+    db.close();
+    const b = new DiskOutbox({ file });
+    expect(b.boot).toBe("");
+    expect(b.lastSeq()).toBe(1);
     b.close();
   });
 
@@ -58,7 +82,7 @@ describe("DiskOutbox", () => {
     b.close();
   });
 
-  it("remembers lastSeq after everything was acknowledged, and after advanceTo", () => {
+  it("remembers lastSeq after everything was acknowledged", () => {
     const file = tempFile();
     const a = new DiskOutbox({ file });
     for (let s = 1; s <= 3; s++) a.push(frame(s));
@@ -67,13 +91,8 @@ describe("DiskOutbox", () => {
     a.close();
     const b = new DiskOutbox({ file });
     expect(b.lastSeq()).toBe(3);
-    b.advanceTo(120);
-    b.advanceTo(7);
+    expect(() => b.push(frame(3))).toThrow(RangeError);
     b.close();
-    const c = new DiskOutbox({ file });
-    expect(c.lastSeq()).toBe(120);
-    expect(() => c.push(frame(120))).toThrow(RangeError);
-    c.close();
   });
 
   it("when full drops the OLDEST, counts it durably, and warns once per warnEvery", () => {
@@ -117,17 +136,13 @@ describe("DiskOutbox", () => {
     expect(() => new DiskOutbox({ file: tempFile(), capacity: 0 })).toThrow(RangeError);
   });
 
-  it("keeps its invariants under any sequence of push, ack, advance and reopen (property)", () => {
-    type Op =
-      | { op: "push"; n: number }
-      | { op: "ack"; back: number }
-      | { op: "advance"; by: number }
-      | { op: "reopen" };
+  it("keeps its invariants under any sequence of push, ack, new boot and reopen (property)", () => {
+    type Op = { op: "push"; n: number } | { op: "ack"; back: number } | { op: "newBoot" } | { op: "reopen" };
     const ops = fc.array(
       fc.oneof(
         fc.record({ op: fc.constant("push" as const), n: fc.integer({ min: 1, max: 6 }) }),
         fc.record({ op: fc.constant("ack" as const), back: fc.integer({ min: -2, max: 8 }) }),
-        fc.record({ op: fc.constant("advance" as const), by: fc.integer({ min: -3, max: 5 }) }),
+        fc.constant({ op: "newBoot" as const }),
         fc.constant({ op: "reopen" as const }),
       ),
       { maxLength: 40 },
@@ -136,16 +151,20 @@ describe("DiskOutbox", () => {
       fc.property(ops, fc.integer({ min: 1, max: 12 }), (list: Op[], capacity) => {
         const opts: DiskOutboxOptions = { file: tempFile(), capacity, synchronous: "normal" };
         let box = new DiskOutbox(opts);
-        // Reference model: the pending seqs, the highest seq, the count of dropped frames.
-        let model: number[] = [];
+        // Reference model: the pending frames (seq and the reading they carry), the highest seq, the
+        // count of dropped frames, the boot.
+        let model: { seq: number; of: number }[] = [];
         let highest = 0;
+        let taken = 0;
         let dropped = 0;
+        let boot = box.boot;
         for (const o of list) {
           if (o.op === "push") {
             for (let k = 0; k < o.n; k++) {
               highest++;
-              box.push(frame(highest));
-              model.push(highest);
+              taken++;
+              box.push({ ...frame(taken), seq: highest });
+              model.push({ seq: highest, of: taken });
               if (model.length > capacity) {
                 model.shift();
                 dropped++;
@@ -154,20 +173,22 @@ describe("DiskOutbox", () => {
           } else if (o.op === "ack") {
             const upTo = highest - o.back;
             box.ack(upTo);
-            model = model.filter((s) => s > upTo);
-          } else if (o.op === "advance") {
-            box.advanceTo(highest + o.by);
-            highest = Math.max(highest, highest + o.by);
+            model = model.filter((m) => m.seq > upTo);
+          } else if (o.op === "newBoot") {
+            box.newBoot();
+            expect(box.boot).not.toBe(boot);
+            boot = box.boot;
+            model = model.map((m, i) => ({ seq: i + 1, of: m.of }));
+            highest = model.length;
           } else {
             box.close();
             box = new DiskOutbox(opts);
           }
+          expect(box.boot).toBe(boot);
           expect(box.lastSeq()).toBe(highest);
           expect(box.size).toBe(model.length);
           expect(box.dropped).toBe(dropped);
-          const got = box.pending(0, 1000);
-          expect(got.map((f) => f.seq)).toEqual(model);
-          expect(got).toEqual(model.map(frame));
+          expect(box.pending(0, 1000)).toEqual(model.map((m) => ({ ...frame(m.of), seq: m.seq })));
         }
         box.close();
       }),

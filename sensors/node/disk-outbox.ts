@@ -4,7 +4,7 @@ import Database from "better-sqlite3";
 import { ErrorCodes, VitalsError } from "../../gateway/errors.js";
 import { type Logger, silentLogger } from "../../gateway/logger.js";
 import type { VitalsFrame } from "../../gateway/protocol/frames.js";
-import type { Outbox } from "../link/outbox.js";
+import { newBootId, type Outbox } from "../link/outbox.js";
 
 /** 7 days at 1 Hz. */
 export const DEFAULT_OUTBOX_CAPACITY = 7 * 24 * 3600;
@@ -28,6 +28,7 @@ export interface DiskOutboxOptions {
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS pending (seq INTEGER PRIMARY KEY, frame TEXT NOT NULL) WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+  CREATE TABLE IF NOT EXISTS boot (one INTEGER PRIMARY KEY CHECK (one = 1), id TEXT NOT NULL);
 `;
 
 /**
@@ -43,6 +44,7 @@ export class DiskOutbox implements Outbox {
   private readonly logger: Logger;
   private highest: number;
   private count: number;
+  private bootId: string;
   private droppedTotal: number;
   private readonly stmt: {
     insert: Database.Statement;
@@ -76,6 +78,10 @@ export class DiskOutbox implements Outbox {
     };
     this.highest = Math.max(meta("last_seq"), top.s ?? 0);
     this.count = top.n;
+    const stored = this.db.prepare("SELECT id FROM boot").get() as { id: string } | undefined;
+    // A queue from before boot ids keeps the unnamed space its seqs were sent in; a new one gets an id.
+    this.bootId = stored?.id ?? (this.highest === 0 ? newBootId() : "");
+    if (!stored) this.db.prepare("INSERT INTO boot (one, id) VALUES (1, ?)").run(this.bootId);
     this.droppedTotal = meta("dropped");
     this.stmt = {
       insert: this.db.prepare("INSERT INTO pending (seq, frame) VALUES (?, ?)"),
@@ -133,25 +139,26 @@ export class DiskOutbox implements Outbox {
     return this.highest;
   }
 
-  advanceTo(seq: number): void {
-    if (seq <= this.highest) return;
-    this.stmt.setMeta.run("last_seq", seq);
-    this.highest = seq;
+  get boot(): string {
+    return this.bootId;
   }
 
-  renumberAfter(base: number): void {
+  newBoot(): void {
+    const boot = newBootId();
     this.db.transaction(() => {
       const frames = (
         this.db.prepare("SELECT frame FROM pending ORDER BY seq").all() as { frame: string }[]
       ).map((r) => JSON.parse(r.frame) as VitalsFrame);
       this.db.prepare("DELETE FROM pending").run();
       for (const [i, f] of frames.entries()) {
-        const renumbered = { ...f, seq: base + i + 1 };
+        const renumbered = { ...f, seq: i + 1 };
         this.stmt.insert.run(renumbered.seq, JSON.stringify(renumbered));
       }
-      this.highest = Math.max(this.highest, base + frames.length);
-      this.stmt.setMeta.run("last_seq", this.highest);
+      this.stmt.setMeta.run("last_seq", frames.length);
+      this.db.prepare("UPDATE boot SET id = ?").run(boot);
     })();
+    this.bootId = boot;
+    this.highest = this.count;
   }
 
   close(): void {

@@ -28,6 +28,7 @@ for (let i = 0; i < 10_000; i++) {
         : { hr: 60 + (i % 40), spo2: 94 + (i % 6), temp: 36.5 + (i % 10) / 10, rr: 16 };
   pool.push({
     node: `n-${bed}`,
+    boot: "",
     seq: i,
     bed,
     patient: `p-${bed}`,

@@ -24,7 +24,18 @@ export function reading(
   flags: string[] = [],
   patient: string | null = "p-1",
 ): Reading {
-  return { node: `node-${bed}`, seq: ++seq, bed, patient, ward: "w", t: at, receivedAt: at, values, flags };
+  return {
+    node: `node-${bed}`,
+    boot: "",
+    seq: ++seq,
+    bed,
+    patient,
+    ward: "w",
+    t: at,
+    receivedAt: at,
+    values,
+    flags,
+  };
 }
 
 /** An engine on a fake clock that records every event. */

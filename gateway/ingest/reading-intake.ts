@@ -1,0 +1,79 @@
+import type { Classifier } from "../classify/classifier.js";
+import type { Logger } from "../logger.js";
+import type { GatewayMetrics } from "../metrics.js";
+import type { ClassifiedReading, Reading } from "../model.js";
+import type { SqliteStore } from "../store/sqlite-store.js";
+import { CommitQueue, type CommitWaiter } from "./commit-queue.js";
+import { SeqLedger } from "./seq-ledger.js";
+
+export interface ReadingIntakeDeps {
+  store: SqliteStore;
+  classifier: Classifier;
+  metrics: GatewayMetrics;
+  logger: Logger;
+  maxBatch: number;
+  maxSeqJump: number;
+  /** New readings (not resends), after they are durable. */
+  onStored: (readings: ClassifiedReading[]) => void;
+}
+
+/**
+ * Where every reading enters storage, from TCP and MQTT alike: the seq ledger decides new, resend or
+ * refused; new readings are classified; all go through the group commit, and waiters are told once
+ * their reading (or the stored original of a resend) is durable.
+ */
+export class ReadingIntake {
+  readonly ledger: SeqLedger;
+  private readonly commits: CommitQueue;
+
+  constructor(private readonly deps: ReadingIntakeDeps) {
+    this.ledger = new SeqLedger(deps.store, { maxJump: deps.maxSeqJump });
+    this.commits = new CommitQueue({
+      store: deps.store,
+      ledger: this.ledger,
+      metrics: deps.metrics,
+      logger: deps.logger,
+      maxBatch: deps.maxBatch,
+      onStored: deps.onStored,
+    });
+  }
+
+  /** Highest seq held for a node's seq space (the welcome's last_seq), undefined for a new space. */
+  lastSeq(node: string, boot: string): number | undefined {
+    return this.ledger.last(node, boot);
+  }
+
+  /** Seq for the next reading of a client the gateway numbers itself. */
+  nextLegacySeq(node: string): number {
+    return this.ledger.next(node);
+  }
+
+  /**
+   * Takes a reading whose seq the node chose. Returns the reason when its seq is refused (bad_seq):
+   * then nothing is queued and the waiter is not called.
+   */
+  submit(reading: Reading, waiter: CommitWaiter | undefined, arrived: number): string | undefined {
+    const verdict = this.ledger.judge(reading.node, reading.boot, reading.seq);
+    if (typeof verdict === "object") return verdict.refused;
+    this.enqueue(reading, waiter, arrived, verdict === "resend");
+    return undefined;
+  }
+
+  /** Takes a reading the gateway numbered itself (nextLegacySeq). */
+  submitNumbered(reading: Reading, arrived: number): void {
+    this.enqueue(reading, undefined, arrived, false);
+  }
+
+  private enqueue(reading: Reading, waiter: CommitWaiter | undefined, arrived: number, resend: boolean) {
+    const c = resend ? { status: "UNKNOWN" as const, reasons: [] } : this.deps.classifier.classify(reading);
+    const classified = reading as ClassifiedReading;
+    classified.status = c.status;
+    classified.reasons = c.reasons;
+    this.commits.submit(classified, waiter, arrived, resend);
+  }
+
+  /** Commits whatever is queued now (shutdown). */
+  flush(): void {
+    this.commits.flush();
+  }
+}
