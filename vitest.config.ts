@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["{gateway,sensors,dashboard,firmware,test}/**/*.test.ts"],
+    include: ["{core,gateway,sensors,dashboard,firmware,test}/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: "forks",

@@ -1,5 +1,5 @@
-import type { BedAlarmSummary, BedView, News2Summary, ReadingView } from "./api/types.js";
-import type { ClassifiedReading } from "./model.js";
+import type { BedAlarmSummary, BedView, News2Summary, ReadingView } from "../core/api-types.js";
+import type { ClassifiedReading } from "../core/reading.js";
 
 export function toReadingView(r: ClassifiedReading): ReadingView {
   const v = r.values;

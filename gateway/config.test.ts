@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { isVitalsError } from "../core/errors.js";
 import { loadConfig, parseConfig } from "./config.js";
-import { isVitalsError } from "./errors.js";
 
 describe("gateway config", () => {
   it("has embedded defaults for everything", () => {

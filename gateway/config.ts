@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { ErrorCodes, VitalsError } from "../core/errors.js";
+import { DEFAULT_HTTP_PORT, DEFAULT_TCP_PORT } from "../core/protocol/frames.js";
 import { alarmConfigSchema } from "./alarms/alarm-config.js";
-import { ErrorCodes, VitalsError } from "./errors.js";
 import { mqttConfigSchema } from "./mqtt/mqtt-config.js";
 import { notificationsConfigSchema } from "./notify/config.js";
 import { soundConfigSchema } from "./outputs/sound/sound-config.js";
-import { DEFAULT_HTTP_PORT, DEFAULT_TCP_PORT } from "./protocol/frames.js";
 import { influxConfigSchema } from "./store/influx-config.js";
 
 const port = z.number().int().min(0).max(65535);

@@ -1,4 +1,13 @@
 import type { FastifyInstance } from "fastify";
+import { type Logger, silentLogger } from "../core/logger.js";
+import type { AlarmCommandFrame, VitalParameter } from "../core/protocol/frames.js";
+import {
+  type Alert,
+  type ClassifiedReading,
+  type Clock,
+  type Reading,
+  systemClock,
+} from "../core/reading.js";
 import { AlarmService } from "./alarms/alarm-service.js";
 import { type EscalatedEvent, PRIORITY_RANK, type Priority } from "./alarms/types.js";
 import { registerAlarmRoutes } from "./api/alarm-routes.js";
@@ -13,9 +22,7 @@ import type { CommitWaiter } from "./ingest/commit-queue.js";
 import type { NodeSession, SessionHost } from "./ingest/node-session.js";
 import { ReadingIntake } from "./ingest/reading-intake.js";
 import { TcpIngestServer } from "./ingest/tcp-server.js";
-import { type Logger, silentLogger } from "./logger.js";
 import { GatewayMetrics } from "./metrics.js";
-import { type Alert, type ClassifiedReading, type Clock, type Reading, systemClock } from "./model.js";
 import { MqttService } from "./mqtt/mqtt-service.js";
 import { alarmEventToNotification } from "./notify/alarm-notification.js";
 import { NotificationAlertOutput } from "./notify/notification-alert-output.js";
@@ -25,7 +32,6 @@ import { AlertDispatcher } from "./outputs/alert-dispatcher.js";
 import type { AlertOutput } from "./outputs/alert-output.js";
 import { ConsoleAlertOutput } from "./outputs/console-alert.js";
 import { AlarmSoundController, createSoundOutputs } from "./outputs/sound/index.js";
-import type { AlarmCommandFrame, VitalParameter } from "./protocol/frames.js";
 import { AlarmStore } from "./store/alarm-store.js";
 import { Checkpointer } from "./store/checkpointer.js";
 import { InfluxForwarder } from "./store/influx-forwarder.js";

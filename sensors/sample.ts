@@ -1,4 +1,4 @@
-import type { SoundPriority, VitalParameter } from "../gateway/protocol/frames.js";
+import type { SoundPriority, VitalParameter } from "../core/protocol/frames.js";
 
 /**
  * What every sensor driver emits: the values it measured (null = measured nothing valid) and

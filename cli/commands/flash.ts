@@ -3,7 +3,7 @@ import { accessSync, constants, existsSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
-import { ErrorCodes, VitalsError } from "../../gateway/errors.js";
+import { ErrorCodes, VitalsError } from "../../core/errors.js";
 
 /** The hex `npm run firmware:build` produces (firmware/Makefile). */
 export const DEFAULT_HEX = fileURLToPath(new URL("../../firmware/build/vitals-node.hex", import.meta.url));

@@ -1,8 +1,8 @@
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 import { type Command, InvalidArgumentError, Option } from "commander";
-import { isVitalsError } from "../../gateway/errors.js";
-import { createLogger } from "../../gateway/logger.js";
+import { isVitalsError } from "../../core/errors.js";
+import { createLogger } from "../../core/logger.js";
 import { systemScheduler } from "../../sensors/i2c/scheduler.js";
 import { DEFAULT_OUTBOX_CAPACITY, DiskOutbox } from "../../sensors/node/disk-outbox.js";
 import {

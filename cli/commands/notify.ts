@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
-import { isVitalsError } from "../../gateway/errors.js";
+import { isVitalsError } from "../../core/errors.js";
 import {
   createNotifier,
   DeliveryError,

@@ -1,7 +1,7 @@
+import { isVitalsError } from "../../core/errors.js";
+import { createLogger } from "../../core/logger.js";
 import { type GatewayConfig, loadConfig } from "../../gateway/config.js";
-import { isVitalsError } from "../../gateway/errors.js";
 import { Gateway } from "../../gateway/gateway.js";
-import { createLogger } from "../../gateway/logger.js";
 
 export interface GatewayFlags {
   config?: string;

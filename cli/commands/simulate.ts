@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { createLogger } from "../../gateway/logger.js";
+import { createLogger } from "../../core/logger.js";
 import { SCENARIOS, type ScenarioName } from "../../sensors/sim/scenarios.js";
 import { WardSimulator } from "../../sensors/sim/ward-simulator.js";
 import { hostPort, intOption, numberOption } from "./options.js";

@@ -1,4 +1,4 @@
-import type { AlarmsResponse, News2Summary } from "../../gateway/api/types.js";
+import type { AlarmsResponse, News2Summary } from "../../core/api-types.js";
 
 /** Body of POST /api/beds/:bed/observations, without the user (added by the caller). */
 export interface ObservationEntry {

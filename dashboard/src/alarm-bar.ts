@@ -1,4 +1,4 @@
-import type { AlarmItemView } from "../../gateway/api/types.js";
+import type { AlarmItemView } from "../../core/api-types.js";
 import { alarmStateText, alarmText, isTechnical, PRIORITY_MARK, PRIORITY_WORD } from "./alarm-labels.js";
 import { el, setText } from "./dom.js";
 import { formatAge } from "./format.js";

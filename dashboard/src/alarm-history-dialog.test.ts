@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AlarmRecordView } from "../../gateway/api/types.js";
+import type { AlarmRecordView } from "../../core/api-types.js";
 import { historyRow } from "./alarm-history-dialog.js";
 import { formatTimeOfDay } from "./format.js";
 

@@ -1,4 +1,4 @@
-import type { AlarmRecordView } from "../../gateway/api/types.js";
+import type { AlarmRecordView } from "../../core/api-types.js";
 import { alarmText, isTechnical, PRIORITY_MARK, PRIORITY_WORD } from "./alarm-labels.js";
 import { el, setText } from "./dom.js";
 import { formatTimeOfDay } from "./format.js";

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { AlarmItemView } from "../../gateway/api/types.js";
+import type { AlarmItemView } from "../../core/api-types.js";
 import {
   alarmLevel,
   alarmStateText,

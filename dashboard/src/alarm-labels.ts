@@ -1,4 +1,4 @@
-import type { AlarmItemView, AlarmPriority } from "../../gateway/api/types.js";
+import type { AlarmItemView, AlarmPriority } from "../../core/api-types.js";
 import { compareBedLabels } from "./natural-sort.js";
 
 /**

@@ -1,4 +1,4 @@
-import type { AlarmPriority } from "../../gateway/api/types.js";
+import type { AlarmPriority } from "../../core/api-types.js";
 import { TONE_PATTERNS, toneBurst } from "./alarm-tones.js";
 
 /**

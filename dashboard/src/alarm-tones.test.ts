@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 // Test-only cross-check against the source of truth; the dashboard itself never imports gateway runtime code.
-import { alarmSchedule, burstLengthMs, DEFAULT_BURST_PATTERNS } from "../../gateway/alarms/burst-pattern.js";
+import { alarmSchedule, burstLengthMs, DEFAULT_BURST_PATTERNS } from "../../core/burst-pattern.js";
 import { TONE_PATTERNS, toneBurst } from "./alarm-tones.js";
 
 describe("alarm tones", () => {

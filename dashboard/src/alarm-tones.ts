@@ -1,7 +1,7 @@
-import type { AlarmPriority } from "../../gateway/api/types.js";
+import type { AlarmPriority } from "../../core/api-types.js";
 
 /**
- * IEC 60601-1-8 burst timings, duplicated from DEFAULT_BURST_PATTERNS in gateway/alarms/burst-pattern.ts
+ * IEC 60601-1-8 burst timings, duplicated from DEFAULT_BURST_PATTERNS in core/burst-pattern.ts
  * (the dashboard may import only API types from the gateway). alarm-tones.test.ts checks the two agree.
  */
 export interface TonePattern {

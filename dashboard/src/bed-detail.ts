@@ -1,4 +1,4 @@
-import type { BedView, News2Summary } from "../../gateway/api/types.js";
+import type { BedView, News2Summary } from "../../core/api-types.js";
 import type { ObservationEntry } from "./alarm-actions.js";
 import { alarmStateText, alarmText, isTechnical, PRIORITY_MARK, PRIORITY_WORD } from "./alarm-labels.js";
 import { el, setData, setText } from "./dom.js";

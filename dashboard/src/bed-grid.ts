@@ -1,4 +1,4 @@
-import type { BedView } from "../../gateway/api/types.js";
+import type { BedView } from "../../core/api-types.js";
 import { el, setData, setText } from "./dom.js";
 import { type AlarmChip, type ShownVital, type TileModel, toTileModel } from "./tile-model.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { BedView } from "../../gateway/api/types.js";
+import type { BedView } from "../../core/api-types.js";
 import { clockOffset, freshnessOf, gatewayTime, STALE_AFTER_MS } from "./freshness.js";
 
 function bed(over: Partial<BedView>): BedView {

@@ -1,4 +1,4 @@
-import type { BedView } from "../../gateway/api/types.js";
+import type { BedView } from "../../core/api-types.js";
 
 /** A bed whose last reading is older than this is STALE: its numbers must not look current. */
 export const STALE_AFTER_MS = 10_000;

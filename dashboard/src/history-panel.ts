@@ -1,6 +1,6 @@
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
-import type { ReadingsResponse, ReadingView } from "../../gateway/api/types.js";
+import type { ReadingsResponse, ReadingView } from "../../core/api-types.js";
 import { formatHr, formatSpo2, formatTemp, formatTimeOfDay } from "./format.js";
 
 /** How many past readings the panel charts; the table lists the newest TABLE_ROWS of them. */

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { LiveMessage } from "../../gateway/api/types.js";
+import type { LiveMessage } from "../../core/api-types.js";
 import { LiveConnection } from "./live-connection.js";
 import { RECONNECT_CAP_MS } from "./reconnect-backoff.js";
 

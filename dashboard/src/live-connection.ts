@@ -1,4 +1,4 @@
-import type { LiveMessage } from "../../gateway/api/types.js";
+import type { LiveMessage } from "../../core/api-types.js";
 import { reconnectDelay } from "./reconnect-backoff.js";
 
 export interface LiveConnectionEvents {

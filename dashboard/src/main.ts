@@ -1,4 +1,4 @@
-import type { BedsResponse } from "../../gateway/api/types.js";
+import type { BedsResponse } from "../../core/api-types.js";
 import { AlarmActions } from "./alarm-actions.js";
 import { AlarmBar } from "./alarm-bar.js";
 import { AlarmHistoryDialog } from "./alarm-history-dialog.js";

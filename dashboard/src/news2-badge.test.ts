@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { News2Summary } from "../../gateway/api/types.js";
+import type { News2Summary } from "../../core/api-types.js";
 import { news2Badge, news2PartRows } from "./news2-badge.js";
 
 function summary(over: Partial<News2Summary> = {}): News2Summary {

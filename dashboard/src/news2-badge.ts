@@ -1,4 +1,4 @@
-import type { News2Summary } from "../../gateway/api/types.js";
+import type { News2Summary } from "../../core/api-types.js";
 
 export type News2Band = News2Summary["band"];
 

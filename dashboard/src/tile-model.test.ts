@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AlarmItemView, BedView, ReadingView } from "../../gateway/api/types.js";
+import type { AlarmItemView, BedView, ReadingView } from "../../core/api-types.js";
 import { STALE_AFTER_MS } from "./freshness.js";
 import { toTileModel, vitalsNamedIn } from "./tile-model.js";
 

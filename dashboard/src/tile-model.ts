@@ -1,4 +1,4 @@
-import type { AlarmItemView, BedStatus, BedView } from "../../gateway/api/types.js";
+import type { AlarmItemView, BedStatus, BedView } from "../../core/api-types.js";
 import {
   type AlarmLevel,
   alarmLevel,

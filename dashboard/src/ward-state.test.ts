@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { BedView } from "../../gateway/api/types.js";
+import type { BedView } from "../../core/api-types.js";
 import {
   initialWardState,
   visibleBeds,

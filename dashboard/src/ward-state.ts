@@ -1,10 +1,4 @@
-import type {
-  AlarmItemView,
-  AlarmPriority,
-  AlertView,
-  BedView,
-  LiveMessage,
-} from "../../gateway/api/types.js";
+import type { AlarmItemView, AlarmPriority, AlertView, BedView, LiveMessage } from "../../core/api-types.js";
 import { higherOf, sortAlarms } from "./alarm-labels.js";
 import { clockOffset } from "./freshness.js";
 import { compareBedLabels } from "./natural-sort.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { isVitalsError } from "../../core/errors.js";
 import { harness } from "../../test/alarms/harness.js";
-import { isVitalsError } from "../errors.js";
 import { AlarmEngine } from "./alarm-engine.js";
 
 const NORMAL = { hr: 80, spo2: 97, temp: 37 };

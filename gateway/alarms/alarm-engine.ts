@@ -1,5 +1,5 @@
-import type { Clock, Reading } from "../model.js";
-import type { VitalParameter } from "../protocol/index.js";
+import type { VitalParameter } from "../../core/protocol/index.js";
+import type { Clock, Reading } from "../../core/reading.js";
 import { type AlarmConfig, type AlarmConfigInput, parseAlarmConfig } from "./alarm-config.js";
 import { BedMonitor } from "./bed-monitor.js";
 import { applyOverrides, type BedLimits, initialLimits, type LimitOverrides } from "./limit-overrides.js";

@@ -1,8 +1,8 @@
-import type { BedAlarmSummary, LiveMessage, News2Summary } from "../api/types.js";
+import type { BedAlarmSummary, LiveMessage, News2Summary } from "../../core/api-types.js";
+import type { Logger } from "../../core/logger.js";
+import type { AlarmCommandFrame, VitalParameter } from "../../core/protocol/frames.js";
+import type { Clock, Reading } from "../../core/reading.js";
 import type { BedRegistry } from "../beds.js";
-import type { Logger } from "../logger.js";
-import type { Clock, Reading } from "../model.js";
-import type { AlarmCommandFrame, VitalParameter } from "../protocol/frames.js";
 import { type AlarmStore, eventView } from "../store/alarm-store.js";
 import type { AlarmConfig } from "./alarm-config.js";
 import { AlarmEngine } from "./alarm-engine.js";

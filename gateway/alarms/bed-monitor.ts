@@ -1,5 +1,5 @@
-import type { Reading } from "../model.js";
-import type { VitalParameter } from "../protocol/index.js";
+import type { VitalParameter } from "../../core/protocol/index.js";
+import type { Reading } from "../../core/reading.js";
 import type { AlarmConfig } from "./alarm-config.js";
 import { BedAlarms } from "./bed-alarms.js";
 import { type BedLimits, initialLimits } from "./limit-overrides.js";

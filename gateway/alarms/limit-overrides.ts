@@ -1,4 +1,4 @@
-import { ErrorCodes, VitalsError } from "../errors.js";
+import { ErrorCodes, VitalsError } from "../../core/errors.js";
 import {
   type AlarmConfig,
   type ParameterLimits,

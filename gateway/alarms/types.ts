@@ -3,12 +3,9 @@
  * returns. Storage, the live API and notifiers consume these; nothing here does I/O.
  */
 
-/** IEC 60601-1-8 alarm priorities. */
-export const PRIORITIES = ["low", "medium", "high"] as const;
-export type Priority = (typeof PRIORITIES)[number];
+import { PRIORITY_RANK, type Priority } from "../../core/alarm-priority.js";
 
-/** Numeric rank so comparisons stay cheap on the hot path. */
-export const PRIORITY_RANK: Readonly<Record<Priority, number>> = { low: 1, medium: 2, high: 3 };
+export { PRIORITIES, PRIORITY_RANK, type Priority } from "../../core/alarm-priority.js";
 
 export function higherPriority(a: Priority | null, b: Priority | null): Priority | null {
   if (a === null) return b;

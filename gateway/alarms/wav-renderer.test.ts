@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { burst, DEFAULT_BURST_PATTERNS, IEC_60601_1_8_RANGES } from "./burst-pattern.js";
+import { burst, DEFAULT_BURST_PATTERNS, IEC_60601_1_8_RANGES } from "../../core/burst-pattern.js";
 import { renderPcm, renderWav } from "./wav-renderer.js";
 
 /** Magnitude of one frequency in a block of samples (Goertzel: a single DFT bin). */

@@ -1,4 +1,4 @@
-import type { ScheduledPulse } from "./burst-pattern.js";
+import type { ScheduledPulse } from "../../core/burst-pattern.js";
 
 /**
  * Renders a pulse schedule to 16-bit mono PCM / WAV. IEC 60601-1-8 Table 4 wants at least four harmonic

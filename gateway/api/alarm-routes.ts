@@ -1,14 +1,14 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { z } from "zod";
+import type { AlarmsResponse } from "../../core/api-types.js";
+import { isVitalsError } from "../../core/errors.js";
+import type { Clock } from "../../core/reading.js";
 import type { AlarmService } from "../alarms/alarm-service.js";
 import type { LimitOverrides } from "../alarms/limit-overrides.js";
 import type { News2Manual } from "../alarms/news2.js";
 import { ALARM_PARAMETERS } from "../alarms/types.js";
 import type { BedRegistry } from "../beds.js";
-import { isVitalsError } from "../errors.js";
-import type { Clock } from "../model.js";
 import type { AlarmStore } from "../store/alarm-store.js";
-import type { AlarmsResponse } from "./types.js";
 
 /** Who did it. There is no login yet: deployments put the dashboard behind their own authentication. */
 const user = z.string().trim().min(1).max(64);

@@ -5,14 +5,14 @@ import fastifyStatic from "@fastify/static";
 import fastifyWebsocket from "@fastify/websocket";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { z } from "zod";
+import type { BedsResponse, ReadingsResponse } from "../../core/api-types.js";
+import type { Logger } from "../../core/logger.js";
+import type { Clock } from "../../core/reading.js";
 import type { BedRegistry } from "../beds.js";
-import type { Logger } from "../logger.js";
 import type { GatewayMetrics } from "../metrics.js";
-import type { Clock } from "../model.js";
 import type { ReadingHistory } from "../store/reading-history.js";
 import type { SqliteStore } from "../store/sqlite-store.js";
 import type { LiveHub } from "./live-hub.js";
-import type { BedsResponse, ReadingsResponse } from "./types.js";
 
 const DASHBOARD_DIR = fileURLToPath(new URL("../../dashboard/dist/", import.meta.url));
 

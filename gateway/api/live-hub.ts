@@ -1,7 +1,7 @@
 import type { WebSocket } from "ws";
+import type { LiveMessage } from "../../core/api-types.js";
+import type { Clock } from "../../core/reading.js";
 import type { BedRegistry } from "../beds.js";
-import type { Clock } from "../model.js";
-import type { LiveMessage } from "./types.js";
 
 /**
  * Pushes bed changes to dashboard WebSockets. Changes are coalesced for `throttleMs` so a busy ward

@@ -1,4 +1,4 @@
-import type { Classification, Reading } from "../model.js";
+import type { Classification, Reading } from "../../core/reading.js";
 
 /** The replaceable classification stage of the pipeline. Must be pure and fast (it runs per reading). */
 export interface Classifier {

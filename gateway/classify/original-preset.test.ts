@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import type { Reading } from "../../core/reading.js";
 import { parseConfig } from "../config.js";
-import type { Reading } from "../model.js";
 import { OriginalPresetClassifier } from "./original-preset.js";
 
 const classifier = new OriginalPresetClassifier(parseConfig({}).classification);

@@ -1,5 +1,5 @@
+import type { Classification, Reading } from "../../core/reading.js";
 import type { GatewayConfig } from "../config.js";
-import type { Classification, Reading } from "../model.js";
 import type { Classifier } from "./classifier.js";
 
 type Rules = GatewayConfig["classification"];

@@ -1,6 +1,6 @@
-import type { Logger } from "../logger.js";
+import type { Logger } from "../../core/logger.js";
+import type { ClassifiedReading } from "../../core/reading.js";
 import type { GatewayMetrics } from "../metrics.js";
-import type { ClassifiedReading } from "../model.js";
 import type { SqliteStore } from "../store/sqlite-store.js";
 import type { SeqLedger } from "./seq-ledger.js";
 

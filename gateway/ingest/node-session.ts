@@ -1,10 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import type { Socket } from "node:net";
-import type { GatewayConfig } from "../config.js";
-import type { Logger } from "../logger.js";
-import type { GatewayMetrics } from "../metrics.js";
-import type { Clock, Reading } from "../model.js";
-import { decodeNodeLine } from "../protocol/codec.js";
+import type { Logger } from "../../core/logger.js";
+import { decodeNodeLine } from "../../core/protocol/codec.js";
 import type {
   GatewayFrame,
   HelloFrame,
@@ -12,9 +9,12 @@ import type {
   VitalParameter,
   VitalsFrame,
   WireErrorCode,
-} from "../protocol/frames.js";
-import { MAX_LINE_BYTES, PROTO_VERSION } from "../protocol/frames.js";
-import { LineSplitter } from "../protocol/line-splitter.js";
+} from "../../core/protocol/frames.js";
+import { MAX_LINE_BYTES, PROTO_VERSION } from "../../core/protocol/frames.js";
+import { LineSplitter } from "../../core/protocol/line-splitter.js";
+import type { Clock, Reading } from "../../core/reading.js";
+import type { GatewayConfig } from "../config.js";
+import type { GatewayMetrics } from "../metrics.js";
 import type { CommitWaiter } from "./commit-queue.js";
 import { TokenBucket } from "./token-bucket.js";
 

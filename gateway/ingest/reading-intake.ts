@@ -1,7 +1,7 @@
+import type { Logger } from "../../core/logger.js";
+import type { ClassifiedReading, Reading } from "../../core/reading.js";
 import type { Classifier } from "../classify/classifier.js";
-import type { Logger } from "../logger.js";
 import type { GatewayMetrics } from "../metrics.js";
-import type { ClassifiedReading, Reading } from "../model.js";
 import type { SqliteStore } from "../store/sqlite-store.js";
 import { CommitQueue, type CommitWaiter } from "./commit-queue.js";
 import { SeqLedger } from "./seq-ledger.js";

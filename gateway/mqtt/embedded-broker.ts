@@ -7,7 +7,7 @@ import { createServer as createTlsServer } from "node:tls";
 import { Aedes, type Client } from "aedes";
 import type { FastifyInstance } from "fastify";
 import { createWebSocketStream } from "ws";
-import { ErrorCodes, VitalsError } from "../errors.js";
+import { ErrorCodes, VitalsError } from "../../core/errors.js";
 import { TokenBucket } from "../ingest/token-bucket.js";
 import { MqttAccessControl, type MqttPrincipal } from "./mqtt-acl.js";
 import { guardPacketSizes } from "./packet-size-guard.js";

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
+import type { ClassifiedReading } from "../../core/reading.js";
 import type { Gateway } from "../gateway.js";
-import type { ClassifiedReading } from "../model.js";
 import { EmbeddedBroker } from "./embedded-broker.js";
 import { ExternalBrokerClient } from "./external-broker.js";
 import { type BridgeHost, MqttReadingBridge } from "./reading-bridge.js";

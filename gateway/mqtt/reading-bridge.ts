@@ -1,13 +1,13 @@
+import type { Logger } from "../../core/logger.js";
+import { decodeNodeLine } from "../../core/protocol/codec.js";
+import type { ErrorFrame, VitalParameter, WireErrorCode } from "../../core/protocol/frames.js";
+import { MAX_LINE_BYTES } from "../../core/protocol/frames.js";
+import type { Alert, ClassifiedReading, Clock, Reading } from "../../core/reading.js";
 import type { BedRegistry } from "../beds.js";
 import type { GatewayConfig } from "../config.js";
 import type { CommitWaiter } from "../ingest/commit-queue.js";
-import type { Logger } from "../logger.js";
 import type { GatewayMetrics } from "../metrics.js";
-import type { Alert, ClassifiedReading, Clock, Reading } from "../model.js";
 import type { AlertOutput } from "../outputs/alert-output.js";
-import { decodeNodeLine } from "../protocol/codec.js";
-import type { ErrorFrame, VitalParameter, WireErrorCode } from "../protocol/frames.js";
-import { MAX_LINE_BYTES } from "../protocol/frames.js";
 import type { MqttConfig } from "./mqtt-config.js";
 import { MQTT_TOPICS, type MqttPayloads, type NodeStatus, type TopicKind, topicFor } from "./topics.js";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { AlertView, BedView } from "../api/types.js";
-import type { ErrorFrame, VitalsFrame } from "../protocol/frames.js";
+import type { AlertView, BedView } from "../../core/api-types.js";
+import type { ErrorFrame, VitalsFrame } from "../../core/protocol/frames.js";
 
 /**
  * The MQTT topics of a ward, typed by payload: one map shared by the bridge, the tests and

@@ -1,4 +1,4 @@
-import type { Clock } from "../model.js";
+import type { Clock } from "../../core/reading.js";
 import { type RetryPolicy, retryDelayMs } from "./backoff.js";
 import type { DeliveryRow, NotificationOutbox } from "./notification-outbox.js";
 import { DeliveryError, isDeliveryError, type Notifier } from "./notifier.js";

@@ -1,6 +1,6 @@
-import type { Alert } from "../model.js";
+import { VITAL_PARAMETERS, type VitalParameter } from "../../core/protocol/index.js";
+import type { Alert } from "../../core/reading.js";
 import type { AlertOutput } from "../outputs/alert-output.js";
-import { VITAL_PARAMETERS, type VitalParameter } from "../protocol/index.js";
 import type { NotificationEvent, NotificationParameter, Priority } from "./notification-event.js";
 
 export const UNITS: Record<VitalParameter, string> = {

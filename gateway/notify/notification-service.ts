@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import type { Clock } from "../model.js";
+import type { Clock } from "../../core/reading.js";
 import { ChannelPump, type NotifyLogger } from "./channel-pump.js";
 import type { SmtpTransportFactory } from "./channels/smtp-notifier.js";
 import type { NotificationsConfig } from "./config.js";

@@ -1,4 +1,4 @@
-import { ErrorCodes, VitalsError } from "../errors.js";
+import { ErrorCodes, VitalsError } from "../../core/errors.js";
 import type { NotificationMessage } from "./message.js";
 
 /** What a provider said when it accepted a message (its message id, if it gives one). */

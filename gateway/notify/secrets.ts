@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from "node:fs";
-import { ErrorCodes, VitalsError } from "../errors.js";
+import { ErrorCodes, VitalsError } from "../../core/errors.js";
 import type { SecretRef } from "./config.js";
 
 /**

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { silentLogger } from "../logger.js";
-import type { Alert, ClassifiedReading } from "../model.js";
+import { silentLogger } from "../../core/logger.js";
+import type { Alert, ClassifiedReading } from "../../core/reading.js";
 import { AlertDispatcher } from "./alert-dispatcher.js";
 
 const critical = (patient: string | null, bed = "B1"): ClassifiedReading => ({

@@ -1,5 +1,5 @@
-import type { Logger } from "../logger.js";
-import type { Alert, ClassifiedReading, Clock } from "../model.js";
+import type { Logger } from "../../core/logger.js";
+import type { Alert, ClassifiedReading, Clock } from "../../core/reading.js";
 import type { AlertOutput } from "./alert-output.js";
 
 /**

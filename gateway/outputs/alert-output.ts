@@ -1,4 +1,4 @@
-import type { Alert } from "../model.js";
+import type { Alert } from "../../core/reading.js";
 
 /**
  * Where alerts go: console/bell, buzzer, WhatsApp, e-mail… Each output gets every alert that passed

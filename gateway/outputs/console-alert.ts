@@ -1,4 +1,4 @@
-import type { Alert } from "../model.js";
+import type { Alert } from "../../core/reading.js";
 import type { AlertOutput } from "./alert-output.js";
 
 /** The fallback output: one console line per alert, with the terminal bell (BEL) as the beep. */

@@ -1,7 +1,7 @@
 import type Database from "better-sqlite3";
+import type { AlarmEventView, AlarmRecordView, LimitsAuditView } from "../../core/api-types.js";
 import type { News2Manual } from "../alarms/news2.js";
 import type { AlarmEvent } from "../alarms/types.js";
-import type { AlarmEventView, AlarmRecordView, LimitsAuditView } from "../api/types.js";
 
 interface EventRow {
   id: number;

@@ -2,8 +2,8 @@ import { mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { silentLogger } from "../logger.js";
-import type { ClassifiedReading } from "../model.js";
+import { silentLogger } from "../../core/logger.js";
+import type { ClassifiedReading } from "../../core/reading.js";
 import { Checkpointer } from "./checkpointer.js";
 import { SqliteStore } from "./sqlite-store.js";
 

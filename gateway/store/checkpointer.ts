@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
-import type { Logger } from "../logger.js";
+import type { Logger } from "../../core/logger.js";
 
 /**
  * Copies the WAL back into the database file from a worker thread with its own connection.

@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import type { InfluxDB } from "influx";
-import type { Logger } from "../logger.js";
+import type { Logger } from "../../core/logger.js";
 import type { InfluxConfig } from "./influx-config.js";
 import { type OutboxRow, rowToPoint } from "./influx-points.js";
 import { ensureInfluxSchema } from "./influx-schema.js";

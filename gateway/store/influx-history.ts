@@ -1,6 +1,6 @@
 import { type InfluxDB, escape as influxEscape } from "influx";
-import type { ReadingView } from "../api/types.js";
-import type { Logger } from "../logger.js";
+import type { ReadingView } from "../../core/api-types.js";
+import type { Logger } from "../../core/logger.js";
 import { INFLUX_MEASUREMENT, pointToView } from "./influx-points.js";
 import { RAW_POLICY } from "./influx-schema.js";
 import type { ReadingHistory } from "./reading-history.js";

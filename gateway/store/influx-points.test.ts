@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { VITAL_PARAMETERS } from "../protocol/frames.js";
+import { VITAL_PARAMETERS } from "../../core/protocol/frames.js";
 import { type OutboxRow, pointToView, rowToPoint } from "./influx-points.js";
 import { rowToView } from "./sqlite-store.js";
 

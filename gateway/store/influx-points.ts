@@ -1,6 +1,6 @@
 import type { IPoint } from "influx";
-import type { BedStatus, ReadingView } from "../api/types.js";
-import { VITAL_PARAMETERS } from "../protocol/frames.js";
+import type { BedStatus, ReadingView } from "../../core/api-types.js";
+import { VITAL_PARAMETERS } from "../../core/protocol/frames.js";
 
 /** One measurement for all readings; vitals are fields, who/where are tags. */
 export const INFLUX_MEASUREMENT = "vitals";

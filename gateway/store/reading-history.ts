@@ -1,4 +1,4 @@
-import type { ReadingView } from "../api/types.js";
+import type { ReadingView } from "../../core/api-types.js";
 import type { HistoryQuery } from "./sqlite-store.js";
 
 /** Where /api/readings gets its answers: the SQLite store, or InfluxDB when readings are forwarded there. */

@@ -1,10 +1,10 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import type { ReadingView } from "../api/types.js";
-import { ErrorCodes, VitalsError } from "../errors.js";
+import type { ReadingView } from "../../core/api-types.js";
+import { ErrorCodes, VitalsError } from "../../core/errors.js";
+import type { Alert, ClassifiedReading } from "../../core/reading.js";
 import type { SeqSpaceRow } from "../ingest/seq-ledger.js";
-import type { Alert, ClassifiedReading } from "../model.js";
 import { MIGRATIONS } from "./schema.js";
 
 export interface HistoryQuery {

@@ -1,4 +1,4 @@
-import { ErrorCodes, VitalsError } from "../../gateway/errors.js";
+import { ErrorCodes, VitalsError } from "../../core/errors.js";
 import type { Scheduler } from "./scheduler.js";
 
 /**

@@ -1,4 +1,4 @@
-import { ErrorCodes, VitalsError } from "../../gateway/errors.js";
+import { ErrorCodes, VitalsError } from "../../core/errors.js";
 import type { SensorDriver, SensorSample } from "../sample.js";
 import { type I2cIo, I2cRegisterPort } from "./i2c-register-port.js";
 import {

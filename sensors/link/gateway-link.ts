@@ -1,8 +1,7 @@
 import { EventEmitter } from "node:events";
 import { connect, type Socket } from "node:net";
-import { type Logger, silentLogger } from "../../gateway/logger.js";
-import { type Clock, systemClock } from "../../gateway/model.js";
-import { decodeGatewayLine } from "../../gateway/protocol/codec.js";
+import { type Logger, silentLogger } from "../../core/logger.js";
+import { decodeGatewayLine } from "../../core/protocol/codec.js";
 import {
   type ErrorFrame,
   type HelloFrame,
@@ -10,8 +9,9 @@ import {
   type SoundPriority,
   type VitalsFrame,
   type WelcomeFrame,
-} from "../../gateway/protocol/frames.js";
-import { LineSplitter } from "../../gateway/protocol/line-splitter.js";
+} from "../../core/protocol/frames.js";
+import { LineSplitter } from "../../core/protocol/line-splitter.js";
+import { type Clock, systemClock } from "../../core/reading.js";
 import { backoffDelay } from "./backoff.js";
 import type { Outbox } from "./outbox.js";
 

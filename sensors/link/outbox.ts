@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { VitalsFrame } from "../../gateway/protocol/frames.js";
+import type { VitalsFrame } from "../../core/protocol/frames.js";
 
 /** A new seq-space id for a hello's `boot`: 64 random bits, hex. */
 export function newBootId(): string {

@@ -6,7 +6,7 @@ import Database from "better-sqlite3";
 import fc from "fast-check";
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
-import type { VitalsFrame } from "../../gateway/protocol/frames.js";
+import type { VitalsFrame } from "../../core/protocol/frames.js";
 import { DiskOutbox, type DiskOutboxOptions } from "./disk-outbox.js";
 
 const frame = (seq: number): VitalsFrame => ({

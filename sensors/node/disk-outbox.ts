@@ -1,9 +1,9 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import { ErrorCodes, VitalsError } from "../../gateway/errors.js";
-import { type Logger, silentLogger } from "../../gateway/logger.js";
-import type { VitalsFrame } from "../../gateway/protocol/frames.js";
+import { ErrorCodes, VitalsError } from "../../core/errors.js";
+import { type Logger, silentLogger } from "../../core/logger.js";
+import type { VitalsFrame } from "../../core/protocol/frames.js";
 import { newBootId, type Outbox } from "../link/outbox.js";
 
 /** 7 days at 1 Hz. */

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { isVitalsError } from "../../gateway/errors.js";
-import { silentLogger } from "../../gateway/logger.js";
+import { isVitalsError } from "../../core/errors.js";
+import { silentLogger } from "../../core/logger.js";
 import type { I2cIo } from "../i2c/i2c-register-port.js";
 import { systemScheduler } from "../i2c/scheduler.js";
 import { SERIAL_DRIVERS } from "../serial/serial-driver-registry.js";

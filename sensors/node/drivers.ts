@@ -1,7 +1,7 @@
-import { ErrorCodes, VitalsError } from "../../gateway/errors.js";
-import type { Logger } from "../../gateway/logger.js";
-import type { VitalParameter } from "../../gateway/protocol/frames.js";
-import { createSerialFirmwareDriver } from "../firmware/serial-firmware-driver.js";
+import { ErrorCodes, VitalsError } from "../../core/errors.js";
+import type { Logger } from "../../core/logger.js";
+import type { VitalParameter } from "../../core/protocol/frames.js";
+import { createSerialFirmwareDriver } from "../firmware-link/serial-firmware-driver.js";
 import type { I2cIo } from "../i2c/i2c-register-port.js";
 import { Max30102Driver } from "../i2c/max30102-driver.js";
 import { MAX30102_AVERAGES, MAX30102_SAMPLE_RATES } from "../i2c/max30102-registers.js";

@@ -1,6 +1,6 @@
 import five from "johnny-five";
-import { ErrorCodes, VitalsError } from "../../gateway/errors.js";
-import { type Logger, silentLogger } from "../../gateway/logger.js";
+import { ErrorCodes, VitalsError } from "../../core/errors.js";
+import { type Logger, silentLogger } from "../../core/logger.js";
 import type { I2cIo } from "../i2c/i2c-register-port.js";
 import { listSerialPorts, type SerialPortEntry } from "../serial/serial-port-lister.js";
 

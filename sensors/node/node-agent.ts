@@ -1,6 +1,6 @@
-import { type Logger, silentLogger } from "../../gateway/logger.js";
-import { type Clock, systemClock } from "../../gateway/model.js";
-import type { HelloFrame, SoundPriority, VitalParameter } from "../../gateway/protocol/frames.js";
+import { type Logger, silentLogger } from "../../core/logger.js";
+import type { HelloFrame, SoundPriority, VitalParameter } from "../../core/protocol/frames.js";
+import { type Clock, systemClock } from "../../core/reading.js";
 import { GatewayLink } from "../link/gateway-link.js";
 import type { Outbox } from "../link/outbox.js";
 import type { SensorDriver } from "../sample.js";

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 
-/** The protocol's id syntax (gateway/protocol/codec.ts). */
+/** The protocol's id syntax (core/protocol/codec.ts). */
 const ID_CHAR = /[^\p{L}\p{N} ._:/#-]/gu;
 const MAX_ID = 64;
 

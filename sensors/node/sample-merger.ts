@@ -1,4 +1,4 @@
-import { VITAL_PARAMETERS, type VitalParameter } from "../../gateway/protocol/frames.js";
+import { VITAL_PARAMETERS, type VitalParameter } from "../../core/protocol/frames.js";
 import type { LinkReading } from "../link/gateway-link.js";
 import type { SensorSample } from "../sample.js";
 

@@ -1,4 +1,4 @@
-import { ErrorCodes, VitalsError } from "../../gateway/errors.js";
+import { ErrorCodes, VitalsError } from "../../core/errors.js";
 
 /** `--sensor max30102:port=/dev/ttyUSB0,address=0x57` → `{ driver: "max30102", options: {port, address} }`. */
 export interface SensorSpec {

@@ -34,5 +34,8 @@ describe("parseCsvColumns", () => {
         },
       ),
     );
+    // Found by the property above: a quoted header with a space inside the quotes.
+    const csv = parseCsvColumns('"" "\n1');
+    for (const h of csv.headers) expect(csv.column(h)?.length).toBe(1);
   });
 });

@@ -1,4 +1,4 @@
-import type { KnownFlag } from "../../gateway/protocol/index.js";
+import type { KnownFlag } from "../../core/protocol/index.js";
 import { BandPassFilter } from "./band-pass-filter.js";
 import { type Beat, BeatDetector } from "./beat-detector.js";
 import { estimateHeartRate } from "./heart-rate.js";

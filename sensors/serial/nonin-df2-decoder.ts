@@ -1,4 +1,4 @@
-import type { KnownFlag } from "../../gateway/protocol/index.js";
+import type { KnownFlag } from "../../core/protocol/index.js";
 import {
   type DecoderCounters,
   type DiscardReason,

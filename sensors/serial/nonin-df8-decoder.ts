@@ -1,4 +1,4 @@
-import type { KnownFlag } from "../../gateway/protocol/index.js";
+import type { KnownFlag } from "../../core/protocol/index.js";
 import { FixedFrameScanner } from "./fixed-frame-scanner.js";
 import { type OximeterReading, sortedFlags } from "./oximeter-frame.js";
 

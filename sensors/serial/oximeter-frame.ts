@@ -1,4 +1,4 @@
-import type { KnownFlag } from "../../gateway/protocol/index.js";
+import type { KnownFlag } from "../../core/protocol/index.js";
 
 /**
  * What every serial oximeter decoder produces: one tagged frame per device packet (or per

@@ -1,4 +1,4 @@
-import type { KnownFlag } from "../../gateway/protocol/index.js";
+import type { KnownFlag } from "../../core/protocol/index.js";
 import type { SensorSample } from "../sample.js";
 import type { OximeterReading } from "./oximeter-frame.js";
 

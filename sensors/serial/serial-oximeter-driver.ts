@@ -1,7 +1,7 @@
 import pino, { type Logger } from "pino";
 import { SerialPort } from "serialport";
-import { ErrorCodes, VitalsError } from "../../gateway/errors.js";
-import type { Clock } from "../../gateway/model.js";
+import { ErrorCodes, VitalsError } from "../../core/errors.js";
+import type { Clock } from "../../core/reading.js";
 import type { SensorDriver, SensorSample } from "../sample.js";
 import type { OximeterDecoder } from "./oximeter-frame.js";
 import { SampleSummarizer } from "./sample-summarizer.js";

@@ -1,6 +1,6 @@
 import { connect, type Socket } from "node:net";
-import { encodeFrame } from "../../gateway/protocol/codec.js";
-import type { LegacyFrame } from "../../gateway/protocol/frames.js";
+import { encodeFrame } from "../../core/protocol/codec.js";
+import type { LegacyFrame } from "../../core/protocol/frames.js";
 import { backoffDelay } from "../link/backoff.js";
 
 /**

@@ -1,5 +1,5 @@
-import { type Logger, silentLogger } from "../../gateway/logger.js";
-import { type Clock, systemClock } from "../../gateway/model.js";
+import { type Logger, silentLogger } from "../../core/logger.js";
+import { type Clock, systemClock } from "../../core/reading.js";
 import { GatewayLink } from "../link/gateway-link.js";
 import { MemoryOutbox } from "../link/outbox.js";
 import { LegacyLink } from "./legacy-link.js";

@@ -4,8 +4,9 @@
  * violations (pending and raised alarms) and flags; ticks once per simulated second as the gateway would.
  * Prints mean ns per ingest and the p99 of single ingest calls.
  */
+
+import type { Reading } from "../../core/reading.js";
 import { AlarmEngine } from "../../gateway/alarms/alarm-engine.js";
-import type { Reading } from "../../gateway/model.js";
 
 const BEDS = 1_000;
 const READINGS = 2_000_000;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import type { AlarmsResponse, BedsResponse, LiveMessage } from "../../core/api-types.js";
 import type { EscalatedEvent } from "../../gateway/alarms/types.js";
-import type { AlarmsResponse, BedsResponse, LiveMessage } from "../../gateway/api/types.js";
 import {
   connectNode,
   startTestGateway,

@@ -1,8 +1,8 @@
+import type { VitalValues } from "../../core/protocol/index.js";
+import type { Reading } from "../../core/reading.js";
 import type { AlarmConfigInput } from "../../gateway/alarms/alarm-config.js";
 import { AlarmEngine } from "../../gateway/alarms/alarm-engine.js";
 import type { AlarmEvent } from "../../gateway/alarms/types.js";
-import type { Reading } from "../../gateway/model.js";
-import type { VitalValues } from "../../gateway/protocol/index.js";
 
 /** A fake clock the test moves by hand. */
 export class FakeClock {

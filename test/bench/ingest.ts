@@ -10,7 +10,7 @@ import { cpus } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
-import { LineSplitter } from "../../gateway/protocol/line-splitter.js";
+import { LineSplitter } from "../../core/protocol/line-splitter.js";
 import { spawnGateway } from "./gateway-process.js";
 
 const { values: args } = parseArgs({

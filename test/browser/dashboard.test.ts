@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { encodeFrame, type VitalsFrame } from "../../gateway/protocol/index.js";
+import { encodeFrame, type VitalsFrame } from "../../core/protocol/index.js";
 import { connectNode, startTestGateway, type TestGateway, type TestNode } from "../harness/gateway.js";
 import { haveTool } from "../support/require-tool.js";
 import { buildDashboardIfOutdated, launchChromium, repo } from "./browser-support.js";

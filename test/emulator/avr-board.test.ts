@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { AvrBoard } from "../../sensors/emulators/avr/avr-board.js";
+import { AvrBoard } from "../support/emulators/avr/avr-board.js";
 import { STANDARD_FIRMATA_HEX } from "./firmata-rig.js";
 
 describe("AvrBoard running the packaged StandardFirmata", () => {

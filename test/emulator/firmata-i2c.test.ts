@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Max30102Device } from "../../sensors/emulators/i2c/max30102-device.js";
-import { Max30205Device } from "../../sensors/emulators/i2c/max30205-device.js";
-import { Mlx90614Device } from "../../sensors/emulators/i2c/mlx90614-device.js";
-import { loadPpgCsv, loopingSource } from "../../sensors/emulators/i2c/ppg-fixture.js";
 import { Max30102Driver } from "../../sensors/i2c/max30102-driver.js";
 import { Max30205Driver } from "../../sensors/i2c/max30205-driver.js";
 import { decodeMlx90614, Mlx90614Driver } from "../../sensors/i2c/mlx90614-driver.js";
 import type { SensorSample } from "../../sensors/sample.js";
+import { Max30102Device } from "../support/emulators/i2c/max30102-device.js";
+import { Max30205Device } from "../support/emulators/i2c/max30205-device.js";
+import { Mlx90614Device } from "../support/emulators/i2c/mlx90614-device.js";
+import { loadPpgCsv, loopingSource } from "../support/emulators/i2c/ppg-fixture.js";
 import { bootFirmataRig, type FirmataRig } from "./firmata-rig.js";
 
 // Real MAX30102 red/IR counts, 25 Hz: max30102_ExpectedGoodQualitySignals.csv from aromring/MAX30102_by_RF

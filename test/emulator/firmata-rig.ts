@@ -2,12 +2,12 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import firmataIo from "firmata-io";
 import five from "johnny-five";
-import { AvrBoard } from "../../sensors/emulators/avr/avr-board.js";
-import { I2cBus } from "../../sensors/emulators/i2c/i2c-bus.js";
-import type { I2cDevice } from "../../sensors/emulators/i2c/i2c-device.js";
+import { AvrBoard } from "../support/emulators/avr/avr-board.js";
+import { I2cBus } from "../support/emulators/i2c/i2c-bus.js";
+import type { I2cDevice } from "../support/emulators/i2c/i2c-device.js";
 
 export const STANDARD_FIRMATA_HEX = fileURLToPath(
-  new URL("../../sensors/emulators/avr/firmware/StandardFirmata.uno.hex", import.meta.url),
+  new URL("../support/emulators/avr/firmware/StandardFirmata.uno.hex", import.meta.url),
 );
 
 export interface FirmataRig {

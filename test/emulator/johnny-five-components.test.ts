@@ -1,8 +1,8 @@
 import five from "johnny-five";
 import { describe, expect, it } from "vitest";
-import { Mcp9808Device } from "../../sensors/emulators/i2c/mcp9808-device.js";
 import { ThermometerDriver } from "../../sensors/i2c/thermometer-driver.js";
 import type { SensorSample } from "../../sensors/sample.js";
+import { Mcp9808Device } from "../support/emulators/i2c/mcp9808-device.js";
 import { bootFirmataRig } from "./firmata-rig.js";
 
 describe("johnny-five's own components on StandardFirmata in avr8js", () => {

@@ -1,11 +1,11 @@
 import { rmSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
-import { alarmSchedule } from "../../gateway/alarms/burst-pattern.js";
-import { decodeNodeLine, type VitalsFrame } from "../../gateway/protocol/index.js";
-import type { PinTransition } from "../../sensors/emulators/avr/pin-transition-recorder.js";
-import { loadPpgCsv } from "../../sensors/emulators/i2c/ppg-fixture.js";
-import { createSerialFirmwareDriver } from "../../sensors/firmware/serial-firmware-driver.js";
+import { alarmSchedule } from "../../core/burst-pattern.js";
+import { decodeNodeLine, type VitalsFrame } from "../../core/protocol/index.js";
+import { createSerialFirmwareDriver } from "../../sensors/firmware-link/serial-firmware-driver.js";
 import type { SensorSample } from "../../sensors/sample.js";
+import type { PinTransition } from "../support/emulators/avr/pin-transition-recorder.js";
+import { loadPpgCsv } from "../support/emulators/i2c/ppg-fixture.js";
 import { fixturePath } from "../support/fixtures.js";
 import { haveTool } from "../support/require-tool.js";
 import { BUSY_PIN, BUZZER_PIN, bootFirmware, buildFirmware, stackHighWater } from "./firmware-rig.js";

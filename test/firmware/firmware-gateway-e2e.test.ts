@@ -1,8 +1,8 @@
 import { rmSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
-import { alarmSchedule } from "../../gateway/alarms/burst-pattern.js";
-import type { SoundPriority } from "../../gateway/protocol/index.js";
-import { createSerialFirmwareDriver } from "../../sensors/firmware/serial-firmware-driver.js";
+import { alarmSchedule } from "../../core/burst-pattern.js";
+import type { SoundPriority } from "../../core/protocol/index.js";
+import { createSerialFirmwareDriver } from "../../sensors/firmware-link/serial-firmware-driver.js";
 import { MemoryOutbox } from "../../sensors/link/outbox.js";
 import { NodeAgent } from "../../sensors/node/node-agent.js";
 import { startTestGateway } from "../harness/gateway.js";

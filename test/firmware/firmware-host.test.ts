@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { alarmSchedule } from "../../gateway/alarms/burst-pattern.js";
-import { decodeGatewayLine, decodeNodeLine, SOUND_PRIORITIES } from "../../gateway/protocol/index.js";
+import { alarmSchedule } from "../../core/burst-pattern.js";
+import { decodeGatewayLine, decodeNodeLine, SOUND_PRIORITIES } from "../../core/protocol/index.js";
 import { PpgProcessor } from "../../sensors/ppg/ppg-processor.js";
 import { detectRPeaks } from "../../sensors/ppg/reference/r-peak-detector.js";
 import { fixtureColumns, requireColumn } from "../ppg/fixtures.js";
@@ -153,7 +153,7 @@ describe.skipIf(!haveTool("g++", "g++"))("firmware's portable C++ compiled for t
     );
   });
 
-  it("plays the same IEC 60601-1-8 schedule as gateway/alarms/burst-pattern.ts", () => {
+  it("plays the same IEC 60601-1-8 schedule as core/burst-pattern.ts", () => {
     for (const priority of ["high", "medium", "low"] as const) {
       const duration = priority === "low" ? 45_000 : 14_000; // at least two bursts each
       const got = run("pattern", [`${PRIORITY_CODE[priority]} ${duration}`]).slice(0, -1);

@@ -3,11 +3,11 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { AvrBoard } from "../../sensors/emulators/avr/avr-board.js";
-import { I2cBus } from "../../sensors/emulators/i2c/i2c-bus.js";
-import { Max30102Device, type PpgSource } from "../../sensors/emulators/i2c/max30102-device.js";
-import { Max30205Device } from "../../sensors/emulators/i2c/max30205-device.js";
-import { Mlx90614Device } from "../../sensors/emulators/i2c/mlx90614-device.js";
+import { AvrBoard } from "../support/emulators/avr/avr-board.js";
+import { I2cBus } from "../support/emulators/i2c/i2c-bus.js";
+import { Max30102Device, type PpgSource } from "../support/emulators/i2c/max30102-device.js";
+import { Max30205Device } from "../support/emulators/i2c/max30205-device.js";
+import { Mlx90614Device } from "../support/emulators/i2c/mlx90614-device.js";
 
 export const FIRMWARE_DIR = fileURLToPath(new URL("../../firmware/", import.meta.url));
 /** Arduino pin numbers the firmware uses (firmware/src/board.h). */

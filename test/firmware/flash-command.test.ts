@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { DEFAULT_HEX, type FlashHost, formatCommand, planFlash } from "../../cli/commands/flash.js";
-import { isVitalsError } from "../../gateway/errors.js";
+import { isVitalsError } from "../../core/errors.js";
 
 const VITALS = fileURLToPath(new URL("../../bin/vitals.js", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "vitals-flash-"));

@@ -1,4 +1,4 @@
-import type { PpgSample, PpgSource } from "../../sensors/emulators/i2c/max30102-device.js";
+import type { PpgSample, PpgSource } from "../support/emulators/i2c/max30102-device.js";
 
 /**
  * A short recording played forwards then backwards, over and over: no step where the loop closes (a

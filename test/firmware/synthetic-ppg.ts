@@ -1,5 +1,5 @@
-import type { PpgSample, PpgSource } from "../../sensors/emulators/i2c/max30102-device.js";
 import { SPO2_CURVE } from "../../sensors/ppg/spo2.js";
+import type { PpgSample, PpgSource } from "../support/emulators/i2c/max30102-device.js";
 
 export interface SyntheticPatient {
   /** Heart rate the pulse repeats at, /min. */

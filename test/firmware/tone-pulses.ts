@@ -1,4 +1,4 @@
-import type { PinTransition } from "../../sensors/emulators/avr/pin-transition-recorder.js";
+import type { PinTransition } from "../support/emulators/avr/pin-transition-recorder.js";
 
 export interface TonePulse {
   startMs: number;

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import type { BedsResponse, LiveMessage, ReadingsResponse } from "../../gateway/api/types.js";
+import type { BedsResponse, LiveMessage, ReadingsResponse } from "../../core/api-types.js";
 import { connectNode, startTestGateway, type TestGateway, vitals } from "../harness/gateway.js";
 
 let gw: TestGateway;

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { GatewayFrame } from "../../gateway/protocol/frames.js";
+import type { GatewayFrame } from "../../core/protocol/frames.js";
 import { connectNode, startTestGateway, type TestGateway, type TestNode } from "../harness/gateway.js";
 
 /**

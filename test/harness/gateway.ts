@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { decodeGatewayLine } from "../../core/protocol/codec.js";
+import type { GatewayFrame, HelloFrame } from "../../core/protocol/frames.js";
+import { PROTO_VERSION } from "../../core/protocol/frames.js";
+import { LineSplitter } from "../../core/protocol/line-splitter.js";
 import { type GatewayConfigInput, parseConfig } from "../../gateway/config.js";
 import { Gateway, type GatewayDeps } from "../../gateway/gateway.js";
-import { decodeGatewayLine } from "../../gateway/protocol/codec.js";
-import type { GatewayFrame, HelloFrame } from "../../gateway/protocol/frames.js";
-import { PROTO_VERSION } from "../../gateway/protocol/frames.js";
-import { LineSplitter } from "../../gateway/protocol/line-splitter.js";
 
 export interface TestGateway {
   gateway: Gateway;

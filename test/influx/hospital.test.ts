@@ -1,6 +1,6 @@
 import { InfluxDB } from "influx";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ReadingsResponse } from "../../gateway/api/types.js";
+import type { ReadingsResponse } from "../../core/api-types.js";
 import { topicFor } from "../../gateway/mqtt/topics.js";
 import { type GatewayProcess, spawnGateway } from "../bench/gateway-process.js";
 import { type Mosquitto, startMosquitto } from "../mqtt/mosquitto.js";

@@ -1,6 +1,6 @@
 import { InfluxDB } from "influx";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ReadingsResponse } from "../../gateway/api/types.js";
+import type { ReadingsResponse } from "../../core/api-types.js";
 import { RAW_POLICY, TREND_POLICY, TREND_QUERY, trendQuery } from "../../gateway/store/influx-schema.js";
 import {
   connectNode,

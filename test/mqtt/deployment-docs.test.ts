@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { decodeNodeLine } from "../../core/protocol/codec.js";
 import { parseConfig } from "../../gateway/config.js";
 import { verifyPassword } from "../../gateway/mqtt/password-hash.js";
 import { decodeNodeStatus } from "../../gateway/mqtt/topics.js";
-import { decodeNodeLine } from "../../gateway/protocol/codec.js";
 
 const doc = (name: string) => readFileSync(new URL(`../../docs/${name}`, import.meta.url), "utf8");
 const blocks = (text: string, lang: string) =>

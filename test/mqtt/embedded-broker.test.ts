@@ -1,7 +1,7 @@
 import { connect } from "node:net";
 import type { MqttClient } from "mqtt";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { BedView, ReadingsResponse } from "../../gateway/api/types.js";
+import type { BedView, ReadingsResponse } from "../../core/api-types.js";
 import { topicFor } from "../../gateway/mqtt/topics.js";
 import { startTestGateway, type TestGateway } from "../harness/gateway.js";
 import {

@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { BedView, ReadingsResponse } from "../../gateway/api/types.js";
+import type { BedView, ReadingsResponse } from "../../core/api-types.js";
 import { topicFor } from "../../gateway/mqtt/topics.js";
 import { type GatewayProcess, spawnGateway } from "../bench/gateway-process.js";
 import { haveTool } from "../support/require-tool.js";

@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { BedView } from "../../gateway/api/types.js";
+import type { BedView } from "../../core/api-types.js";
 import { topicFor } from "../../gateway/mqtt/topics.js";
 import { startTestGateway, type TestGateway } from "../harness/gateway.js";
 import { haveTool } from "../support/require-tool.js";

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { ErrorCodes, VitalsError } from "../../gateway/errors.js";
+import { ErrorCodes, VitalsError } from "../../core/errors.js";
 import { DiskOutbox } from "../../sensors/node/disk-outbox.js";
 import { NodeAgent, type NodeSensor } from "../../sensors/node/node-agent.js";
 import { SimDriver } from "../../sensors/node/sim-driver.js";

@@ -2,16 +2,16 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { SerialPortMock } from "serialport";
 import { afterEach, describe, expect, it } from "vitest";
-import { silentLogger } from "../../gateway/logger.js";
-import { Cms50CommandEmulator } from "../../sensors/emulators/serial/cms50-command-emulator.js";
-import { EmulatorPump } from "../../sensors/emulators/serial/emulator-pump.js";
-import { fingerRemoved } from "../../sensors/emulators/serial/patient-state.js";
+import { silentLogger } from "../../core/logger.js";
 import { systemScheduler } from "../../sensors/i2c/scheduler.js";
 import { MemoryOutbox } from "../../sensors/link/outbox.js";
 import { resolveSensor } from "../../sensors/node/drivers.js";
 import { NodeAgent } from "../../sensors/node/node-agent.js";
 import type { OpenSerialLink } from "../../sensors/serial/serial-oximeter-driver.js";
 import { startTestGateway, type TestGateway } from "../harness/gateway.js";
+import { Cms50CommandEmulator } from "../support/emulators/serial/cms50-command-emulator.js";
+import { EmulatorPump } from "../support/emulators/serial/emulator-pump.js";
+import { fingerRemoved } from "../support/emulators/serial/patient-state.js";
 
 const PATH = "/dev/ttyMOCK-node";
 // serialport's own (CommonJS) mock binding: importing @serialport/binding-mock from ESM would load a

@@ -3,11 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SerialPort } from "serialport";
 import { afterEach, describe, expect, it } from "vitest";
-import { Cms50LegacyEmulator } from "../../sensors/emulators/serial/cms50-legacy-emulator.js";
-import { EmulatorPump } from "../../sensors/emulators/serial/emulator-pump.js";
-import { fingerRemoved } from "../../sensors/emulators/serial/patient-state.js";
 import { startTestGateway, type TestGateway } from "../harness/gateway.js";
 import { SocatPtyPair } from "../serial/socat-pty-pair.js";
+import { Cms50LegacyEmulator } from "../support/emulators/serial/cms50-legacy-emulator.js";
+import { EmulatorPump } from "../support/emulators/serial/emulator-pump.js";
+import { fingerRemoved } from "../support/emulators/serial/patient-state.js";
 import { haveTool } from "../support/require-tool.js";
 import { type AgentProcess, spawnAgent, stopAgent } from "./agent-process.js";
 

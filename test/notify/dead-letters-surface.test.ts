@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import type { LiveMessage } from "../../gateway/api/types.js";
+import type { LiveMessage } from "../../core/api-types.js";
 import { startTestGateway, type TestGateway } from "../harness/gateway.js";
 import { gatewayWithDeadLetter } from "./refusing-provider.js";
 import type { HttpStandIn } from "./stand-ins.js";

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { Alert } from "../../gateway/model.js";
+import type { Alert } from "../../core/reading.js";
 import { NotificationAlertOutput } from "../../gateway/notify/index.js";
 import { alarmEvent, tempDir, until } from "./helpers.js";
 import { baseConfig, type ServiceRig, startRig, waChannel } from "./service-harness.js";

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { isVitalsError } from "../../gateway/errors.js";
+import { isVitalsError } from "../../core/errors.js";
 import {
   NotificationService,
   notificationsConfigSchema,

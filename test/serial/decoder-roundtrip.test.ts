@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { emulate } from "../../sensors/emulators/serial/patient-state.js";
 import type { OximeterFrame, OximeterReading } from "../../sensors/serial/oximeter-frame.js";
+import { emulate } from "../support/emulators/serial/patient-state.js";
 import { CASES, chunk, expected, stateArb } from "./protocol-cases.js";
 
 const values = (frames: OximeterFrame[]) =>

@@ -4,8 +4,8 @@
  * on a shared machine is not a pass/fail criterion. Prints, per protocol, MB/s on a clean emulated
  * stream and on pseudo-random bytes, and how many readings the random bytes produced (should be 0).
  */
-import { Cms50CommandEmulator } from "../../sensors/emulators/serial/cms50-command-emulator.js";
-import { emulate, type PatientState } from "../../sensors/emulators/serial/patient-state.js";
+import { Cms50CommandEmulator } from "../support/emulators/serial/cms50-command-emulator.js";
+import { emulate, type PatientState } from "../support/emulators/serial/patient-state.js";
 import { CASES } from "./protocol-cases.js";
 
 const MB = Number(process.env.GARBAGE_MB ?? 20);

@@ -1,11 +1,5 @@
 import fc from "fast-check";
-import type { KnownFlag } from "../../gateway/protocol/index.js";
-import { BciEmulator } from "../../sensors/emulators/serial/bci-emulator.js";
-import { Cms50CommandEmulator } from "../../sensors/emulators/serial/cms50-command-emulator.js";
-import { Cms50LegacyEmulator } from "../../sensors/emulators/serial/cms50-legacy-emulator.js";
-import { MasimoAscii1Emulator } from "../../sensors/emulators/serial/masimo-emulator.js";
-import { NoninDf2Emulator, NoninDf8Emulator } from "../../sensors/emulators/serial/nonin-emulator.js";
-import type { DeviceEmulator, PatientState } from "../../sensors/emulators/serial/patient-state.js";
+import type { KnownFlag } from "../../core/protocol/index.js";
 import { BciDecoder } from "../../sensors/serial/bci-decoder.js";
 import { Cms50CommandDecoder, cms50CommandBytes } from "../../sensors/serial/cms50-command-decoder.js";
 import { Cms50LegacyDecoder } from "../../sensors/serial/cms50-legacy-decoder.js";
@@ -13,6 +7,12 @@ import { MasimoAscii1Decoder } from "../../sensors/serial/masimo-ascii1-decoder.
 import { NoninDf2Decoder } from "../../sensors/serial/nonin-df2-decoder.js";
 import { NoninDf8Decoder } from "../../sensors/serial/nonin-df8-decoder.js";
 import type { OximeterDecoder } from "../../sensors/serial/oximeter-frame.js";
+import { BciEmulator } from "../support/emulators/serial/bci-emulator.js";
+import { Cms50CommandEmulator } from "../support/emulators/serial/cms50-command-emulator.js";
+import { Cms50LegacyEmulator } from "../support/emulators/serial/cms50-legacy-emulator.js";
+import { MasimoAscii1Emulator } from "../support/emulators/serial/masimo-emulator.js";
+import { NoninDf2Emulator, NoninDf8Emulator } from "../support/emulators/serial/nonin-emulator.js";
+import type { DeviceEmulator, PatientState } from "../support/emulators/serial/patient-state.js";
 
 /** One protocol under test: how to make the device, the decoder and states the wire can carry. */
 export interface ProtocolCase {

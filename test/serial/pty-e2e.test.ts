@@ -3,20 +3,20 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SerialPort } from "serialport";
 import { afterEach, describe, expect, it } from "vitest";
-import { Cms50CommandEmulator } from "../../sensors/emulators/serial/cms50-command-emulator.js";
-import { Cms50LegacyEmulator } from "../../sensors/emulators/serial/cms50-legacy-emulator.js";
-import { EmulatorPump } from "../../sensors/emulators/serial/emulator-pump.js";
-import { NoninDf2Emulator } from "../../sensors/emulators/serial/nonin-emulator.js";
-import {
-  type DeviceEmulator,
-  fingerRemoved,
-  type PatientState,
-} from "../../sensors/emulators/serial/patient-state.js";
 import type { SensorSample } from "../../sensors/sample.js";
 import {
   createSerialDriver,
   type SerialOximeterDriver,
 } from "../../sensors/serial/serial-oximeter-driver.js";
+import { Cms50CommandEmulator } from "../support/emulators/serial/cms50-command-emulator.js";
+import { Cms50LegacyEmulator } from "../support/emulators/serial/cms50-legacy-emulator.js";
+import { EmulatorPump } from "../support/emulators/serial/emulator-pump.js";
+import { NoninDf2Emulator } from "../support/emulators/serial/nonin-emulator.js";
+import {
+  type DeviceEmulator,
+  fingerRemoved,
+  type PatientState,
+} from "../support/emulators/serial/patient-state.js";
 import { haveTool } from "../support/require-tool.js";
 import { SocatPtyPair, waitFor } from "./socat-pty-pair.js";
 

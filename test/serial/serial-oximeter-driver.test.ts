@@ -1,11 +1,6 @@
 import { SerialPortMock } from "serialport";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { isVitalsError } from "../../gateway/errors.js";
-import { Cms50CommandEmulator } from "../../sensors/emulators/serial/cms50-command-emulator.js";
-import { EmulatorPump } from "../../sensors/emulators/serial/emulator-pump.js";
-import { MasimoAscii1Emulator } from "../../sensors/emulators/serial/masimo-emulator.js";
-import type { DeviceEmulator, PatientState } from "../../sensors/emulators/serial/patient-state.js";
-import { fingerRemoved } from "../../sensors/emulators/serial/patient-state.js";
+import { isVitalsError } from "../../core/errors.js";
 import type { SensorSample } from "../../sensors/sample.js";
 import { cms50CommandBytes } from "../../sensors/serial/cms50-command-decoder.js";
 import {
@@ -13,6 +8,11 @@ import {
   type OpenSerialLink,
   type SerialOximeterDriver,
 } from "../../sensors/serial/serial-oximeter-driver.js";
+import { Cms50CommandEmulator } from "../support/emulators/serial/cms50-command-emulator.js";
+import { EmulatorPump } from "../support/emulators/serial/emulator-pump.js";
+import { MasimoAscii1Emulator } from "../support/emulators/serial/masimo-emulator.js";
+import type { DeviceEmulator, PatientState } from "../support/emulators/serial/patient-state.js";
+import { fingerRemoved } from "../support/emulators/serial/patient-state.js";
 
 const PATH = "/dev/ttyMOCK0";
 // The binding serialport's own (CommonJS) SerialPortMock uses; importing @serialport/binding-mock

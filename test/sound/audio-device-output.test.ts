@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { burst, burstLengthMs, DEFAULT_BURST_PATTERNS } from "../../gateway/alarms/burst-pattern.js";
+import { burst, burstLengthMs, DEFAULT_BURST_PATTERNS } from "../../core/burst-pattern.js";
 import { AudioDeviceOutput } from "../../gateway/outputs/sound/audio-device-output.js";
 import { type AudioPlayer, detectAudioPlayer } from "../../gateway/outputs/sound/audio-player.js";
 import { haveTool } from "../support/require-tool.js";

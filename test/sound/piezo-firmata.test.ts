@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { burst, burstLengthMs, DEFAULT_BURST_PATTERNS } from "../../gateway/alarms/burst-pattern.js";
+import { burst, burstLengthMs, DEFAULT_BURST_PATTERNS } from "../../core/burst-pattern.js";
 import type { Priority } from "../../gateway/alarms/types.js";
 import { AlarmSoundController } from "../../gateway/outputs/sound/alarm-sound-controller.js";
 import { createSoundOutputs } from "../../gateway/outputs/sound/create-sound-outputs.js";
 import { type PiezoIo, PiezoOutput } from "../../gateway/outputs/sound/piezo-output.js";
 import { soundConfigSchema } from "../../gateway/outputs/sound/sound-config.js";
-import type { PinTransition } from "../../sensors/emulators/avr/pin-transition-recorder.js";
 import { bootFirmataRig, type FirmataRig } from "../emulator/firmata-rig.js";
+import type { PinTransition } from "../support/emulators/avr/pin-transition-recorder.js";
 import { type PinPulse, pulsesOnPin } from "./pulse-envelope.js";
 
 /**

@@ -3,14 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SerialPort } from "serialport";
 import { afterEach, describe, expect, it } from "vitest";
-import { burst, DEFAULT_BURST_PATTERNS } from "../../gateway/alarms/burst-pattern.js";
+import { burst, DEFAULT_BURST_PATTERNS } from "../../core/burst-pattern.js";
 import { AlarmSoundController } from "../../gateway/outputs/sound/alarm-sound-controller.js";
 import { createSoundOutputs } from "../../gateway/outputs/sound/create-sound-outputs.js";
 import { soundConfigSchema } from "../../gateway/outputs/sound/sound-config.js";
 import type { SoundOutput } from "../../gateway/outputs/sound/sound-output.js";
-import { AvrBoard } from "../../sensors/emulators/avr/avr-board.js";
 import { STANDARD_FIRMATA_HEX } from "../emulator/firmata-rig.js";
 import { SocatPtyPair } from "../serial/socat-pty-pair.js";
+import { AvrBoard } from "../support/emulators/avr/avr-board.js";
 import { haveTool } from "../support/require-tool.js";
 
 /**

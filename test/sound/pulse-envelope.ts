@@ -1,4 +1,4 @@
-import type { PinTransition } from "../../sensors/emulators/avr/pin-transition-recorder.js";
+import type { PinTransition } from "../support/emulators/avr/pin-transition-recorder.js";
 
 /** One sounded pulse as seen on the pin: a run of edges with no silence longer than `silenceMs` inside. */
 export interface PinPulse {

@@ -5,7 +5,7 @@ import {
   burstLengthMs,
   DEFAULT_BURST_PATTERNS,
   IEC_60601_1_8_RANGES,
-} from "../../alarms/burst-pattern.js";
+} from "../../../core/burst-pattern.js";
 import { PRIORITIES, type Priority } from "../../alarms/types.js";
 import { AlarmSoundController } from "./alarm-sound-controller.js";
 import { BEL, ConsoleBellOutput } from "./console-bell-output.js";

@@ -4,8 +4,8 @@ import {
   burstLengthMs,
   DEFAULT_BURST_PATTERNS,
   patternViolations,
-} from "../../alarms/burst-pattern.js";
-import { type Logger, silentLogger } from "../../logger.js";
+} from "../../../core/burst-pattern.js";
+import { type Logger, silentLogger } from "../../../core/logger.js";
 import type { Priority, SoundOutput, SoundTimers } from "./sound-output.js";
 import { systemSoundTimers } from "./sound-output.js";
 

@@ -2,8 +2,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type Logger, silentLogger } from "../../../core/logger.js";
 import { renderWav } from "../../alarms/wav-renderer.js";
-import { type Logger, silentLogger } from "../../logger.js";
 import type { AudioPlayer } from "./audio-player.js";
 import type { Priority, ScheduledPulse, SoundOutput } from "./sound-output.js";
 

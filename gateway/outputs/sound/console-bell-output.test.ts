@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { burst, DEFAULT_BURST_PATTERNS } from "../../alarms/burst-pattern.js";
+import { burst, DEFAULT_BURST_PATTERNS } from "../../../core/burst-pattern.js";
 import { BEL, ConsoleBellOutput } from "./console-bell-output.js";
 
 /** Collects what the output writes, with the fake time of each write. */

@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createLogger } from "../../logger.js";
+import { createLogger } from "../../../core/logger.js";
 import { AudioDeviceOutput } from "./audio-device-output.js";
 import { ConsoleBellOutput } from "./console-bell-output.js";
 import { createSoundOutputs } from "./create-sound-outputs.js";

@@ -1,4 +1,4 @@
-import { type Logger, silentLogger } from "../../logger.js";
+import { type Logger, silentLogger } from "../../../core/logger.js";
 import { AudioDeviceOutput, type SpawnPlayer } from "./audio-device-output.js";
 import { detectAudioPlayer } from "./audio-player.js";
 import { ConsoleBellOutput, type TextSink } from "./console-bell-output.js";

@@ -1,4 +1,4 @@
-import { type Logger, silentLogger } from "../../logger.js";
+import { type Logger, silentLogger } from "../../../core/logger.js";
 import {
   PendingTimers,
   type Priority,

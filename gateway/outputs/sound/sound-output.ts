@@ -1,4 +1,4 @@
-import type { ScheduledPulse } from "../../alarms/burst-pattern.js";
+import type { ScheduledPulse } from "../../../core/burst-pattern.js";
 import type { Priority } from "../../alarms/types.js";
 
 export type { Priority, ScheduledPulse };

@@ -1,4 +1,4 @@
-import { smbusPec } from "../../i2c/smbus-pec.js";
+import { smbusPec } from "../../../../sensors/i2c/smbus-pec.js";
 import type { I2cDevice } from "./i2c-device.js";
 
 /**

@@ -1,4 +1,4 @@
-import type { Priority } from "./types.js";
+import type { Priority } from "./alarm-priority.js";
 
 /**
  * IEC 60601-1-8 auditory alarm signals (Table 3 "burst" and Table 4 "pulse" characteristics) as a timed

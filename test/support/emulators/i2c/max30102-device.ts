@@ -1,4 +1,8 @@
-import { MAX30102_FIFO_DEPTH, MAX30102_SAMPLE_RATES, Max30102Reg } from "../../i2c/max30102-registers.js";
+import {
+  MAX30102_FIFO_DEPTH,
+  MAX30102_SAMPLE_RATES,
+  Max30102Reg,
+} from "../../../../sensors/i2c/max30102-registers.js";
 import { RegisterDevice } from "./register-device.js";
 
 /** One output sample of the photodiode ADC, 18-bit counts. */

@@ -1,5 +1,5 @@
-import type { KnownFlag } from "../../../gateway/protocol/index.js";
-import { CMS50_COMMAND_SERIAL, Cms50Command } from "../../serial/cms50-command-decoder.js";
+import type { KnownFlag } from "../../../../core/protocol/index.js";
+import { CMS50_COMMAND_SERIAL, Cms50Command } from "../../../../sensors/serial/cms50-command-decoder.js";
 import { type DeviceEmulator, type PatientState, plethSample } from "./patient-state.js";
 
 /** How long the real device keeps streaming live data after the last 0xA1 / 0xAF (bedsidemon notes ~30 s). */

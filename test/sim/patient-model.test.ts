@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_PROFILES } from "../../gateway/alarms/alarm-config.js";
-import { PatientModel, randomBaseline } from "./patient-model.js";
-import { seededRandom } from "./random.js";
+import { PatientModel, randomBaseline } from "../../sensors/sim/patient-model.js";
+import { seededRandom } from "../../sensors/sim/random.js";
 
 function run(model: PatientModel, seconds: number, startS = 0) {
   const out = [];

@@ -1,4 +1,4 @@
-import type { KnownFlag } from "../../../gateway/protocol/index.js";
+import type { KnownFlag } from "../../../../core/protocol/index.js";
 import { type DeviceEmulator, type PatientState, plethSample } from "./patient-state.js";
 
 /** Berry BCI 5-byte stream (see sensors/serial/bci-decoder.ts for the layout). */

@@ -1,4 +1,4 @@
-import type { Scheduler } from "../../i2c/scheduler.js";
+import type { Scheduler } from "../../../../sensors/i2c/scheduler.js";
 
 interface Timer {
   id: number;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { decodeFifo, fifoUnread } from "../../i2c/max30102-driver.js";
-import { Max30102Reg as R } from "../../i2c/max30102-registers.js";
+import { decodeFifo, fifoUnread } from "../../../../sensors/i2c/max30102-driver.js";
+import { Max30102Reg as R } from "../../../../sensors/i2c/max30102-registers.js";
 import type { I2cDevice } from "./i2c-device.js";
 import { Max30102Device } from "./max30102-device.js";
 

@@ -1,7 +1,7 @@
 import { Duplex } from "node:stream";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decodeGatewayLine, encodeFrame, type VitalsFrame } from "../../gateway/protocol/index.js";
+import { decodeGatewayLine, encodeFrame, type VitalsFrame } from "../../core/protocol/index.js";
 import type { SensorSample } from "../sample.js";
 import { createSerialFirmwareDriver } from "./serial-firmware-driver.js";
 

@@ -1,4 +1,4 @@
-import { ErrorCodes, VitalsError } from "../../../gateway/errors.js";
+import { ErrorCodes, VitalsError } from "../../../../core/errors.js";
 
 /**
  * Intel HEX (the format avr-gcc/arduino-cli emit and avrdude flashes) → flash image.

@@ -1,5 +1,5 @@
-import type { KnownFlag } from "../../../gateway/protocol/index.js";
-import { MASIMO_SERIAL } from "../../serial/masimo-ascii1-decoder.js";
+import type { KnownFlag } from "../../../../core/protocol/index.js";
+import { MASIMO_SERIAL } from "../../../../sensors/serial/masimo-ascii1-decoder.js";
 import type { DeviceEmulator, PatientState } from "./patient-state.js";
 
 const EXC_BITS: Partial<Record<KnownFlag, number>> = {

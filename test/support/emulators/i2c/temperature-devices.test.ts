@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decodeMax30205 } from "../../i2c/max30205-driver.js";
-import { decodeMlx90614 } from "../../i2c/mlx90614-driver.js";
+import { decodeMax30205 } from "../../../../sensors/i2c/max30205-driver.js";
+import { decodeMlx90614 } from "../../../../sensors/i2c/mlx90614-driver.js";
 import { Max30205Device } from "./max30205-device.js";
 import { Mlx90614Device } from "./mlx90614-device.js";
 

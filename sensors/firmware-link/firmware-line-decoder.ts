@@ -1,4 +1,4 @@
-import { decodeNodeLine, type HelloFrame, type VitalsFrame } from "../../gateway/protocol/index.js";
+import { decodeNodeLine, type HelloFrame, type VitalsFrame } from "../../core/protocol/index.js";
 import type { SensorSample } from "../sample.js";
 
 /** What one line from the vitals AVR firmware (firmware/) decodes to. */

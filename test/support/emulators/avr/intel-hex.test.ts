@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { isVitalsError } from "../../../gateway/errors.js";
+import { isVitalsError } from "../../../../core/errors.js";
 import { parseIntelHex, toProgramWords } from "./intel-hex.js";
 
 /** Independent encoder: 16-byte data records with extended linear address records as needed. */

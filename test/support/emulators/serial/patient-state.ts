@@ -1,4 +1,4 @@
-import type { KnownFlag } from "../../../gateway/protocol/index.js";
+import type { KnownFlag } from "../../../../core/protocol/index.js";
 
 /** What an emulated oximeter "measures". null = the device shows dashes / sends its invalid code. */
 export interface PatientState {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { PRIORITIES } from "./alarm-priority.js";
 import {
   alarmSchedule,
   type BurstPattern,
@@ -9,7 +10,6 @@ import {
   patternViolations,
   type ScheduledPulse,
 } from "./burst-pattern.js";
-import { PRIORITIES } from "./types.js";
 
 /** Silence between consecutive pulses (end of one to start of the next). */
 const gaps = (pulses: ScheduledPulse[]) =>

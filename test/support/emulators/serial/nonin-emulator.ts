@@ -1,5 +1,5 @@
-import type { KnownFlag } from "../../../gateway/protocol/index.js";
-import { df2Checksum } from "../../serial/nonin-df2-decoder.js";
+import type { KnownFlag } from "../../../../core/protocol/index.js";
+import { df2Checksum } from "../../../../sensors/serial/nonin-df2-decoder.js";
 import { type DeviceEmulator, type PatientState, plethSample } from "./patient-state.js";
 
 const NONIN_SERIAL = { baudRate: 9600, dataBits: 8, parity: "none", stopBits: 1 } as const;

@@ -1,4 +1,4 @@
-import type { Clock } from "../../../gateway/model.js";
+import type { Clock } from "../../../../core/reading.js";
 import type { DeviceEmulator, PatientState } from "./patient-state.js";
 
 /**

@@ -1,5 +1,5 @@
-import type { KnownFlag } from "../../../gateway/protocol/index.js";
-import { CMS50_LEGACY_SERIAL } from "../../serial/cms50-legacy-decoder.js";
+import type { KnownFlag } from "../../../../core/protocol/index.js";
+import { CMS50_LEGACY_SERIAL } from "../../../../sensors/serial/cms50-legacy-decoder.js";
 import { type DeviceEmulator, type PatientState, plethSample } from "./patient-state.js";
 
 /** Contec CMS50D+ legacy 5-byte live stream (see sensors/serial/cms50-legacy-decoder.ts for the layout). */

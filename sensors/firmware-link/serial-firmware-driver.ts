@@ -1,14 +1,9 @@
 import type { Duplex } from "node:stream";
 import pino, { type Logger } from "pino";
 import { SerialPort } from "serialport";
-import { ErrorCodes, VitalsError } from "../../gateway/errors.js";
-import type { Clock } from "../../gateway/model.js";
-import {
-  encodeFrame,
-  type HelloFrame,
-  LineSplitter,
-  type SoundPriority,
-} from "../../gateway/protocol/index.js";
+import { ErrorCodes, VitalsError } from "../../core/errors.js";
+import { encodeFrame, type HelloFrame, LineSplitter, type SoundPriority } from "../../core/protocol/index.js";
+import type { Clock } from "../../core/reading.js";
 import type { SensorDriver, SensorSample } from "../sample.js";
 import { decodeFirmwareLine, vitalsToSample } from "./firmware-line-decoder.js";
 
