@@ -35,5 +35,10 @@ export function parseCsvColumns(text: string): CsvColumns {
 }
 
 function splitCells(line: string): string[] {
-  return line.split(",").map((c) => c.trim().replace(/^"(.*)"$/, "$1").trim());
+  return line.split(",").map((c) =>
+    c
+      .trim()
+      .replace(/^"(.*)"$/, "$1")
+      .trim(),
+  );
 }
