@@ -1,13 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { type Logger, silentLogger } from "../core/logger.js";
-import type { AlarmCommandFrame, VitalParameter } from "../core/protocol/frames.js";
-import {
-  type Alert,
-  type ClassifiedReading,
-  type Clock,
-  type Reading,
-  systemClock,
-} from "../core/reading.js";
+import { type Alert, type ClassifiedReading, type Clock, systemClock } from "../core/reading.js";
 import { AlarmService } from "./alarms/alarm-service.js";
 import { type EscalatedEvent, PRIORITY_RANK, type Priority } from "./alarms/types.js";
 import { registerAlarmRoutes } from "./api/alarm-routes.js";
@@ -18,9 +11,10 @@ import { BedRegistry } from "./beds.js";
 import type { Classifier } from "./classify/classifier.js";
 import { OriginalPresetClassifier } from "./classify/original-preset.js";
 import type { GatewayConfig } from "./config.js";
-import type { CommitWaiter } from "./ingest/commit-queue.js";
-import type { NodeSession, SessionHost } from "./ingest/node-session.js";
+import { NodePresence } from "./ingest/node-presence.js";
+import type { SessionHost } from "./ingest/node-session.js";
 import { ReadingIntake } from "./ingest/reading-intake.js";
+import { SessionDirectory } from "./ingest/session-directory.js";
 import { TcpIngestServer } from "./ingest/tcp-server.js";
 import { GatewayMetrics } from "./metrics.js";
 import { MqttService } from "./mqtt/mqtt-service.js";
@@ -70,120 +64,110 @@ export interface GatewayAddress {
   mqttPort?: number | undefined;
 }
 
+/** A part of the gateway with a lifetime: started in list order, stopped in reverse. */
+interface Service {
+  name: string;
+  start?(): Promise<void> | void;
+  stop?(): Promise<void> | void;
+}
+
 /**
- * The gateway: TCP ingest → validate → classify → store (group commit) → fan out (acks, live API,
- * alerts). Everything it depends on is injected, so tests and embedders can run several in one process.
+ * The composition root: builds the parts and wires one reading's path through them — ingest (TCP,
+ * MQTT) → intake (seq ledger, classification, group commit) → fan-out (bed registry, alerts, alarm
+ * engine, live hub, MQTT, InfluxDB) — and nothing else. Everything is injected, so tests and
+ * embedders can run several gateways in one process. docs/architecture.md walks through it.
  */
-export class Gateway implements SessionHost {
+export class Gateway {
   readonly config: GatewayConfig;
-  readonly clock: Clock;
-  readonly logger: Logger;
   readonly metrics: GatewayMetrics;
   readonly store: SqliteStore;
-  private readonly checkpointer: Checkpointer;
   readonly beds = new BedRegistry();
-  readonly classifier: Classifier;
-  readonly alerts: AlertDispatcher;
-  readonly alarms: AlarmService;
-  private readonly alarmStore: AlarmStore;
-  private readonly dashboardDir: string | undefined;
   readonly notifications: NotificationService | undefined;
-  /** Plays the ward's loudest audible alarm on the configured outputs (created in start()). */
-  sound: AlarmSoundController | undefined;
-  private outboxWatch: NodeJS.Timeout | undefined;
-  private stopping = false;
-  private outboxPrune: NodeJS.Timeout | undefined;
-  private readonly soundStream: { write(s: string): unknown } | undefined;
-  readonly intake: ReadingIntake;
-  private readonly live: LiveHub;
-  private readonly tcp: TcpIngestServer;
-  private readonly outputs: AlertOutput[];
-  private readonly nodes = new Map<string, NodeSession>();
-  private http: FastifyInstance | undefined;
-  // MQTT bridge and InfluxDB forwarding (docs/mqtt.md, docs/deployment.md).
   readonly mqtt: MqttService | undefined;
   readonly influx: InfluxForwarder | undefined;
-  private readonly history: ReadingHistory;
   address: GatewayAddress | undefined;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly intake: ReadingIntake;
+  private readonly alerts: AlertDispatcher;
+  private readonly alarms: AlarmService;
+  private readonly presence: NodePresence;
+  private readonly live: LiveHub;
+  private readonly services: Service[];
+  private sound: AlarmSoundController | undefined;
+  private http: FastifyInstance | undefined;
+  private tcpPort = 0;
+  private httpPort = 0;
 
   constructor(deps: GatewayDeps) {
-    this.config = deps.config;
+    const config = deps.config;
+    const env = deps.env ?? process.env;
+    this.config = config;
     this.clock = deps.clock ?? systemClock;
     this.logger = deps.logger ?? silentLogger;
     this.metrics = deps.metrics ?? new GatewayMetrics();
-    this.store = SqliteStore.open(this.config.dataDir, {
-      synchronous: this.config.storage.synchronous,
+    const clock = this.clock;
+    const logger = this.logger;
+
+    // ---- storage ----
+    this.store = SqliteStore.open(config.dataDir, {
+      synchronous: config.storage.synchronous,
       checkpointInWorker: true,
     });
-    this.checkpointer = new Checkpointer(this.store.path, this.logger.child({ ns: "store" }));
+    const checkpointer = new Checkpointer(this.store.path, logger.child({ ns: "store" }));
     this.beds.restore(this.store.beds());
-    this.classifier = deps.classifier ?? new OriginalPresetClassifier(this.config.classification);
-    this.live = new LiveHub(this.beds, this.clock, this.config.live.throttleMs);
-    this.outputs = [...(deps.outputs ?? [])];
-    if (this.config.alerts.console) {
-      this.outputs.unshift(
-        new ConsoleAlertOutput(deps.console ?? process.stdout, { bell: this.config.alerts.bell }),
-      );
-    }
-    const env = deps.env ?? process.env;
-    this.soundStream = deps.soundStream;
-    this.dashboardDir = deps.dashboardDir;
-    if (this.config.mqtt.mode !== "off") {
-      this.mqtt = new MqttService(this, env);
-      this.outputs.push(this.mqtt.bridge);
-    }
-    this.history = this.store;
-    if (this.config.influx.enabled) {
-      const client = createInfluxClient(this.config.influx, env);
-      const logger = this.logger.child({ ns: "influx" });
-      const gateway = this.config.influx.gateway ?? this.config.mqtt.ward;
+    const alarmStore = new AlarmStore(this.store.db);
+    let history: ReadingHistory = this.store;
+    if (config.influx.enabled) {
+      const client = createInfluxClient(config.influx, env);
+      const gateway = config.influx.gateway ?? config.mqtt.ward;
+      const influxLogger = logger.child({ ns: "influx" });
       this.influx = new InfluxForwarder({
         db: this.store.db,
         influx: client,
-        config: this.config.influx,
+        config: config.influx,
         gateway,
-        logger,
+        logger: influxLogger,
       });
-      this.history = new InfluxHistory(client, gateway, this.store, logger);
+      history = new InfluxHistory(client, gateway, this.store, influxLogger);
     }
-    if (this.config.notifications.enabled) {
+
+    // ---- outputs ----
+    this.live = new LiveHub(this.beds, clock, config.live.throttleMs);
+    const outputs = [...(deps.outputs ?? [])];
+    if (config.alerts.console) {
+      outputs.unshift(new ConsoleAlertOutput(deps.console ?? process.stdout, { bell: config.alerts.bell }));
+    }
+    if (config.notifications.enabled) {
       this.notifications = new NotificationService({
         db: this.store.db,
-        clock: this.clock,
-        logger: this.logger.child({ ns: "notify" }),
-        config: this.config.notifications,
-        publicUrl: this.config.publicUrl,
+        clock,
+        logger: logger.child({ ns: "notify" }),
+        config: config.notifications,
+        publicUrl: config.publicUrl,
         ...(deps.env ? { env: deps.env } : {}),
       });
-      if (this.config.notifyOn === "critical")
-        this.outputs.push(new NotificationAlertOutput(this.notifications));
+      if (config.notifyOn === "critical") outputs.push(new NotificationAlertOutput(this.notifications));
       registerNotificationMetrics(this.metrics.registry, this.notifications);
     }
     this.alerts = new AlertDispatcher({
-      clock: this.clock,
-      intervalMs: this.config.alerts.perPatientIntervalMs,
-      outputs: this.outputs,
-      logger: this.logger.child({ ns: "alerts" }),
+      clock,
+      intervalMs: config.alerts.perPatientIntervalMs,
+      outputs,
+      logger: logger.child({ ns: "alerts" }),
       onAlert: (a) => this.onAlert(a),
     });
-    this.intake = new ReadingIntake({
-      store: this.store,
-      classifier: this.classifier,
-      metrics: this.metrics,
-      logger: this.logger.child({ ns: "store" }),
-      maxBatch: this.config.storage.maxBatch,
-      maxSeqJump: this.config.limits.maxSeqJump,
-      onStored: (rs) => this.onStored(rs),
-    });
-    this.alarmStore = new AlarmStore(this.store.db);
+
+    // ---- alarms ----
+    let sessions: SessionDirectory | undefined;
     this.alarms = new AlarmService({
-      config: this.config.alarms,
-      clock: this.clock,
-      logger: this.logger.child({ ns: "alarms" }),
-      store: this.alarmStore,
+      config: config.alarms,
+      clock,
+      logger: logger.child({ ns: "alarms" }),
+      store: alarmStore,
       beds: this.beds,
       live: this.live,
-      toBed: (bed, frame) => this.sendToBed(bed, frame),
+      toBed: (bed, frame) => sessions?.sendToBed(bed, frame),
       onSound: (p) => {
         this.metrics.soundPriority.set(p === null ? 0 : PRIORITY_RANK[p]);
         this.sound?.set(p);
@@ -191,7 +175,7 @@ export class Gateway implements SessionHost {
       },
       ...(deps.onEscalation ? { onEscalation: deps.onEscalation } : {}),
       onAlarmEvent: (e) => {
-        if (!this.notifications || this.config.notifyOn !== "alarms") return;
+        if (!this.notifications || config.notifyOn !== "alarms") return;
         // High-priority alarms go out at once; others only when they escalate (left unacknowledged).
         if (e.type === "escalated" || (e.type === "raised" && e.priority === "high")) {
           const n = alarmEventToNotification(e, this.beds.view(e.bed)?.ward ?? null);
@@ -200,136 +184,141 @@ export class Gateway implements SessionHost {
       },
     });
     this.beds.decorate = { alarm: (b) => this.alarms.summary(b), news2: (b) => this.alarms.news2(b) };
-    this.tcp = new TcpIngestServer(this);
+    const engine = config.alarmEngine ? this.alarms : undefined;
+
+    // ---- ingest ----
+    this.intake = new ReadingIntake({
+      store: this.store,
+      classifier: deps.classifier ?? new OriginalPresetClassifier(config.classification),
+      metrics: this.metrics,
+      logger: logger.child({ ns: "store" }),
+      maxBatch: config.storage.maxBatch,
+      maxSeqJump: config.limits.maxSeqJump,
+      onStored: (rs) => this.onStored(rs),
+    });
+    this.presence = new NodePresence({
+      beds: this.beds,
+      alarms: engine,
+      heartbeatMs: config.heartbeatMs,
+      changed: (bed) => this.mqtt?.bedChanged(bed),
+    });
+    sessions = new SessionDirectory(this.presence);
+    const ingestHost: Pick<SessionHost, "config" | "clock" | "metrics" | "submit" | "rejected"> = {
+      config,
+      clock,
+      metrics: this.metrics,
+      submit: (r, waiter, arrived) => this.intake.submit(r, waiter, arrived),
+      rejected: (bed, parameter, value, why) => engine?.rejected(bed, parameter, value, why),
+    };
+    const tcpSessions: SessionHost = {
+      ...ingestHost,
+      logger: logger.child({ ns: "ingest" }),
+      lastSeq: (node, boot) => this.intake.lastSeq(node, boot),
+      nextLegacySeq: (node) => this.intake.nextLegacySeq(node),
+      submitNumbered: (r, arrived) => this.intake.submitNumbered(r, arrived),
+      attach: (s) => sessions.attach(s),
+      detach: (s) => sessions.detach(s),
+    };
+    const tcp = new TcpIngestServer(tcpSessions);
+    if (config.mqtt.mode !== "off") {
+      this.mqtt = new MqttService(
+        {
+          ...ingestHost,
+          config: { ...config, mqtt: config.mqtt },
+          logger: logger.child({ ns: "mqtt" }),
+          beds: this.beds,
+          nodeOnline: (bed, node, meta) => this.presence.online(bed, node, meta),
+          nodeOffline: (bed, node) => this.presence.offline(bed, node),
+        },
+        env,
+      );
+      outputs.push(this.mqtt.bridge);
+    }
+
+    // Started top to bottom, stopped bottom to top: ingest stops first, storage last.
+    this.services = [
+      { name: "store", stop: () => this.store.close() },
+      { name: "checkpointer", stop: () => checkpointer.stop() },
+      {
+        name: "notifications",
+        start: () => this.notifications?.start(),
+        stop: () => this.notifications?.stop(),
+      },
+      {
+        name: "sound",
+        start: async () => {
+          const soundOutputs = await createSoundOutputs(config.sound, {
+            logger,
+            ...(deps.soundStream ? { stream: deps.soundStream } : {}),
+          });
+          this.sound = new AlarmSoundController({
+            outputs: soundOutputs,
+            logger: logger.child({ ns: "sound" }),
+          });
+          this.sound.set(this.alarms.sound);
+        },
+        stop: () => this.sound?.close(),
+      },
+      { name: "outputs", stop: async () => void (await Promise.all(outputs.map((o) => o.close?.()))) },
+      { name: "influx", start: () => this.influx?.start(), stop: () => this.influx?.stop() },
+      // Whatever the ingest servers handed over before they closed is committed (and acknowledged).
+      { name: "intake", stop: () => this.intake.flush() },
+      { name: "live", start: () => this.live.start(), stop: () => this.live.stop() },
+      { name: "alarms", start: () => this.alarms.start(), stop: () => this.alarms.stop() },
+      {
+        name: "http",
+        start: async () => {
+          const http = await createHttpServer({
+            store: this.store,
+            history,
+            beds: this.beds,
+            live: this.live,
+            metrics: this.metrics,
+            clock,
+            logger: logger.child({ ns: "http" }),
+            ...(deps.dashboardDir ? { dashboardDir: deps.dashboardDir } : {}),
+          });
+          this.http = http;
+          registerNotificationRoutes(http, this.notifications);
+          registerAlarmRoutes(http, { alarms: this.alarms, store: alarmStore, beds: this.beds, clock });
+          // Before listen: the broker registers its WebSocket route (/mqtt) on the HTTP server.
+          await this.mqtt?.start(http);
+          this.httpPort = await listen(http, config.httpPort, config.host);
+          this.notifications?.watch((s) => this.live.broadcast({ type: "notifications", ...s }));
+        },
+        stop: async () => {
+          await this.mqtt?.stop();
+          await this.http?.close();
+        },
+      },
+      {
+        name: "tcp",
+        start: async () => {
+          this.tcpPort = await tcp.listen(config.tcpPort, config.host);
+        },
+        stop: () => tcp.close(),
+      },
+    ];
   }
 
   async start(): Promise<GatewayAddress> {
+    for (const s of this.services) await s.start?.();
     const { host } = this.config;
-    const tcpPort = await this.tcp.listen(this.config.tcpPort, host);
-    this.http = await createHttpServer({
-      store: this.store,
-      history: this.history,
-      beds: this.beds,
-      live: this.live,
-      metrics: this.metrics,
-      clock: this.clock,
-      logger: this.logger.child({ ns: "http" }),
-      ...(this.dashboardDir ? { dashboardDir: this.dashboardDir } : {}),
-    });
-    registerNotificationRoutes(this.http, this.notifications);
-    registerAlarmRoutes(this.http, {
-      alarms: this.alarms,
-      store: this.alarmStore,
-      beds: this.beds,
-      clock: this.clock,
-    });
-    // Before listen: the broker registers its WebSocket route (/mqtt) on the HTTP server.
-    await this.mqtt?.start(this.http);
-    const httpPort = await listen(this.http, this.config.httpPort, host);
-    this.live.start();
-    const soundOutputs = await createSoundOutputs(this.config.sound, {
-      logger: this.logger,
-      ...(this.soundStream ? { stream: this.soundStream } : {}),
-    });
-    this.sound = new AlarmSoundController({
-      outputs: soundOutputs,
-      logger: this.logger.child({ ns: "sound" }),
-    });
-    this.sound.set(this.alarms.sound);
-    this.alarms.start();
-    this.notifications?.start();
-    if (this.notifications) {
-      // Tell the dashboard when the outbox's pending or dead-letter counts change (checked every 5 s).
-      let last = "";
-      this.outboxWatch = setInterval(() => {
-        const s = this.notifications?.stats();
-        if (!s) return;
-        const now = `${s.pending}/${s.dead}`;
-        if (now === last) return;
-        last = now;
-        this.live.broadcast({ type: "notifications", pending: s.pending, dead: s.dead });
-      }, 5_000);
-      this.outboxWatch.unref();
-      // Delivered messages are kept 30 days (to answer "was the charge nurse told?"), then pruned.
-      this.outboxPrune = setInterval(() => this.notifications?.prune(30 * 24 * 3_600_000), 3_600_000);
-      this.outboxPrune.unref();
-    }
-    this.influx?.start();
     const mqttPort = this.mqtt?.port;
-    this.address = { tcpPort, httpPort, host, mqttPort };
+    this.address = { tcpPort: this.tcpPort, httpPort: this.httpPort, host, mqttPort };
     this.logger.info(
-      { tcpPort, httpPort, mqttPort, host, dataDir: this.config.dataDir },
+      { tcpPort: this.tcpPort, httpPort: this.httpPort, mqttPort, host, dataDir: this.config.dataDir },
       "gateway listening",
     );
     return this.address;
   }
 
   async stop(): Promise<void> {
-    this.stopping = true;
-    await this.mqtt?.stop();
-    this.alarms.stop();
-    await this.tcp.close();
-    this.intake.flush();
-    await this.influx?.stop();
-    this.live.stop();
-    await this.http?.close();
-    for (const o of this.outputs) await o.close?.();
-    clearInterval(this.outboxWatch);
-    clearInterval(this.outboxPrune);
-    await this.notifications?.stop();
-    await this.sound?.close();
-    await this.checkpointer.stop();
-    this.store.close();
+    this.presence.shuttingDown();
+    for (const s of [...this.services].reverse()) await s.stop?.();
   }
 
-  // ---- SessionHost ----
-
-  lastSeq(node: string, boot: string): number | undefined {
-    return this.intake.lastSeq(node, boot);
-  }
-
-  nextLegacySeq(node: string): number {
-    return this.intake.nextLegacySeq(node);
-  }
-
-  attach(session: NodeSession): NodeSession | undefined {
-    const node = session.node as string;
-    const bed = session.bed as string;
-    const h = session.hello;
-    this.beds.connected(bed, node, { ward: h?.ward ?? null, patient: h?.patient ?? null }, 1);
-    this.mqtt?.bedChanged(bed);
-    if (this.config.alarmEngine) this.alarms.connected(bed, node, this.config.heartbeatMs);
-    if (!h) return undefined; // legacy clients may share a node id across connections
-    const previous = this.nodes.get(node);
-    this.nodes.set(node, session);
-    return previous;
-  }
-
-  detach(session: NodeSession): void {
-    const node = session.node;
-    const bed = session.bed;
-    if (!node || !bed) return;
-    this.beds.connected(bed, node, { ward: null, patient: null }, -1);
-    this.mqtt?.bedChanged(bed);
-    // Connections the gateway closes itself on the way down are not nodes going missing.
-    if (this.config.alarmEngine && !this.stopping) this.alarms.disconnected(bed, node);
-    if (this.nodes.get(node) === session) this.nodes.delete(node);
-  }
-
-  submit(reading: Reading, waiter: CommitWaiter | undefined, arrived: number): string | undefined {
-    return this.intake.submit(reading, waiter, arrived);
-  }
-
-  submitNumbered(reading: Reading, arrived: number): void {
-    this.intake.submitNumbered(reading, arrived);
-  }
-
-  rejected(bed: string, parameter: VitalParameter, value: number | null, why: string): void {
-    if (this.config.alarmEngine) this.alarms.rejected(bed, parameter, value, why);
-  }
-
-  // ---- fan-out ----
-
+  /** A reading's fan-out, once it is durable. */
   private onStored(readings: ClassifiedReading[]): void {
     for (const r of readings) {
       this.beds.onReading(r);
@@ -342,11 +331,6 @@ export class Gateway implements SessionHost {
       this.alarms.ingest(readings);
       this.metrics.alarmIngest.observe((performance.now() - t0) / 1000);
     }
-  }
-
-  /** Sends a frame to every node connected for a bed (e.g. a bedside buzzer command). */
-  sendToBed(bed: string, frame: AlarmCommandFrame): void {
-    for (const s of this.nodes.values()) if (s.bed === bed) s.send(frame);
   }
 
   private onAlert(a: Alert): void {

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from "fastify";
 import type { ClassifiedReading } from "../../core/reading.js";
-import type { Gateway } from "../gateway.js";
 import { EmbeddedBroker } from "./embedded-broker.js";
 import { ExternalBrokerClient } from "./external-broker.js";
 import { type BridgeHost, MqttReadingBridge } from "./reading-bridge.js";
@@ -10,26 +9,9 @@ export class MqttService {
   readonly bridge: MqttReadingBridge;
   private readonly transport: EmbeddedBroker | ExternalBrokerClient;
 
-  constructor(host: Gateway, env: NodeJS.ProcessEnv = process.env) {
-    const logger = host.logger.child({ ns: "mqtt" });
-    const scoped: BridgeHost = {
-      config: host.config,
-      clock: host.clock,
-      metrics: host.metrics,
-      beds: host.beds,
-      logger,
-      submit: (r, w, a) => host.submit(r, w, a),
-      nodeOnline: (bed, node, meta) => {
-        host.beds.connected(bed, node, meta, 1);
-        // MQTT nodes get no welcome frame: they are held to the gateway's heartbeat all the same.
-        host.alarms.connected(bed, node, host.config.heartbeatMs);
-      },
-      nodeOffline: (bed, node) => {
-        host.beds.connected(bed, node, { ward: null, patient: null }, -1);
-        host.alarms.disconnected(bed, node);
-      },
-      rejected: (bed, p, v, why) => host.rejected(bed, p, v, why),
-    };
+  /** `host` is what MQTT nodes get of the gateway: the same entry points TCP sessions use. */
+  constructor(host: BridgeHost, env: NodeJS.ProcessEnv = process.env) {
+    const scoped = host;
     this.transport =
       host.config.mqtt.mode === "external"
         ? new ExternalBrokerClient(scoped, env)

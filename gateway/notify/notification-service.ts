@@ -58,6 +58,8 @@ export interface NotificationStats {
  * Turns alarm events into deliveries in the outbox (rate limits, digest, rendering) and runs one
  * ChannelPump per channel to deliver them.
  */
+const PRUNE_AFTER_MS = 30 * 24 * 3_600_000;
+
 export class NotificationService {
   private readonly outbox: NotificationOutbox;
   private readonly secrets: SecretStore;
@@ -74,6 +76,9 @@ export class NotificationService {
     retried: 0,
     deadLettered: 0,
   };
+
+  private pruneTimer: NodeJS.Timeout | undefined;
+  private watchTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly o: NotificationServiceOptions) {
     this.outbox = new NotificationOutbox(o.db);
@@ -173,11 +178,29 @@ export class NotificationService {
     this.started = true;
     for (const p of this.pumps.values()) p.start();
     for (const p of this.outbox.pendingDigests()) this.scheduleDigest(p.ward, p.since);
+    // Delivered messages are kept 30 days (to answer "was the charge nurse told?"), then pruned.
+    this.pruneTimer = setInterval(() => this.prune(PRUNE_AFTER_MS), 3_600_000);
+    this.pruneTimer.unref();
+  }
+
+  /** Calls `onChange` whenever the pending or dead-letter counts change (checked every 5 s). */
+  watch(onChange: (counts: { pending: number; dead: number }) => void): void {
+    let last = "";
+    clearInterval(this.watchTimer);
+    this.watchTimer = setInterval(() => {
+      const { pending, dead } = this.stats();
+      if (`${pending}/${dead}` === last) return;
+      last = `${pending}/${dead}`;
+      onChange({ pending, dead });
+    }, 5_000);
+    this.watchTimer.unref();
   }
 
   /** Stops the timers and waits for attempts in flight; what is not delivered stays in the outbox. */
   async stop(): Promise<void> {
     this.started = false;
+    clearInterval(this.pruneTimer);
+    clearInterval(this.watchTimer);
     for (const t of this.digestTimers.values()) clearTimeout(t);
     this.digestTimers.clear();
     await Promise.allSettled([...this.pumps.values()].map((p) => p.stop()));

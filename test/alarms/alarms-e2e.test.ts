@@ -9,6 +9,7 @@ import {
   type TestNode,
   vitals,
 } from "../harness/gateway.js";
+import { connectClient, MQTT_ENV, mqttTestConfig, NODE1 } from "../mqtt/mqtt-kit.js";
 
 let gw: TestGateway;
 let ws: WebSocket | undefined;
@@ -239,5 +240,35 @@ describe("shutdown", () => {
     await gw.stop({ keepData: true });
     gw = await startTestGateway({ dataDir });
     expect(events(gw, "Bed-6")).toEqual([]);
+  });
+
+  it("MQTT nodes share the TCP presence path: no disconnected alarm when the gateway itself stops", async () => {
+    gw = await startTestGateway({ config: { mqtt: mqttTestConfig() }, env: MQTT_ENV });
+    const dataDir = gw.dataDir;
+    const c = await connectClient(`mqtt://127.0.0.1:${gw.mqttPort}`, {
+      username: NODE1.username,
+      password: NODE1.password,
+      clientId: "node-1",
+    });
+    c.publish(`vitals/icu/${NODE1.bed}/node`, JSON.stringify({ status: "online" }), { qos: 1, retain: true });
+    await expect.poll(() => (gw as TestGateway).gateway.beds.view(NODE1.bed)?.connected).toBe(true);
+    await gw.stop({ keepData: true });
+    c.end(true);
+    gw = await startTestGateway({ dataDir, config: { mqtt: mqttTestConfig() }, env: MQTT_ENV });
+    expect(events(gw, NODE1.bed)).toEqual([]);
+  });
+
+  it("with the alarm engine off, an MQTT node going away raises nothing (as for TCP)", async () => {
+    gw = await startTestGateway({ config: { alarmEngine: false, mqtt: mqttTestConfig() }, env: MQTT_ENV });
+    const c = await connectClient(`mqtt://127.0.0.1:${gw.mqttPort}`, {
+      username: NODE1.username,
+      password: NODE1.password,
+      clientId: "node-1",
+    });
+    c.publish(`vitals/icu/${NODE1.bed}/node`, JSON.stringify({ status: "online" }), { qos: 1, retain: true });
+    await expect.poll(() => (gw as TestGateway).gateway.beds.view(NODE1.bed)?.connected).toBe(true);
+    c.end(true);
+    await expect.poll(() => (gw as TestGateway).gateway.beds.view(NODE1.bed)?.connected).toBe(false);
+    expect(events(gw, NODE1.bed)).toEqual([]);
   });
 });
