@@ -20,8 +20,10 @@ import { type OximeterReading, sortedFlags } from "./oximeter-frame.js";
  * Sources: gagistech/bedsidemon src/bedsidemon/spo2/contec_cms50d_plus.cpp (live packet layout,
  * 30 s limit); headrotor/contec_data stream_data.py (captured exchange, 0xE0/E1/E2 high bytes,
  * keep-alive 0xAF); OSCAR cms50f37_loader.cpp (command codes, packet length per type);
- * tobac/cms50ew cms50ew.py (command list). Verified against the real capture in
- * /work/shared/fixtures/cms50e_raw_frames_hex.txt (titinho11/CMS50E-raw-ppg-data): PR 60, SpO2 99.
+ * tobac/cms50ew cms50ew.py (command list). Verified against a real CMS50E capture
+ * (titinho11/CMS50E-raw-ppg-data, cms50e_raw_frames_hex.txt): PR 60, SpO2 99. It has no licence, so it
+ * stays outside the repository; the decoder test runs on it when VITALS_FIXTURES holds it, and on a
+ * capture generated from BIDMC PLETH otherwise (test/fixtures/PROVENANCE.md).
  */
 export const CMS50_COMMAND_SERIAL = { baudRate: 115200, dataBits: 8, parity: "none", stopBits: 1 } as const;
 

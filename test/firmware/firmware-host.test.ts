@@ -9,8 +9,8 @@ import { alarmSchedule } from "../../core/burst-pattern.js";
 import { decodeGatewayLine, decodeNodeLine, SOUND_PRIORITIES } from "../../core/protocol/index.js";
 import { PpgProcessor } from "../../sensors/ppg/ppg-processor.js";
 import { detectRPeaks } from "../../sensors/ppg/reference/r-peak-detector.js";
-import { fixtureColumns, requireColumn } from "../ppg/fixtures.js";
 import { referenceHeartRate } from "../ppg/heart-rate-accuracy.js";
+import { fixtureColumns, requireColumn } from "../support/fixtures.js";
 import { haveTool } from "../support/require-tool.js";
 
 const SRC = fileURLToPath(new URL("../../firmware/src/", import.meta.url));

@@ -1,14 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { median } from "../../sensors/ppg/heart-rate.js";
+import { PpgProcessor } from "../../sensors/ppg/ppg-processor.js";
 import { detectRPeaks } from "../../sensors/ppg/reference/r-peak-detector.js";
-import { fixtureColumns, requireColumn } from "./fixtures.js";
-import { scoreAgainstEcg } from "./heart-rate-accuracy.js";
+import { pearson } from "../../sensors/ppg/template-correlation.js";
+import { fixtureColumns, requireColumn } from "../support/fixtures.js";
+import { referenceHeartRate, scoreAgainstEcg } from "./heart-rate-accuracy.js";
 
 /**
  * PPG heart rate against the ECG on real recordings from the PhysioNet BIDMC PPG and Respiration
  * Dataset 1.0.0 (ODC-By 1.0): record 01 in full (bidmc_01_Signals.csv, via berkott/SciFairPPG) and the
  * first 8 s of record 03 (bidmc_03_Signals_first8s.csv, via SaraElsaggan/sampling_studio_DSP).
- * PLETH and ECG lead II are simultaneous, 125 Hz. See ../shared/fixtures/PROVENANCE.md.
+ * PLETH and ECG lead II are simultaneous, 125 Hz. See test/fixtures/PROVENANCE.md.
  */
 const FS = 125;
 
@@ -67,5 +69,41 @@ describe("PPG heart rate vs ECG R-peaks (BIDMC)", () => {
     const ecg = requireColumn(csv, "II").subarray(0, fast.length);
     const s = scoreAgainstEcg(fast, ecg, { sampleRateHz: FS });
     expect(s.mae as number).toBeGreaterThan(30);
+  });
+});
+
+describe("PPG on the MAX30102-format recording generated from BIDMC 01", () => {
+  // test/fixtures/generate.ts: the first 8 s of record 01 PLETH averaged 5:1 to 25 Hz, inverted into
+  // raw IR counts (DC 131 000, counts fall in systole like a real sensor's), red built with the R
+  // that Maxim's curve maps to 97 %. The ECG of the same 8 s is the heart-rate reference.
+  const csv = fixtureColumns("generated/max30102_from_bidmc01_25hz.csv");
+  const ir = requireColumn(csv, "IR");
+  const red = requireColumn(csv, "RED");
+  const bidmc = fixtureColumns("bidmc_01_Signals.csv");
+
+  it("is record 01's pulse, upside down: IR anticorrelates with PLETH", () => {
+    expect(ir.length).toBe(8 * 25);
+    const pleth = requireColumn(bidmc, "PLETH");
+    const at25 = Float64Array.from(ir, (_, i) => {
+      let sum = 0;
+      for (let k = 0; k < 5; k++) sum += pleth[5 * i + k] as number;
+      return sum / 5;
+    });
+    expect(pearson(ir, at25)).toBeLessThan(-0.999);
+    expect(pearson(red, at25)).toBeLessThan(-0.999);
+  });
+
+  it("heart rate within 3 bpm of the ECG on average, SpO2 97 % (what the generator encoded) in every window", () => {
+    const windows = new PpgProcessor({ sampleRateHz: 25, withRed: true }).push(ir, red);
+    expect(windows.map((w) => w.t)).toEqual([4, 5, 6, 7, 8]);
+    const rPeaks = detectRPeaks(requireColumn(bidmc, "II"), FS);
+    const errors = windows.map((w) => {
+      const reference = referenceHeartRate(rPeaks, Math.round((w.t - w.span) * FS), Math.round(w.t * FS), FS);
+      expect(w.hr).not.toBeNull();
+      expect(reference).not.toBeNull();
+      return Math.abs((w.hr as number) - (reference as number));
+    });
+    expect(errors.reduce((a, b) => a + b, 0) / errors.length).toBeLessThanOrEqual(3);
+    for (const w of windows) expect(w.spo2).toBeCloseTo(97, 1);
   });
 });

@@ -4,9 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import { fixturePath } from "./fixtures.js";
+import { externalCapturePath, fixturePath, onExternalCapture } from "../support/fixtures.js";
 
 const run = promisify(execFile);
+const REAL_MAX30102 = externalCapturePath("max30102_ExpectedGoodQualitySignals.csv");
 const BIN = join(import.meta.dirname, "../../bin/vitals.js");
 
 async function vitals(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -48,11 +49,12 @@ describe("vitals ppg", () => {
     }
   });
 
-  // aromring/MAX30102_by_RF ExpectedGoodQualitySignals.csv: CRLF lines, raw red/IR counts at 25 Hz.
+  // MAX30102-format red/IR counts at 25 Hz with CRLF lines, generated from BIDMC 01 with the R of 97 %
+  // SpO2 (test/fixtures/PROVENANCE.md).
   it("adds SpO2 with --red and --ir", async () => {
     const r = await vitals(
       "--file",
-      fixturePath("max30102_ExpectedGoodQualitySignals.csv"),
+      fixturePath("generated/max30102_from_bidmc01_25hz.csv"),
       "--red",
       "RED",
       "--ir",
@@ -61,13 +63,28 @@ describe("vitals ppg", () => {
       "25",
     );
     expect(r.code).toBe(0);
-    const [line] = r.stdout
+    const lines = r.stdout
       .trim()
       .split("\n")
       .map((l) => JSON.parse(l));
-    expect(line.t).toBe(4);
-    expect(line.spo2).toBeGreaterThan(90);
+    expect(lines.map((l) => l.t)).toEqual([4, 5, 6, 7, 8]);
+    for (const l of lines) expect(Math.abs(l.spo2 - 97)).toBeLessThanOrEqual(0.1);
   });
+
+  // aromring/MAX30102_by_RF ExpectedGoodQualitySignals.csv: the real 4 s capture, no licence.
+  it.skipIf(REAL_MAX30102 === undefined)(
+    onExternalCapture("adds SpO2 with --red and --ir", "max30102_ExpectedGoodQualitySignals.csv"),
+    async () => {
+      const r = await vitals("--file", REAL_MAX30102 as string, "--red", "RED", "--ir", "IR", "--rate", "25");
+      expect(r.code).toBe(0);
+      const [line] = r.stdout
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l));
+      expect(line.t).toBe(4);
+      expect(line.spo2).toBeGreaterThan(90);
+    },
+  );
 
   it("writes null values and no_signal for a flat recording", async () => {
     const file = join(dir, "flat.csv");

@@ -1,11 +1,19 @@
 /**
  * Prints the results table of docs/sensors.md: `npx tsx test/ppg/print-accuracy-table.ts`.
- * The same scoring as heart-rate-accuracy.test.ts, over every PPG recording in the fixtures.
+ * The same scoring as heart-rate-accuracy.test.ts, over every PPG recording in test/fixtures, plus
+ * the unlicensed real captures kept outside the repository when VITALS_FIXTURES holds them.
  */
 import { median } from "../../sensors/ppg/heart-rate.js";
 import { PpgProcessor, type PpgWindow } from "../../sensors/ppg/ppg-processor.js";
-import { fixtureColumns, requireColumn } from "./fixtures.js";
-import { scoreAgainstEcg } from "./heart-rate-accuracy.js";
+import { detectRPeaks } from "../../sensors/ppg/reference/r-peak-detector.js";
+import {
+  csvColumnsOf,
+  type ExternalCapture,
+  externalCapturePath,
+  fixtureColumns,
+  requireColumn,
+} from "../support/fixtures.js";
+import { referenceHeartRate, scoreAgainstEcg } from "./heart-rate-accuracy.js";
 
 const pct = (a: number, b: number) => (b === 0 ? "—" : `${((100 * a) / b).toFixed(0)} %`);
 const num = (v: number | null | undefined, digits = 1) =>
@@ -51,6 +59,29 @@ for (const [file, label] of [
   );
 }
 
+{
+  // Generated from the first 8 s of BIDMC 01 (test/fixtures/generate.ts): the ECG is the reference.
+  const file = "generated/max30102_from_bidmc01_25hz.csv";
+  const csv = fixtureColumns(file);
+  const windows = new PpgProcessor({ sampleRateHz: 25, withRed: true }).push(
+    requireColumn(csv, "IR"),
+    requireColumn(csv, "RED"),
+  );
+  const rPeaks = detectRPeaks(requireColumn(fixtureColumns("bidmc_01_Signals.csv"), "II"), 125);
+  const errors = windows.flatMap((w) => {
+    const ref = referenceHeartRate(rPeaks, Math.round((w.t - w.span) * 125), Math.round(w.t * 125), 125);
+    return w.hr === null || ref === null ? [] : [Math.abs(w.hr - ref)];
+  });
+  const hrs = windows.flatMap((w) => (w.hr === null ? [] : [w.hr]));
+  const spo2 = windows.flatMap((w) => (w.spo2 === null ? [] : [w.spo2]));
+  console.log(
+    `| \`${file}\` | MAX30102 format IR + red, 25 Hz | ${(csv.rows / 25).toFixed(1)} s | ${windows.length} | ` +
+      `**${num(errors.reduce((a, b) => a + b, 0) / errors.length, 2)} bpm** (${num(Math.max(...errors), 1)}) | ` +
+      `${pct(hrs.length, windows.length)} | ${num(median(windows.map((w) => w.quality)), 2)} | ` +
+      `${num(median(hrs))} (${range(hrs)}) | ${num(median(spo2))} (${range(spo2)}) |`,
+  );
+}
+
 function unreferenced(file: string, signal: string, fs: number, windows: PpgWindow[], samples: number) {
   const hrs = windows.flatMap((w) => (w.hr === null ? [] : [w.hr]));
   const spo2 = windows.flatMap((w) => (w.spo2 === null ? [] : [w.spo2]));
@@ -62,13 +93,19 @@ function unreferenced(file: string, signal: string, fs: number, windows: PpgWind
   );
 }
 
-{
-  const file = "max30102_ExpectedGoodQualitySignals.csv";
-  const csv = fixtureColumns(file);
+/** An unlicensed real capture, printed only when VITALS_FIXTURES holds it. */
+function external(name: ExternalCapture, print: (path: string) => void) {
+  const path = externalCapturePath(name);
+  if (path) print(path);
+  else console.error(`(${name}: not in the repository; set VITALS_FIXTURES to its folder to include it)`);
+}
+
+external("max30102_ExpectedGoodQualitySignals.csv", (path) => {
+  const csv = csvColumnsOf(path);
   const ir = requireColumn(csv, "IR");
   const w = new PpgProcessor({ sampleRateHz: 25, withRed: true }).push(ir, requireColumn(csv, "RED"));
-  unreferenced(file, "MAX30102 IR + red, 25 Hz", 25, w, ir.length);
-}
+  unreferenced("max30102_ExpectedGoodQualitySignals.csv", "MAX30102 IR + red, 25 Hz", 25, w, ir.length);
+});
 {
   const file = "muse2_headband_ppg_62s.csv";
   const csv = fixtureColumns(file);
@@ -81,7 +118,12 @@ function unreferenced(file: string, signal: string, fs: number, windows: PpgWind
   unreferenced(file, "Muse 2 ppg_1 (ambient?): negative control", fs, ambient, ir.length);
 }
 {
-  const file = "cms50e_ppg2.txt";
+  const file = "generated/cms50_pleth_from_bidmc01.txt";
   const x = requireColumn(fixtureColumns(file), "1");
-  unreferenced(file, "CMS50E pleth, 60 Hz", 60, new PpgProcessor({ sampleRateHz: 60 }).push(x), x.length);
+  unreferenced(file, "CMS50 pleth, 60 Hz", 60, new PpgProcessor({ sampleRateHz: 60 }).push(x), x.length);
 }
+external("cms50e_ppg2.txt", (path) => {
+  const x = requireColumn(csvColumnsOf(path), "1");
+  const w = new PpgProcessor({ sampleRateHz: 60 }).push(x);
+  unreferenced("cms50e_ppg2.txt", "CMS50E pleth, 60 Hz", 60, w, x.length);
+});

@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import type { PpgSample, PpgSource } from "./max30102-device.js";
 
 /**
- * Real MAX30102 red/IR counts from a `Sample,RED,IR` CSV (e.g. the fixture
- * max30102_ExpectedGoodQualitySignals.csv, aromring/MAX30102_by_RF, 25 Hz — see fixtures/PROVENANCE.md),
+ * MAX30102 red/IR counts from a `Sample,RED,IR` CSV (as the aromring/MAX30102_by_RF Arduino sketch logs
+ * them; e.g. the fixture generated/max30102_from_bidmc01_25hz.csv, 25 Hz — see test/fixtures/PROVENANCE.md),
  * replayed in a loop as a PpgSource.
  */
 export function loadPpgCsv(path: string): PpgSample[] {
