@@ -11,6 +11,7 @@ export const ErrorCodes = {
   StoreIo: "store.io",
   StoreFull: "store.full",
   CliUsage: "cli.usage",
+  ListenFailed: "net.listen",
   DeviceIo: "device.io",
   DeviceChecksum: "device.checksum",
   NotifyFailed: "notify.failed",

@@ -12,10 +12,16 @@ export function register(program: Command): void {
     .option("--tcp-port <n>", "node ingest port (default 7070)", intOption(0, 65535))
     .option("--http-port <n>", "dashboard port (default 8080)", intOption(0, 65535))
     .option("--data-dir <dir>", "where the SQLite database lives (default ./data)")
+    .option(
+      "--mqtt-port <n>",
+      "embedded MQTT broker port, 0 = any free port (default 1883)",
+      intOption(0, 65535),
+    )
+    .option("--debug", "print stack traces of start-up errors")
     .action(async (o) => {
       const config = configFrom(o, { logLevel: process.env.VITALS_LOG_LEVEL ?? "warn" });
       let sim: WardSimulator | undefined;
-      const gateway = await runGateway(config, async () => sim?.stop());
+      const gateway = await runGateway(config, async () => sim?.stop(), { debug: o.debug });
       const addr = gateway.address as NonNullable<typeof gateway.address>;
       sim = new WardSimulator({
         patients: o.patients,

@@ -21,7 +21,8 @@ export function register(program: Command): void {
       intOption(0, 65535),
     )
     .option("--mqtt-anonymous", "lab only: let MQTT nodes connect without credentials")
+    .option("--debug", "print stack traces of start-up errors")
     .action(async (flags) => {
-      await runGateway(configFrom(flags));
+      await runGateway(configFrom(flags), undefined, { debug: flags.debug });
     });
 }

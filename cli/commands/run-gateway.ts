@@ -36,20 +36,34 @@ export function configFrom(flags: GatewayFlags, extra: Record<string, unknown> =
   }
 }
 
-/** Starts a gateway, prints where it listens, and stops it cleanly on SIGINT/SIGTERM. */
-export async function runGateway(config: GatewayConfig, onStop?: () => Promise<void>): Promise<Gateway> {
+/**
+ * Starts a gateway, prints where it listens, and stops it cleanly on SIGINT/SIGTERM. A start-up
+ * failure (a port in use, an address not on this machine, a data directory it cannot write) is one
+ * line on stderr and exit code 2; the stack trace only with --debug.
+ */
+export async function runGateway(
+  config: GatewayConfig,
+  onStop?: () => Promise<void>,
+  opts: { debug?: boolean } = {},
+): Promise<Gateway> {
   const logger = createLogger(config.logLevel);
-  const gateway = new Gateway({ config, logger });
+  let gateway: Gateway | undefined;
   let a: Awaited<ReturnType<Gateway["start"]>>;
   try {
+    gateway = new Gateway({ config, logger });
     a = await gateway.start();
   } catch (e) {
-    if (!isVitalsError(e)) throw e;
-    // A port in use and the like: one line, not a stack trace.
-    process.stderr.write(`vitals: ${e.message}\n`);
-    await gateway.stop().catch(() => {});
+    const known = isVitalsError(e);
+    process.stderr.write(
+      known
+        ? `vitals: ${e.message}\n`
+        : `vitals: the gateway could not start: ${(e as Error).message}${opts.debug ? "" : " (--debug shows where)"}\n`,
+    );
+    if (opts.debug) process.stderr.write(`${(e as Error).stack}\n`);
+    await gateway?.stop().catch(() => {});
     process.exit(2);
   }
+  const started = gateway;
   const shown = a.host === "0.0.0.0" || a.host === "::" ? "127.0.0.1" : a.host;
   process.stdout.write(
     `vitals gateway listening: tcp ${a.host}:${a.tcpPort}, http http://${shown}:${a.httpPort}/${a.mqttPort === undefined ? "" : `, mqtt ${a.host}:${a.mqttPort}`}\n`,
@@ -65,12 +79,12 @@ export async function runGateway(config: GatewayConfig, onStop?: () => Promise<v
     if (stopping) return;
     stopping = true;
     // The gateway first: it logs no "disconnected" alarms for nodes it closes itself.
-    await gateway.stop();
+    await started.stop();
     await onStop?.();
     logger.flush?.();
     process.exit(0);
   };
   process.once("SIGINT", () => void stop());
   process.once("SIGTERM", () => void stop());
-  return gateway;
+  return started;
 }

@@ -9,6 +9,7 @@ import type { BedsResponse, ReadingsResponse } from "../../core/api-types.js";
 import type { Logger } from "../../core/logger.js";
 import type { Clock } from "../../core/reading.js";
 import type { BedRegistry } from "../beds.js";
+import { listenError } from "../listen-error.js";
 import type { GatewayMetrics } from "../metrics.js";
 import type { ReadingHistory } from "../store/reading-history.js";
 import type { SqliteStore } from "../store/sqlite-store.js";
@@ -89,6 +90,16 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
 }
 
 export async function listen(app: FastifyInstance, port: number, host: string): Promise<number> {
-  await app.listen({ port, host });
+  try {
+    await app.listen({ port, host });
+  } catch (e) {
+    throw listenError(e, {
+      what: "HTTP (API and dashboard)",
+      host,
+      port,
+      flag: "--http-port",
+      key: "httpPort",
+    });
+  }
   return (app.server.address() as AddressInfo).port;
 }

@@ -1,4 +1,5 @@
 import { type AddressInfo, createServer, type Server } from "node:net";
+import { listenError } from "../listen-error.js";
 import { NodeSession, type SessionHost } from "./node-session.js";
 
 /** Accepts node connections, enforces connection-level limits and sweeps idle or silent sessions. */
@@ -30,9 +31,13 @@ export class TcpIngestServer {
 
   async listen(port: number, hostname: string): Promise<number> {
     await new Promise<void>((resolve, reject) => {
-      this.server.once("error", reject);
+      const fail = (e: Error) =>
+        reject(
+          listenError(e, { what: "TCP ingest", host: hostname, port, flag: "--tcp-port", key: "tcpPort" }),
+        );
+      this.server.once("error", fail);
       this.server.listen(port, hostname, () => {
-        this.server.off("error", reject);
+        this.server.off("error", fail);
         resolve();
       });
     });

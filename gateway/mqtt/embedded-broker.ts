@@ -7,8 +7,8 @@ import { createServer as createTlsServer } from "node:tls";
 import { Aedes, type Client } from "aedes";
 import type { FastifyInstance } from "fastify";
 import { createWebSocketStream } from "ws";
-import { ErrorCodes, VitalsError } from "../../core/errors.js";
 import { TokenBucket } from "../ingest/token-bucket.js";
+import { listenError } from "../listen-error.js";
 import { MqttAccessControl, type MqttPrincipal } from "./mqtt-acl.js";
 import { guardPacketSizes } from "./packet-size-guard.js";
 import type { BridgeHost, MqttReadingBridge } from "./reading-bridge.js";
@@ -169,7 +169,7 @@ export class EmbeddedBroker {
         { cert: readFileSync(mqtt.tls.certFile), key: readFileSync(mqtt.tls.keyFile) },
         handle,
       );
-      this.tlsPort = await listenOn(tls, mqtt.tls.port, this.host.config.host);
+      this.tlsPort = await listenOn(tls, mqtt.tls.port, this.host.config.host, true);
       this.servers.push(tls);
     }
     if (http && mqtt.websocket) {
@@ -189,14 +189,20 @@ export class EmbeddedBroker {
   }
 }
 
-function listenOn(server: Server, port: number, host: string): Promise<number> {
+function listenOn(server: Server, port: number, host: string, tls = false): Promise<number> {
   return new Promise((resolve, reject) => {
-    const fail = (e: NodeJS.ErrnoException) => {
-      if (e.code !== "EADDRINUSE") return reject(e);
-      // The usual cause: a system Mosquitto already on 1883.
-      const hint = `MQTT port ${host}:${port} is in use (another broker?): set mqtt.port / --mqtt-port, or mqtt.mode "external" or "off"`;
-      reject(new VitalsError(hint, ErrorCodes.ConfigInvalid, { port }, { cause: e }));
-    };
+    const fail = (e: NodeJS.ErrnoException) =>
+      reject(
+        listenError(e, {
+          what: tls ? "MQTT over TLS" : "MQTT",
+          host,
+          port,
+          flag: tls ? "(no flag)" : "--mqtt-port",
+          key: tls ? "mqtt.tls.port" : "mqtt.port",
+          // The usual cause of a busy 1883: a system Mosquitto, which the gateway can use instead.
+          inUseHint: 'or use that broker with mqtt.mode "external", or turn MQTT off with mqtt.mode "off"',
+        }),
+      );
     server.once("error", fail);
     server.listen(port, host, () => {
       server.off("error", fail);

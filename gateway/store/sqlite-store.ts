@@ -113,7 +113,16 @@ export class SqliteStore {
     dataDir: string,
     opts: { synchronous?: "normal" | "full"; checkpointInWorker?: boolean } = {},
   ): SqliteStore {
-    mkdirSync(dataDir, { recursive: true });
+    try {
+      mkdirSync(dataDir, { recursive: true });
+    } catch (e) {
+      throw new VitalsError(
+        `cannot use data directory ${dataDir}: ${(e as Error).message} (choose another with --data-dir or "dataDir")`,
+        ErrorCodes.StoreIo,
+        undefined,
+        { cause: e },
+      );
+    }
     return new SqliteStore(join(dataDir, "vitals.db"), opts);
   }
 
