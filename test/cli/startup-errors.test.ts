@@ -51,7 +51,6 @@ describe("gateway start-up errors", () => {
     [
       "gateway",
       "--tcp-port",
-      "--tcpPort|tcpPort",
       /TCP ingest port 127\.0\.0\.1:\d+ is already in use.*--tcp-port N or "tcpPort"/,
     ],
     [
