@@ -1,13 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import { type Logger, silentLogger } from "../core/logger.js";
 import type { AlarmCommandFrame, VitalParameter } from "../core/protocol/frames.js";
-import {
-  type Alert,
-  type ClassifiedReading,
-  type Clock,
-  type Reading,
-  systemClock,
-} from "../core/reading.js";
+import type { Alert, ClassifiedReading, Reading } from "../core/reading.js";
+import { systemTime, type Timer, type TimeSource } from "../core/time.js";
 import { AlarmService } from "./alarms/alarm-service.js";
 import { type EscalatedEvent, PRIORITY_RANK, type Priority } from "./alarms/types.js";
 import { registerAlarmRoutes } from "./api/alarm-routes.js";
@@ -42,7 +37,7 @@ import { SqliteStore } from "./store/sqlite-store.js";
 
 export interface GatewayDeps {
   config: GatewayConfig;
-  clock?: Clock;
+  time?: TimeSource;
   logger?: Logger;
   /** Where the console alert output writes (default: process.stdout). */
   console?: { write(s: string): unknown };
@@ -76,7 +71,7 @@ export interface GatewayAddress {
  */
 export class Gateway implements SessionHost {
   readonly config: GatewayConfig;
-  readonly clock: Clock;
+  readonly time: TimeSource;
   readonly logger: Logger;
   readonly metrics: GatewayMetrics;
   readonly store: SqliteStore;
@@ -90,9 +85,9 @@ export class Gateway implements SessionHost {
   readonly notifications: NotificationService | undefined;
   /** Plays the ward's loudest audible alarm on the configured outputs (created in start()). */
   sound: AlarmSoundController | undefined;
-  private outboxWatch: NodeJS.Timeout | undefined;
+  private outboxWatch: Timer | undefined;
   private stopping = false;
-  private outboxPrune: NodeJS.Timeout | undefined;
+  private outboxPrune: Timer | undefined;
   private readonly soundStream: { write(s: string): unknown } | undefined;
   readonly intake: ReadingIntake;
   private readonly live: LiveHub;
@@ -108,7 +103,7 @@ export class Gateway implements SessionHost {
 
   constructor(deps: GatewayDeps) {
     this.config = deps.config;
-    this.clock = deps.clock ?? systemClock;
+    this.time = deps.time ?? systemTime;
     this.logger = deps.logger ?? silentLogger;
     this.metrics = deps.metrics ?? new GatewayMetrics();
     this.store = SqliteStore.open(this.config.dataDir, {
@@ -118,7 +113,7 @@ export class Gateway implements SessionHost {
     this.checkpointer = new Checkpointer(this.store.path, this.logger.child({ ns: "store" }));
     this.beds.restore(this.store.beds());
     this.classifier = deps.classifier ?? new OriginalPresetClassifier(this.config.classification);
-    this.live = new LiveHub(this.beds, this.clock, this.config.live.throttleMs);
+    this.live = new LiveHub(this.beds, this.time, this.config.live.throttleMs);
     this.outputs = [...(deps.outputs ?? [])];
     if (this.config.alerts.console) {
       this.outputs.unshift(
@@ -143,13 +138,14 @@ export class Gateway implements SessionHost {
         config: this.config.influx,
         gateway,
         logger,
+        time: this.time,
       });
       this.history = new InfluxHistory(client, gateway, this.store, logger);
     }
     if (this.config.notifications.enabled) {
       this.notifications = new NotificationService({
         db: this.store.db,
-        clock: this.clock,
+        time: this.time,
         logger: this.logger.child({ ns: "notify" }),
         config: this.config.notifications,
         publicUrl: this.config.publicUrl,
@@ -160,7 +156,7 @@ export class Gateway implements SessionHost {
       registerNotificationMetrics(this.metrics.registry, this.notifications);
     }
     this.alerts = new AlertDispatcher({
-      clock: this.clock,
+      time: this.time,
       intervalMs: this.config.alerts.perPatientIntervalMs,
       outputs: this.outputs,
       logger: this.logger.child({ ns: "alerts" }),
@@ -178,7 +174,7 @@ export class Gateway implements SessionHost {
     this.alarmStore = new AlarmStore(this.store.db);
     this.alarms = new AlarmService({
       config: this.config.alarms,
-      clock: this.clock,
+      time: this.time,
       logger: this.logger.child({ ns: "alarms" }),
       store: this.alarmStore,
       beds: this.beds,
@@ -212,7 +208,7 @@ export class Gateway implements SessionHost {
       beds: this.beds,
       live: this.live,
       metrics: this.metrics,
-      clock: this.clock,
+      time: this.time,
       logger: this.logger.child({ ns: "http" }),
       ...(this.dashboardDir ? { dashboardDir: this.dashboardDir } : {}),
     });
@@ -221,7 +217,7 @@ export class Gateway implements SessionHost {
       alarms: this.alarms,
       store: this.alarmStore,
       beds: this.beds,
-      clock: this.clock,
+      time: this.time,
     });
     // Before listen: the broker registers its WebSocket route (/mqtt) on the HTTP server.
     await this.mqtt?.start(this.http);
@@ -229,10 +225,12 @@ export class Gateway implements SessionHost {
     this.live.start();
     const soundOutputs = await createSoundOutputs(this.config.sound, {
       logger: this.logger,
+      time: this.time,
       ...(this.soundStream ? { stream: this.soundStream } : {}),
     });
     this.sound = new AlarmSoundController({
       outputs: soundOutputs,
+      time: this.time,
       logger: this.logger.child({ ns: "sound" }),
     });
     this.sound.set(this.alarms.sound);
@@ -241,18 +239,16 @@ export class Gateway implements SessionHost {
     if (this.notifications) {
       // Tell the dashboard when the outbox's pending or dead-letter counts change (checked every 5 s).
       let last = "";
-      this.outboxWatch = setInterval(() => {
+      this.outboxWatch = this.time.every(5_000, () => {
         const s = this.notifications?.stats();
         if (!s) return;
         const now = `${s.pending}/${s.dead}`;
         if (now === last) return;
         last = now;
         this.live.broadcast({ type: "notifications", pending: s.pending, dead: s.dead });
-      }, 5_000);
-      this.outboxWatch.unref();
+      });
       // Delivered messages are kept 30 days (to answer "was the charge nurse told?"), then pruned.
-      this.outboxPrune = setInterval(() => this.notifications?.prune(30 * 24 * 3_600_000), 3_600_000);
-      this.outboxPrune.unref();
+      this.outboxPrune = this.time.every(3_600_000, () => this.notifications?.prune(30 * 24 * 3_600_000));
     }
     this.influx?.start();
     const mqttPort = this.mqtt?.port;
@@ -274,8 +270,8 @@ export class Gateway implements SessionHost {
     this.live.stop();
     await this.http?.close();
     for (const o of this.outputs) await o.close?.();
-    clearInterval(this.outboxWatch);
-    clearInterval(this.outboxPrune);
+    this.outboxWatch?.cancel();
+    this.outboxPrune?.cancel();
     await this.notifications?.stop();
     await this.sound?.close();
     await this.checkpointer.stop();

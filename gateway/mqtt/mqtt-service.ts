@@ -14,7 +14,7 @@ export class MqttService {
     const logger = host.logger.child({ ns: "mqtt" });
     const scoped: BridgeHost = {
       config: host.config,
-      clock: host.clock,
+      time: host.time,
       metrics: host.metrics,
       beds: host.beds,
       logger,

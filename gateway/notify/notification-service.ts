@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import type { Clock } from "../../core/reading.js";
+import type { Timer, TimeSource } from "../../core/time.js";
 import { ChannelPump, type NotifyLogger } from "./channel-pump.js";
 import type { SmtpTransportFactory } from "./channels/smtp-notifier.js";
 import type { NotificationsConfig } from "./config.js";
@@ -20,7 +20,7 @@ export type { NotifyLogger };
 
 export interface NotificationServiceOptions {
   db: Database.Database;
-  clock: Clock;
+  time: TimeSource;
   logger: NotifyLogger;
   config: NotificationsConfig;
   /** Dashboard base URL for bed links (the gateway's `publicUrl`). */
@@ -62,7 +62,7 @@ export class NotificationService {
   private readonly outbox: NotificationOutbox;
   private readonly secrets: SecretStore;
   private readonly pumps = new Map<string, ChannelPump>();
-  private readonly digestTimers = new Map<string, NodeJS.Timeout>();
+  private readonly digestTimers = new Map<string, Timer>();
   private started = false;
   private readonly counters: NotificationStats["counters"] = {
     enqueued: 0,
@@ -91,7 +91,7 @@ export class NotificationService {
         name,
         new ChannelPump(notifier, cfg.maxPerMinute ?? o.config.rateLimit.perChannelPerMinute, {
           outbox: this.outbox,
-          clock: o.clock,
+          time: o.time,
           logger: o.logger,
           retry: o.config.retry,
           random: o.random ?? Math.random,
@@ -106,7 +106,7 @@ export class NotificationService {
   enqueue(event: NotificationEvent): EnqueueOutcome {
     const cfg = this.o.config;
     if (!cfg.enabled) return "disabled";
-    const now = this.o.clock.now();
+    const now = this.o.time.now();
     const key = patientKey(event);
     const outcome = this.outbox.transaction((): EnqueueOutcome => {
       if (event.kind !== "test") {
@@ -178,7 +178,7 @@ export class NotificationService {
   /** Stops the timers and waits for attempts in flight; what is not delivered stays in the outbox. */
   async stop(): Promise<void> {
     this.started = false;
-    for (const t of this.digestTimers.values()) clearTimeout(t);
+    for (const t of this.digestTimers.values()) t.cancel();
     this.digestTimers.clear();
     await Promise.allSettled([...this.pumps.values()].map((p) => p.stop()));
   }
@@ -191,19 +191,19 @@ export class NotificationService {
     if (!this.started) return;
     const k = JSON.stringify(ward);
     if (this.digestTimers.has(k)) return;
-    const first = since ?? this.o.clock.now();
-    const delay = Math.max(0, first + this.o.config.digest.holdMs - this.o.clock.now());
+    const first = since ?? this.o.time.now();
+    const delay = Math.max(0, first + this.o.config.digest.holdMs - this.o.time.now());
     this.digestTimers.set(
       k,
-      setTimeout(() => {
+      this.o.time.after(delay, () => {
         this.digestTimers.delete(k);
         this.flushDigest(ward);
-      }, delay),
+      }),
     );
   }
 
   private flushDigest(ward: string | null): void {
-    const now = this.o.clock.now();
+    const now = this.o.time.now();
     const sent = this.outbox.transaction(() => {
       const events = this.outbox.takeDigest(ward);
       if (events.length === 0) return false;
@@ -239,7 +239,7 @@ export class NotificationService {
     const oldest = this.outbox.oldestPendingAt();
     return {
       ...total,
-      oldestPendingAgeMs: oldest === undefined ? null : this.o.clock.now() - oldest,
+      oldestPendingAgeMs: oldest === undefined ? null : this.o.time.now() - oldest,
       byChannel,
       counters: { ...this.counters },
     };
@@ -251,13 +251,13 @@ export class NotificationService {
 
   /** Sends a dead letter again from scratch (after the configuration was fixed). */
   requeue(deliveryId: number): boolean {
-    const ok = this.outbox.requeue(deliveryId, this.o.clock.now());
+    const ok = this.outbox.requeue(deliveryId, this.o.time.now());
     if (ok) this.kickAll();
     return ok;
   }
 
   /** Deletes delivered notifications older than `maxAgeMs`; the gateway calls it now and then. */
   prune(maxAgeMs: number): number {
-    return this.outbox.prune(this.o.clock.now() - maxAgeMs);
+    return this.outbox.prune(this.o.time.now() - maxAgeMs);
   }
 }
