@@ -39,10 +39,3 @@ export interface Alert {
   /** Gateway time the alert was raised. */
   at: number;
 }
-
-/** The gateway's time source; tests inject a fake. */
-export interface Clock {
-  now(): number;
-}
-
-export const systemClock: Clock = { now: () => Date.now() };

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { type Logger, silentLogger } from "../core/logger.js";
-import { type Alert, type ClassifiedReading, type Clock, systemClock } from "../core/reading.js";
+import type { Alert, ClassifiedReading } from "../core/reading.js";
+import { systemTime, type TimeSource } from "../core/time.js";
 import { AlarmService } from "./alarms/alarm-service.js";
 import { type EscalatedEvent, PRIORITY_RANK, type Priority } from "./alarms/types.js";
 import { registerAlarmRoutes } from "./api/alarm-routes.js";
@@ -36,7 +37,7 @@ import { SqliteStore } from "./store/sqlite-store.js";
 
 export interface GatewayDeps {
   config: GatewayConfig;
-  clock?: Clock;
+  time?: TimeSource;
   logger?: Logger;
   /** Where the console alert output writes (default: process.stdout). */
   console?: { write(s: string): unknown };
@@ -86,7 +87,7 @@ export class Gateway {
   readonly mqtt: MqttService | undefined;
   readonly influx: InfluxForwarder | undefined;
   address: GatewayAddress | undefined;
-  private readonly clock: Clock;
+  private readonly time: TimeSource;
   private readonly logger: Logger;
   private readonly intake: ReadingIntake;
   private readonly alerts: AlertDispatcher;
@@ -103,10 +104,10 @@ export class Gateway {
     const config = deps.config;
     const env = deps.env ?? process.env;
     this.config = config;
-    this.clock = deps.clock ?? systemClock;
+    this.time = deps.time ?? systemTime;
     this.logger = deps.logger ?? silentLogger;
     this.metrics = deps.metrics ?? new GatewayMetrics();
-    const clock = this.clock;
+    const time = this.time;
     const logger = this.logger;
 
     // ---- storage ----
@@ -128,12 +129,13 @@ export class Gateway {
         config: config.influx,
         gateway,
         logger: influxLogger,
+        time,
       });
       history = new InfluxHistory(client, gateway, this.store, influxLogger);
     }
 
     // ---- outputs ----
-    this.live = new LiveHub(this.beds, clock, config.live.throttleMs);
+    this.live = new LiveHub(this.beds, time, config.live.throttleMs);
     const outputs = [...(deps.outputs ?? [])];
     if (config.alerts.console) {
       outputs.unshift(new ConsoleAlertOutput(deps.console ?? process.stdout, { bell: config.alerts.bell }));
@@ -141,7 +143,7 @@ export class Gateway {
     if (config.notifications.enabled) {
       this.notifications = new NotificationService({
         db: this.store.db,
-        clock,
+        time,
         logger: logger.child({ ns: "notify" }),
         config: config.notifications,
         publicUrl: config.publicUrl,
@@ -151,7 +153,7 @@ export class Gateway {
       registerNotificationMetrics(this.metrics.registry, this.notifications);
     }
     this.alerts = new AlertDispatcher({
-      clock,
+      time,
       intervalMs: config.alerts.perPatientIntervalMs,
       outputs,
       logger: logger.child({ ns: "alerts" }),
@@ -162,7 +164,7 @@ export class Gateway {
     let sessions: SessionDirectory | undefined;
     this.alarms = new AlarmService({
       config: config.alarms,
-      clock,
+      time,
       logger: logger.child({ ns: "alarms" }),
       store: alarmStore,
       beds: this.beds,
@@ -203,9 +205,9 @@ export class Gateway {
       changed: (bed) => this.mqtt?.bedChanged(bed),
     });
     sessions = new SessionDirectory(this.presence);
-    const ingestHost: Pick<SessionHost, "config" | "clock" | "metrics" | "submit" | "rejected"> = {
+    const ingestHost: Pick<SessionHost, "config" | "time" | "metrics" | "submit" | "rejected"> = {
       config,
-      clock,
+      time,
       metrics: this.metrics,
       submit: (r, waiter, arrived) => this.intake.submit(r, waiter, arrived),
       rejected: (bed, parameter, value, why) => engine?.rejected(bed, parameter, value, why),
@@ -249,11 +251,13 @@ export class Gateway {
         start: async () => {
           const soundOutputs = await createSoundOutputs(config.sound, {
             logger,
+            time,
             ...(deps.soundStream ? { stream: deps.soundStream } : {}),
           });
           this.sound = new AlarmSoundController({
             outputs: soundOutputs,
             logger: logger.child({ ns: "sound" }),
+            time,
           });
           this.sound.set(this.alarms.sound);
         },
@@ -274,13 +278,13 @@ export class Gateway {
             beds: this.beds,
             live: this.live,
             metrics: this.metrics,
-            clock,
+            time,
             logger: logger.child({ ns: "http" }),
             ...(deps.dashboardDir ? { dashboardDir: deps.dashboardDir } : {}),
           });
           this.http = http;
           registerNotificationRoutes(http, this.notifications);
-          registerAlarmRoutes(http, { alarms: this.alarms, store: alarmStore, beds: this.beds, clock });
+          registerAlarmRoutes(http, { alarms: this.alarms, store: alarmStore, beds: this.beds, time });
           // Before listen: the broker registers its WebSocket route (/mqtt) on the HTTP server.
           await this.mqtt?.start(http);
           this.httpPort = await listen(http, config.httpPort, config.host);

@@ -3,7 +3,7 @@ import { join, resolve } from "node:path";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { isVitalsError } from "../../core/errors.js";
 import { createLogger } from "../../core/logger.js";
-import { systemScheduler } from "../../sensors/i2c/scheduler.js";
+import { systemTime } from "../../core/time.js";
 import { DEFAULT_OUTBOX_CAPACITY, DiskOutbox } from "../../sensors/node/disk-outbox.js";
 import {
   type DriverContext,
@@ -94,7 +94,7 @@ export function register(program: Command): void {
       const boards = new FirmataBoards({ logger: logger.child({ ns: "firmata" }) });
       const ctx: DriverContext = {
         rateHz: o.rate,
-        scheduler: systemScheduler,
+        time: systemTime,
         logger,
         openBoard: (port) => boards.open(port),
       };
@@ -147,11 +147,15 @@ export function register(program: Command): void {
         logger,
       });
       let statusTimer: NodeJS.Timeout | undefined;
+      // The agent's timers do not keep the process alive (core/time.ts): with the gateway down and no
+      // port open, nothing else would. It runs until it is signalled.
+      const keepAlive = setInterval(() => {}, 2 ** 31 - 1);
       let stopping = false;
       const stop = async () => {
         if (stopping) return;
         stopping = true;
         clearInterval(statusTimer);
+        clearInterval(keepAlive);
         const lastSeq = outbox.lastSeq();
         await agent.stop({ drainMs: 5_000 });
         await boards.close();

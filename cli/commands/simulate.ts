@@ -42,7 +42,11 @@ export function register(program: Command): void {
       process.stdout.write(
         `simulating ${o.patients} patients → ${o.gateway.host}:${o.gateway.port} (${o.scenario}${o.legacy ? ", legacy JSON" : ""})\n`,
       );
+      // The simulator's timers do not keep the process alive (core/time.ts): with the gateway down,
+      // nothing else would. It runs until it is signalled or its --duration is up.
+      const keepAlive = setInterval(() => {}, 2 ** 31 - 1);
       const stop = async () => {
+        clearInterval(keepAlive);
         await sim.stop();
         process.stdout.write(`stopped; ${sim.pending} readings were never acknowledged\n`);
         process.exit(0);

@@ -1,5 +1,6 @@
 import type { VitalParameter } from "../../core/protocol/index.js";
-import type { Clock, Reading } from "../../core/reading.js";
+import type { Reading } from "../../core/reading.js";
+import type { TimeSource } from "../../core/time.js";
 import { type AlarmConfig, type AlarmConfigInput, parseAlarmConfig } from "./alarm-config.js";
 import { BedMonitor } from "./bed-monitor.js";
 import { applyOverrides, type BedLimits, initialLimits, type LimitOverrides } from "./limit-overrides.js";
@@ -7,7 +8,7 @@ import { computeNews2, type News2Manual, type News2Result } from "./news2.js";
 import type { AlarmEvent, AlarmView, BedAlarmState, LimitsChangedEvent } from "./types.js";
 
 export interface AlarmEngineOptions {
-  clock: Clock;
+  time: TimeSource;
   /** Parsed config, or raw input that is parsed (defaults filled) here. */
   config?: AlarmConfig | AlarmConfigInput;
   /** Receives every event synchronously, in order. Must not throw (errors go to onListenerError). */
@@ -20,13 +21,14 @@ export interface AlarmEngineOptions {
  * Clinical alarm engine: physiological alarms with delays, priorities and hysteresis, technical alarms,
  * acknowledge / latch / audio pause, escalation and per-patient limits, for every bed.
  *
- * Pure and clock-injected: nothing happens between calls. The gateway calls `tick(now)` on a timer (ideally
- * at `nextDueAt()`, which makes alarms fire exactly when their delay ends) and feeds readings, rejections and
- * connection changes. Times are epoch ms on the gateway clock; readings are judged at `receivedAt`.
+ * Pure: it reads the injected time source's now() and sets no timers, so nothing happens between calls.
+ * The gateway calls `tick(now)` on a timer (ideally at `nextDueAt()`, which makes alarms fire exactly when
+ * their delay ends) and feeds readings, rejections and connection changes. Times are epoch ms on the
+ * gateway's time source; readings are judged at `receivedAt`.
  */
 export class AlarmEngine {
   readonly config: AlarmConfig;
-  private readonly clock: Clock;
+  private readonly time: TimeSource;
   private readonly beds = new Map<string, BedMonitor>();
   private readonly listener: ((event: AlarmEvent) => void) | undefined;
   private readonly onListenerError: (error: unknown, event: AlarmEvent) => void;
@@ -42,7 +44,7 @@ export class AlarmEngine {
   private readonly nextId = (bed: string) => (): string => `${bed}#${++this.seq}`;
 
   constructor(options: AlarmEngineOptions) {
-    this.clock = options.clock;
+    this.time = options.time;
     this.config = parseAlarmConfig(options.config as AlarmConfigInput);
     this.listener = options.onEvent;
     this.onListenerError =
@@ -71,18 +73,18 @@ export class AlarmEngine {
     parameter: VitalParameter,
     value: number | null,
     _why: string,
-    at = this.clock.now(),
+    at = this.time.now(),
   ): void {
     const monitor = this.bed(bed, null);
     monitor.tick(at);
     monitor.rejected(parameter, value, at);
   }
 
-  nodeConnected(bed: string, node: string, at = this.clock.now()): void {
+  nodeConnected(bed: string, node: string, at = this.time.now()): void {
     this.bed(bed, null).connect(node, at);
   }
 
-  nodeDisconnected(bed: string, node: string, at = this.clock.now()): void {
+  nodeDisconnected(bed: string, node: string, at = this.time.now()): void {
     const monitor = this.beds.get(bed);
     if (monitor === undefined) return;
     monitor.tick(at);
@@ -94,7 +96,7 @@ export class AlarmEngine {
     this.bed(bed, null).setHeartbeat(heartbeatMs);
   }
 
-  tick(now = this.clock.now()): void {
+  tick(now = this.time.now()): void {
     for (const bed of this.beds.values()) bed.tick(now);
   }
 
@@ -106,7 +108,7 @@ export class AlarmEngine {
   }
 
   /** Returns false when the alarm is not listed (already cleared or unknown). */
-  acknowledge(alarmId: string, user: string, at = this.clock.now()): boolean {
+  acknowledge(alarmId: string, user: string, at = this.time.now()): boolean {
     const cut = alarmId.lastIndexOf("#");
     const monitor = cut > 0 ? this.beds.get(alarmId.slice(0, cut)) : undefined;
     if (monitor === undefined) return false;
@@ -115,7 +117,7 @@ export class AlarmEngine {
   }
 
   /** Audio pause for the bed (default config.pauseMs). A new high-priority alarm ends it early. */
-  pause(bed: string, user: string, at = this.clock.now(), durationMs = this.config.pauseMs): void {
+  pause(bed: string, user: string, at = this.time.now(), durationMs = this.config.pauseMs): void {
     const monitor = this.bed(bed, null);
     monitor.tick(at);
     monitor.alarms.pause(user, at, durationMs);
@@ -130,7 +132,7 @@ export class AlarmEngine {
     patient: string | null,
     overrides: LimitOverrides,
     user: string,
-    at = this.clock.now(),
+    at = this.time.now(),
   ): LimitsChangedEvent[] {
     const monitor = this.bed(bed, patient);
     const { next, changes } = applyOverrides(this.config, monitor.limits, overrides);
@@ -154,7 +156,7 @@ export class AlarmEngine {
    * Forgets a bed (discharge, or a new patient): every listed alarm is cleared with reason "reset", and the
    * next data starts from the default profile.
    */
-  resetBed(bed: string, user: string, at = this.clock.now()): void {
+  resetBed(bed: string, user: string, at = this.time.now()): void {
     const monitor = this.beds.get(bed);
     if (monitor === undefined) return;
     monitor.alarms.reset(user, at);
@@ -166,12 +168,12 @@ export class AlarmEngine {
     return this.beds.get(bed)?.limits ?? initialLimits(this.config);
   }
 
-  state(bed: string, now = this.clock.now()): BedAlarmState | undefined {
+  state(bed: string, now = this.time.now()): BedAlarmState | undefined {
     return this.beds.get(bed)?.state(now);
   }
 
   /** NEWS2 from the bed's current (non-stale) values plus the clinician's entries; undefined for an unknown bed. */
-  news2(bed: string, manual: News2Manual = {}, now = this.clock.now()): News2Result | undefined {
+  news2(bed: string, manual: News2Manual = {}, now = this.time.now()): News2Result | undefined {
     const monitor = this.beds.get(bed);
     return monitor === undefined ? undefined : computeNews2(monitor.currentValues(now), manual);
   }

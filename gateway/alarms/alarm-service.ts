@@ -1,7 +1,8 @@
 import type { BedAlarmSummary, LiveMessage, News2Summary } from "../../core/api-types.js";
 import type { Logger } from "../../core/logger.js";
 import type { AlarmCommandFrame, VitalParameter } from "../../core/protocol/frames.js";
-import type { Clock, Reading } from "../../core/reading.js";
+import type { Reading } from "../../core/reading.js";
+import type { Timer, TimeSource } from "../../core/time.js";
 import type { BedRegistry } from "../beds.js";
 import { type AlarmStore, eventView } from "../store/alarm-store.js";
 import type { AlarmConfig } from "./alarm-config.js";
@@ -18,7 +19,7 @@ import {
 
 export interface AlarmServiceDeps {
   config: AlarmConfig;
-  clock: Clock;
+  time: TimeSource;
   logger: Logger;
   store: AlarmStore;
   beds: BedRegistry;
@@ -42,7 +43,7 @@ const MAX_TICK_MS = 1_000;
  */
 export class AlarmService {
   readonly engine: AlarmEngine;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Timer | undefined;
   private armedFor = Number.POSITIVE_INFINITY;
   private running = false;
   private readonly observations: Map<string, News2Manual>;
@@ -53,7 +54,7 @@ export class AlarmService {
 
   constructor(private readonly deps: AlarmServiceDeps) {
     this.engine = new AlarmEngine({
-      clock: deps.clock,
+      time: deps.time,
       config: deps.config,
       onEvent: (e) => this.onEvent(e),
       onListenerError: (err, e) => deps.logger.error({ err, event: e.type }, "alarm event handling failed"),
@@ -68,7 +69,7 @@ export class AlarmService {
 
   stop(): void {
     this.running = false;
-    clearTimeout(this.timer);
+    this.timer?.cancel();
   }
 
   ingest(readings: readonly Reading[]): void {
@@ -77,36 +78,36 @@ export class AlarmService {
   }
 
   rejected(bed: string, parameter: VitalParameter, value: number | null, why: string): void {
-    this.engine.rejected(bed, parameter, value, why, this.deps.clock.now());
+    this.engine.rejected(bed, parameter, value, why, this.deps.time.now());
     this.settle();
   }
 
   connected(bed: string, node: string, heartbeatMs: number): void {
     this.engine.heartbeat(bed, heartbeatMs);
-    this.engine.nodeConnected(bed, node, this.deps.clock.now());
+    this.engine.nodeConnected(bed, node, this.deps.time.now());
     this.settle();
   }
 
   disconnected(bed: string, node: string): void {
-    this.engine.nodeDisconnected(bed, node, this.deps.clock.now());
+    this.engine.nodeDisconnected(bed, node, this.deps.time.now());
     this.settle();
   }
 
   acknowledge(alarmId: string, user: string): boolean {
-    const ok = this.engine.acknowledge(alarmId, user, this.deps.clock.now());
+    const ok = this.engine.acknowledge(alarmId, user, this.deps.time.now());
     this.settle();
     return ok;
   }
 
   pause(bed: string, user: string, durationMs?: number): number | null {
-    this.engine.pause(bed, user, this.deps.clock.now(), durationMs);
+    this.engine.pause(bed, user, this.deps.time.now(), durationMs);
     this.settle();
     return this.engine.state(bed)?.pausedUntil ?? null;
   }
 
   setLimits(bed: string, overrides: LimitOverrides, user: string): LimitsChangedEvent[] {
     const patient = this.deps.beds.view(bed)?.patient ?? null;
-    const audit = this.engine.setLimits(bed, patient, overrides, user, this.deps.clock.now());
+    const audit = this.engine.setLimits(bed, patient, overrides, user, this.deps.time.now());
     this.deps.beds.touch(bed);
     this.settle();
     return audit;
@@ -116,7 +117,7 @@ export class AlarmService {
     const merged = { ...this.observations.get(bed), ...entry };
     this.observations.set(bed, merged);
     this.deps.store.saveObservation(
-      this.deps.clock.now(),
+      this.deps.time.now(),
       bed,
       this.deps.beds.view(bed)?.patient ?? null,
       user,
@@ -208,7 +209,7 @@ export class AlarmService {
   }
 
   private tick(): void {
-    const now = this.deps.clock.now();
+    const now = this.deps.time.now();
     this.engine.tick(now);
     // Staleness changes with time alone: push beds whose stale set changed since the last tick.
     for (const bed of this.engine.bedNames()) {
@@ -225,12 +226,11 @@ export class AlarmService {
   }
 
   private arm(): void {
-    clearTimeout(this.timer);
+    this.timer?.cancel();
     if (!this.running) return;
-    const now = this.deps.clock.now();
+    const now = this.deps.time.now();
     const due = Math.min(this.engine.nextDueAt(), now + MAX_TICK_MS);
     this.armedFor = due;
-    this.timer = setTimeout(() => this.tick(), Math.max(0, due - now));
-    this.timer.unref();
+    this.timer = this.deps.time.after(Math.max(0, due - now), () => this.tick());
   }
 }

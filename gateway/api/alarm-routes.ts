@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply } from "fastify";
 import { z } from "zod";
 import type { AlarmsResponse } from "../../core/api-types.js";
 import { isVitalsError } from "../../core/errors.js";
-import type { Clock } from "../../core/reading.js";
+import type { TimeSource } from "../../core/time.js";
 import type { AlarmService } from "../alarms/alarm-service.js";
 import type { LimitOverrides } from "../alarms/limit-overrides.js";
 import type { News2Manual } from "../alarms/news2.js";
@@ -75,7 +75,7 @@ function bad(reply: FastifyReply, error: z.ZodError | string, code = 400) {
 /** REST for alarms: list, acknowledge, audio pause, per-patient limits, NEWS2 observations. */
 export function registerAlarmRoutes(
   app: FastifyInstance,
-  deps: { alarms: AlarmService; store: AlarmStore; beds: BedRegistry; clock: Clock },
+  deps: { alarms: AlarmService; store: AlarmStore; beds: BedRegistry; time: TimeSource },
 ): void {
   const { alarms, store, beds } = deps;
 
@@ -86,7 +86,7 @@ export function registerAlarmRoutes(
       .activeAlarms()
       .filter((a) => q.data.bed === undefined || a.bed === q.data.bed);
     const body: AlarmsResponse = {
-      now: deps.clock.now(),
+      now: deps.time.now(),
       alarms: active
         .map((a) => (alarms.summary(a.bed)?.alarms ?? []).find((v) => v.id === a.id))
         .filter((v) => v !== undefined),

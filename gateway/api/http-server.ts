@@ -7,7 +7,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { BedsResponse, ReadingsResponse } from "../../core/api-types.js";
 import type { Logger } from "../../core/logger.js";
-import type { Clock } from "../../core/reading.js";
+import type { TimeSource } from "../../core/time.js";
 import type { BedRegistry } from "../beds.js";
 import { listenError } from "../listen-error.js";
 import type { GatewayMetrics } from "../metrics.js";
@@ -33,7 +33,7 @@ export interface HttpDeps {
   beds: BedRegistry;
   live: LiveHub;
   metrics: GatewayMetrics;
-  clock: Clock;
+  time: TimeSource;
   logger: Logger;
   dashboardDir?: string;
 }
@@ -43,12 +43,12 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
   // Request logs would be one line per dashboard fetch: keep warnings and errors only.
   const httpLogger = deps.logger.child({}, { level: deps.logger.isLevelEnabled("warn") ? "warn" : "silent" });
   const app = Fastify({ loggerInstance: httpLogger as FastifyBaseLogger });
-  const started = deps.clock.now();
+  const started = deps.time.now();
   await app.register(fastifyWebsocket, { options: { maxPayload: 4096 } });
 
   app.get("/healthz", async () => ({
     status: "ok" as const,
-    uptime_s: Math.round((deps.clock.now() - started) / 1000),
+    uptime_s: Math.round((deps.time.now() - started) / 1000),
   }));
 
   app.get("/metrics", async (_req, reply) => {
@@ -56,7 +56,7 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
     return deps.metrics.registry.metrics();
   });
 
-  app.get("/api/beds", async (): Promise<BedsResponse> => ({ now: deps.clock.now(), beds: deps.beds.all() }));
+  app.get("/api/beds", async (): Promise<BedsResponse> => ({ now: deps.time.now(), beds: deps.beds.all() }));
 
   app.get(
     "/api/readings",

@@ -1,6 +1,6 @@
 import type { WebSocket } from "ws";
 import type { LiveMessage } from "../../core/api-types.js";
-import type { Clock } from "../../core/reading.js";
+import type { Timer, TimeSource } from "../../core/time.js";
 import type { BedRegistry } from "../beds.js";
 
 /**
@@ -9,24 +9,23 @@ import type { BedRegistry } from "../beds.js";
  */
 export class LiveHub {
   private readonly clients = new Set<WebSocket>();
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Timer | undefined;
 
   constructor(
     private readonly beds: BedRegistry,
-    private readonly clock: Clock,
+    private readonly time: TimeSource,
     private readonly throttleMs: number,
   ) {}
 
   start(): void {
-    this.timer = setInterval(() => this.flush(), this.throttleMs);
-    this.timer.unref();
+    this.timer = this.time.every(this.throttleMs, () => this.flush());
   }
 
   add(ws: WebSocket): void {
     this.clients.add(ws);
     ws.on("close", () => this.clients.delete(ws));
     ws.on("error", () => this.clients.delete(ws));
-    this.sendTo(ws, { type: "snapshot", now: this.clock.now(), beds: this.beds.all() });
+    this.sendTo(ws, { type: "snapshot", now: this.time.now(), beds: this.beds.all() });
   }
 
   get size(): number {
@@ -41,7 +40,7 @@ export class LiveHub {
 
   flush(): void {
     const changed = this.beds.takeDirty();
-    if (changed.length) this.broadcast({ type: "beds", now: this.clock.now(), beds: changed });
+    if (changed.length) this.broadcast({ type: "beds", now: this.time.now(), beds: changed });
   }
 
   private sendTo(ws: WebSocket, msg: LiveMessage): void {
@@ -49,7 +48,7 @@ export class LiveHub {
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.timer?.cancel();
     for (const ws of this.clients) ws.close(1001, "gateway shutting down");
   }
 }

@@ -12,7 +12,8 @@ import type {
 } from "../../core/protocol/frames.js";
 import { MAX_LINE_BYTES, PROTO_VERSION } from "../../core/protocol/frames.js";
 import { LineSplitter } from "../../core/protocol/line-splitter.js";
-import type { Clock, Reading } from "../../core/reading.js";
+import type { Reading } from "../../core/reading.js";
+import type { TimeSource } from "../../core/time.js";
 import type { GatewayConfig } from "../config.js";
 import type { GatewayMetrics } from "../metrics.js";
 import type { CommitWaiter } from "./commit-queue.js";
@@ -21,7 +22,7 @@ import { TokenBucket } from "./token-bucket.js";
 /** What a session needs from the gateway around it. */
 export interface SessionHost {
   config: GatewayConfig;
-  clock: Clock;
+  time: TimeSource;
   logger: Logger;
   metrics: GatewayMetrics;
   /** Highest seq held for a node's seq space (stored + anything in flight). */
@@ -64,7 +65,7 @@ export class NodeSession implements CommitWaiter {
     readonly socket: Socket,
     private readonly host: SessionHost,
   ) {
-    const now = host.clock.now();
+    const now = host.time.now();
     this.lastHeard = now;
     this.bucket = new TokenBucket(host.config.limits.linesPerSecond, host.config.limits.burstLines, now);
     socket.setNoDelay(true);
@@ -98,12 +99,12 @@ export class NodeSession implements CommitWaiter {
     this.host.logger.info({ peer: this.peer, node: this.node, code }, `closing connection: ${message}`);
     this.socket.end();
     // A peer that never reads would keep the socket half-open forever.
-    setTimeout(() => this.socket.destroy(), 2_000).unref();
+    this.host.time.after(2_000, () => this.socket.destroy());
   }
 
   private onData(chunk: Buffer): void {
     const arrived = performance.now();
-    const now = this.host.clock.now();
+    const now = this.host.time.now();
     this.lastHeard = now;
     this.pinged = false;
     for (const ev of this.splitter.push(chunk)) {
@@ -160,7 +161,7 @@ export class NodeSession implements CommitWaiter {
 
   private onHello(h: HelloFrame): void {
     if (this.hello || this.legacy)
-      return this.reject("bad_frame", "hello already received", this.host.clock.now());
+      return this.reject("bad_frame", "hello already received", this.host.time.now());
     if (h.proto !== PROTO_VERSION) {
       return this.close(
         "unsupported_proto",

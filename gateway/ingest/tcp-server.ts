@@ -1,4 +1,5 @@
 import { type AddressInfo, createServer, type Server } from "node:net";
+import type { Timer } from "../../core/time.js";
 import { listenError } from "../listen-error.js";
 import { NodeSession, type SessionHost } from "./node-session.js";
 
@@ -6,7 +7,7 @@ import { NodeSession, type SessionHost } from "./node-session.js";
 export class TcpIngestServer {
   private readonly server: Server;
   readonly sessions = new Set<NodeSession>();
-  private sweeper: NodeJS.Timeout | undefined;
+  private sweeper: Timer | undefined;
   private readonly opened = new Map<NodeSession, number>();
 
   constructor(private readonly host: SessionHost) {
@@ -18,7 +19,7 @@ export class TcpIngestServer {
       }
       const session = new NodeSession(socket, host);
       this.sessions.add(session);
-      this.opened.set(session, host.clock.now());
+      this.opened.set(session, host.time.now());
       host.metrics.connections.set(this.sessions.size);
       socket.on("close", () => {
         this.sessions.delete(session);
@@ -43,14 +44,13 @@ export class TcpIngestServer {
     });
     const { heartbeatMs, limits } = this.host.config;
     const interval = Math.max(50, Math.min(heartbeatMs, limits.idleTimeoutMs / 4, limits.helloTimeoutMs / 2));
-    this.sweeper = setInterval(() => this.sweep(), interval);
-    this.sweeper.unref();
+    this.sweeper = this.host.time.every(interval, () => this.sweep());
     return (this.server.address() as AddressInfo).port;
   }
 
   /** Pings quiet nodes, closes silent ones and connections that never said hello. */
   sweep(): void {
-    const now = this.host.clock.now();
+    const now = this.host.time.now();
     const { idleTimeoutMs, helloTimeoutMs } = this.host.config.limits;
     for (const s of this.sessions) {
       const idle = now - s.lastHeard;
@@ -66,7 +66,7 @@ export class TcpIngestServer {
   }
 
   async close(): Promise<void> {
-    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper?.cancel();
     const closing = new Promise<void>((resolve) => this.server.close(() => resolve()));
     for (const s of this.sessions) s.close("shutting_down", "gateway is shutting down");
     for (const s of this.sessions) s.socket.destroySoon();

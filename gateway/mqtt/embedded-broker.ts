@@ -81,7 +81,7 @@ export class EmbeddedBroker {
         }
         this.clients.set(client, {
           principal: p,
-          bucket: new TokenBucket(limits.linesPerSecond, limits.burstLines, this.host.clock.now()),
+          bucket: new TokenBucket(limits.linesPerSecond, limits.burstLines, this.host.time.now()),
           beds: new Set(),
         });
         done(null, true);
@@ -102,7 +102,7 @@ export class EmbeddedBroker {
           );
           return done(new Error("publish not allowed on this topic"));
         }
-        if (!st.bucket.take(this.host.clock.now())) {
+        if (!st.bucket.take(this.host.time.now())) {
           this.host.metrics.rejected.inc({ code: "flood" });
           return done(new Error(`more than ${limits.linesPerSecond} messages/s`));
         }

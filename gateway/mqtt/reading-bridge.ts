@@ -2,7 +2,8 @@ import type { Logger } from "../../core/logger.js";
 import { decodeNodeLine } from "../../core/protocol/codec.js";
 import type { ErrorFrame, VitalParameter, WireErrorCode } from "../../core/protocol/frames.js";
 import { MAX_LINE_BYTES } from "../../core/protocol/frames.js";
-import type { Alert, ClassifiedReading, Clock, Reading } from "../../core/reading.js";
+import type { Alert, ClassifiedReading, Reading } from "../../core/reading.js";
+import type { Timer, TimeSource } from "../../core/time.js";
 import type { BedRegistry } from "../beds.js";
 import type { GatewayConfig } from "../config.js";
 import type { CommitWaiter } from "../ingest/commit-queue.js";
@@ -14,7 +15,7 @@ import { MQTT_TOPICS, type MqttPayloads, type NodeStatus, type TopicKind, topicF
 /** What the bridge needs from the gateway: the same entry points the TCP sessions use. */
 export interface BridgeHost {
   config: GatewayConfig & { mqtt: MqttConfig };
-  clock: Clock;
+  time: TimeSource;
   logger: Logger;
   metrics: GatewayMetrics;
   beds: BedRegistry;
@@ -70,7 +71,7 @@ export class MqttReadingBridge implements AlertOutput {
   private readonly boots = new Map<string, string>();
   private readonly online = new Map<string, string>();
   private readonly dirty = new Set<string>();
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Timer | undefined;
 
   constructor(
     private readonly host: BridgeHost,
@@ -88,7 +89,7 @@ export class MqttReadingBridge implements AlertOutput {
 
   onReading(src: ReadingSource, payload: Buffer, done: AckCallback): void {
     const arrived = performance.now();
-    const now = this.host.clock.now();
+    const now = this.host.time.now();
     if (payload.length > MAX_LINE_BYTES) {
       return this.reject(
         src,
@@ -176,8 +177,7 @@ export class MqttReadingBridge implements AlertOutput {
   start(): void {
     // An embedded broker starts with no retained messages: publish every known bed's state once.
     for (const b of this.host.beds.all()) this.dirty.add(b.bed);
-    this.timer = setInterval(() => this.flushState(), this.cfg.stateIntervalMs);
-    this.timer.unref();
+    this.timer = this.host.time.every(this.cfg.stateIntervalMs, () => this.flushState());
   }
 
   readingsStored(readings: readonly ClassifiedReading[]): void {
@@ -211,7 +211,7 @@ export class MqttReadingBridge implements AlertOutput {
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.timer?.cancel();
     this.flushState();
   }
 }

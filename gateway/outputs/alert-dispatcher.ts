@@ -1,5 +1,6 @@
 import type { Logger } from "../../core/logger.js";
-import type { Alert, ClassifiedReading, Clock } from "../../core/reading.js";
+import type { Alert, ClassifiedReading } from "../../core/reading.js";
+import type { TimeSource } from "../../core/time.js";
 import type { AlertOutput } from "./alert-output.js";
 
 /**
@@ -11,7 +12,7 @@ export class AlertDispatcher {
 
   constructor(
     private readonly deps: {
-      clock: Clock;
+      time: TimeSource;
       intervalMs: number;
       outputs: AlertOutput[];
       logger: Logger;
@@ -23,7 +24,7 @@ export class AlertDispatcher {
   consider(r: ClassifiedReading): Alert | undefined {
     if (r.status !== "CRITICAL") return undefined;
     const key = r.patient ? `patient:${r.patient}` : `bed:${r.bed}`;
-    const now = this.deps.clock.now();
+    const now = this.deps.time.now();
     const last = this.lastAlertAt.get(key);
     if (last !== undefined && now - last < this.deps.intervalMs) return undefined;
     this.lastAlertAt.set(key, now);

@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import type { InfluxDB } from "influx";
 import type { Logger } from "../../core/logger.js";
+import type { Timer, TimeSource } from "../../core/time.js";
 import type { InfluxConfig } from "./influx-config.js";
 import { type OutboxRow, rowToPoint } from "./influx-points.js";
 import { ensureInfluxSchema } from "./influx-schema.js";
@@ -18,7 +19,7 @@ export class InfluxForwarder {
   private readonly selectMark: Database.Statement;
   private readonly saveMark: Database.Statement;
   private readonly countAfter: Database.Statement;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Timer | undefined;
   private running: Promise<void> | undefined;
   private again = false;
   private schemaReady = false;
@@ -33,6 +34,7 @@ export class InfluxForwarder {
       /** Value of the `gateway` tag on every point this gateway writes. */
       gateway: string;
       logger: Logger;
+      time: TimeSource;
     },
   ) {
     const { db } = deps;
@@ -71,14 +73,13 @@ export class InfluxForwarder {
 
   private schedule(ms: number): void {
     if (this.stopped) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
+    this.timer?.cancel();
+    this.timer = this.deps.time.after(ms, () => {
       this.timer = undefined;
       this.running = this.drain().finally(() => {
         this.running = undefined;
       });
-    }, ms);
-    this.timer.unref();
+    });
   }
 
   /** Writes batches until the outbox is empty; on failure backs off (doubling, capped). */
@@ -123,7 +124,7 @@ export class InfluxForwarder {
   /** Stops forwarding, after the write in progress (if any) settles. */
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.timer?.cancel();
     await this.running;
   }
 }

@@ -2,6 +2,7 @@ import { Duplex } from "node:stream";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { decodeGatewayLine, encodeFrame, type VitalsFrame } from "../../core/protocol/index.js";
+import { FakeTime } from "../../test/support/fake-time.js";
 import type { SensorSample } from "../sample.js";
 import { createSerialFirmwareDriver } from "./serial-firmware-driver.js";
 
@@ -40,8 +41,7 @@ const tick = () => new Promise((r) => setImmediate(r));
 async function started() {
   const board = new FakeBoard();
   const samples: SensorSample[] = [];
-  let now = 5_000;
-  const driver = createSerialFirmwareDriver({ stream: board }, { clock: { now: () => now++ } });
+  const driver = createSerialFirmwareDriver({ stream: board }, { time: new FakeTime(5_000) });
   await driver.start((s) => samples.push(s));
   return { board, samples, driver };
 }

@@ -1,6 +1,6 @@
+import { systemTime, type Timer, type TimeSource } from "../../core/time.js";
 import type { SensorDriver, SensorSample } from "../sample.js";
 import { type I2cIo, I2cRegisterPort } from "./i2c-register-port.js";
-import { type Scheduler, systemScheduler } from "./scheduler.js";
 
 export type Max30205Reading =
   | { kind: "temp"; celsius: number }
@@ -20,8 +20,7 @@ export interface Max30205DriverOptions {
   io: I2cIo;
   address?: number;
   periodMs?: number;
-  scheduler?: Scheduler;
-  clock?: () => number;
+  time?: TimeSource;
 }
 
 /** MAX30205 clinical thermometer (±0.1 °C, 37–39 °C) polled over a johnny-five IO. */
@@ -29,28 +28,32 @@ export class Max30205Driver implements SensorDriver {
   readonly name = "max30205";
   discarded = 0;
   failedReads = 0;
-  private cancel: (() => void) | undefined;
+  private poller: Timer | undefined;
   private inflight: Promise<void> | undefined;
 
   constructor(private readonly options: Max30205DriverOptions) {}
 
   async start(onSample: (sample: SensorSample) => void): Promise<void> {
-    const scheduler = this.options.scheduler ?? systemScheduler;
-    const clock = this.options.clock ?? Date.now;
-    const port = new I2cRegisterPort(this.options.io, this.options.address ?? 0x48, scheduler);
+    const time = this.options.time ?? systemTime;
+    const port = new I2cRegisterPort(this.options.io, this.options.address ?? 0x48, time);
     await port.write(0x01, [0x00]); // configuration: continuous conversion, normal format
     const poll = async () => {
       try {
         const reading = decodeMax30205(await port.read(0x00, 2));
         if (reading.kind === "discarded") this.discarded++;
         else
-          onSample({ source: this.name, t: clock(), values: { temp: round2(reading.celsius) }, flags: [] });
+          onSample({
+            source: this.name,
+            t: time.now(),
+            values: { temp: round2(reading.celsius) },
+            flags: [],
+          });
       } catch {
         this.failedReads++;
       }
     };
     // A slow bus must not pile up reads: skip a tick while the previous read is in flight.
-    this.cancel = scheduler.every(this.options.periodMs ?? 1000, () => {
+    this.poller = time.every(this.options.periodMs ?? 1000, () => {
       this.inflight ??= poll().finally(() => {
         this.inflight = undefined;
       });
@@ -58,8 +61,8 @@ export class Max30205Driver implements SensorDriver {
   }
 
   async stop(): Promise<void> {
-    this.cancel?.();
-    this.cancel = undefined;
+    this.poller?.cancel();
+    this.poller = undefined;
     await this.inflight;
   }
 }

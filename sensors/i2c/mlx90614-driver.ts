@@ -1,6 +1,6 @@
+import { systemTime, type Timer, type TimeSource } from "../../core/time.js";
 import type { SensorDriver, SensorSample } from "../sample.js";
 import { type I2cIo, I2cRegisterPort } from "./i2c-register-port.js";
-import { type Scheduler, systemScheduler } from "./scheduler.js";
 import { smbusPec } from "./smbus-pec.js";
 
 export type Mlx90614Reading =
@@ -31,8 +31,7 @@ export interface Mlx90614DriverOptions {
   io: I2cIo;
   address?: number;
   periodMs?: number;
-  scheduler?: Scheduler;
-  clock?: () => number;
+  time?: TimeSource;
 }
 
 /** MLX90614 IR thermometer (object temperature, RAM 0x07) read with repeated START and PEC check. */
@@ -41,31 +40,30 @@ export class Mlx90614Driver implements SensorDriver {
   /** Replies thrown away (bad PEC, error flag, wrong length): never turned into a value. */
   discarded = 0;
   failedReads = 0;
-  private cancel: (() => void) | undefined;
+  private poller: Timer | undefined;
   private inflight: Promise<void> | undefined;
 
   constructor(private readonly options: Mlx90614DriverOptions) {}
 
   async start(onSample: (sample: SensorSample) => void): Promise<void> {
-    const scheduler = this.options.scheduler ?? systemScheduler;
-    const clock = this.options.clock ?? Date.now;
+    const time = this.options.time ?? systemTime;
     const address = this.options.address ?? 0x5a;
     // SMBus read word needs a repeated START between the command and the read.
-    const port = new I2cRegisterPort(this.options.io, address, scheduler, { stopBetweenWriteAndRead: false });
+    const port = new I2cRegisterPort(this.options.io, address, time, { stopBetweenWriteAndRead: false });
     const poll = async () => {
       try {
         const reading = decodeMlx90614(address, MLX90614_OBJECT1, await port.read(MLX90614_OBJECT1, 3));
         if (reading.kind === "discarded") this.discarded++;
         else {
           const temp = Math.round(reading.celsius * 100) / 100;
-          onSample({ source: this.name, t: clock(), values: { temp }, flags: [] });
+          onSample({ source: this.name, t: time.now(), values: { temp }, flags: [] });
         }
       } catch {
         this.failedReads++;
       }
     };
     // A slow bus must not pile up reads: skip a tick while the previous read is in flight.
-    this.cancel = scheduler.every(this.options.periodMs ?? 1000, () => {
+    this.poller = time.every(this.options.periodMs ?? 1000, () => {
       this.inflight ??= poll().finally(() => {
         this.inflight = undefined;
       });
@@ -73,8 +71,8 @@ export class Mlx90614Driver implements SensorDriver {
   }
 
   async stop(): Promise<void> {
-    this.cancel?.();
-    this.cancel = undefined;
+    this.poller?.cancel();
+    this.poller = undefined;
     await this.inflight;
   }
 }

@@ -2,8 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { isVitalsError } from "../../core/errors.js";
 import { silentLogger } from "../../core/logger.js";
+import { systemTime } from "../../core/time.js";
 import type { I2cIo } from "../i2c/i2c-register-port.js";
-import { systemScheduler } from "../i2c/scheduler.js";
 import { SERIAL_DRIVERS } from "../serial/serial-driver-registry.js";
 import { type DriverContext, resolveSensor } from "./drivers.js";
 import { defaultNodeId, outboxFileName } from "./node-id.js";
@@ -14,7 +14,7 @@ const ctx = (
   openBoard: DriverContext["openBoard"] = () => Promise.reject(new Error("no board")),
 ): DriverContext => ({
   rateHz: 1,
-  scheduler: systemScheduler,
+  time: systemTime,
   logger: silentLogger,
   openBoard,
 });

@@ -1,6 +1,7 @@
 import { ErrorCodes, VitalsError } from "../../core/errors.js";
 import type { Logger } from "../../core/logger.js";
 import type { VitalParameter } from "../../core/protocol/frames.js";
+import type { TimeSource } from "../../core/time.js";
 import { createSerialFirmwareDriver } from "../firmware-link/serial-firmware-driver.js";
 import type { I2cIo } from "../i2c/i2c-register-port.js";
 import { Max30102Driver } from "../i2c/max30102-driver.js";
@@ -8,7 +9,6 @@ import { MAX30102_AVERAGES, MAX30102_SAMPLE_RATES } from "../i2c/max30102-regist
 import { Max30205Driver } from "../i2c/max30205-driver.js";
 import { Mlx90614Driver } from "../i2c/mlx90614-driver.js";
 import { ratioOfRatiosEstimator } from "../i2c/ppg-estimator.js";
-import type { Scheduler } from "../i2c/scheduler.js";
 import type { SensorDriver } from "../sample.js";
 import { SERIAL_DRIVERS } from "../serial/serial-driver-registry.js";
 import { createSerialDriver, type OpenSerialLink } from "../serial/serial-oximeter-driver.js";
@@ -20,7 +20,7 @@ import { StreamingPpgEstimator } from "./streaming-ppg-estimator.js";
 export interface DriverContext {
   /** The agent's reading rate, the sim's default sample rate. */
   rateHz: number;
-  scheduler: Scheduler;
+  time: TimeSource;
   logger: Logger;
   /** The johnny-five IO of the Firmata board on `port` (undefined: the first one found); shared per port. */
   openBoard(port: string | undefined): Promise<I2cIo>;
@@ -56,13 +56,7 @@ function i2cAddress(o: SpecOptions): number | undefined {
 function i2cThermometer(
   name: string,
   what: string,
-  Driver: new (o: {
-    io: I2cIo;
-    address?: number;
-    periodMs?: number;
-    scheduler?: Scheduler;
-    clock?: () => number;
-  }) => SensorDriver,
+  Driver: new (o: { io: I2cIo; address?: number; periodMs?: number; time?: TimeSource }) => SensorDriver,
 ): DriverDefinition {
   return {
     name,
@@ -74,7 +68,7 @@ function i2cThermometer(
       const port = o.string("port");
       return async () => {
         const io = await ctx.openBoard(port);
-        return new Driver({ ...opts, io, scheduler: ctx.scheduler, clock: () => ctx.scheduler.now() });
+        return new Driver({ ...opts, io, time: ctx.time });
       };
     },
   };
@@ -99,7 +93,7 @@ export const BUILTIN_DRIVERS: readonly DriverDefinition[] = [
         seed: o.int("seed", 0, 2 ** 31) ?? 1,
         delayS: o.number("delay", 0, 86_400) ?? 2,
         periodMs: 1000 / rate,
-        scheduler: ctx.scheduler,
+        time: ctx.time,
       };
       return async () => new SimDriver(opts);
     },
@@ -143,8 +137,7 @@ export const BUILTIN_DRIVERS: readonly DriverDefinition[] = [
         return new Max30102Driver({
           ...definedOnly(opts),
           io,
-          scheduler: ctx.scheduler,
-          clock: () => ctx.scheduler.now(),
+          time: ctx.time,
           estimator: ppg?.estimate ?? ratioOfRatiosEstimator,
           ...(ppg ? { onRaw: ppg.onRaw } : {}),
         });
@@ -168,7 +161,7 @@ export const BUILTIN_DRIVERS: readonly DriverDefinition[] = [
       return async () =>
         createSerialFirmwareDriver(
           { path, ...(baudRate !== undefined ? { baudRate } : {}) },
-          { clock: { now: () => ctx.scheduler.now() }, logger: ctx.logger },
+          { time: ctx.time, logger: ctx.logger },
         );
     },
   },
@@ -192,7 +185,7 @@ export const BUILTIN_DRIVERS: readonly DriverDefinition[] = [
             spec.name,
             { path, ...(baudRate !== undefined ? { baudRate } : {}) },
             {
-              clock: { now: () => ctx.scheduler.now() },
+              time: ctx.time,
               logger: ctx.logger,
               ...(ctx.openSerialLink ? { openLink: ctx.openSerialLink } : {}),
             },

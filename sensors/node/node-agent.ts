@@ -1,6 +1,6 @@
 import { type Logger, silentLogger } from "../../core/logger.js";
 import type { HelloFrame, SoundPriority, VitalParameter } from "../../core/protocol/frames.js";
-import { type Clock, systemClock } from "../../core/reading.js";
+import { systemTime, type Timer, type TimeSource } from "../../core/time.js";
 import { GatewayLink } from "../link/gateway-link.js";
 import type { Outbox } from "../link/outbox.js";
 import type { SensorDriver } from "../sample.js";
@@ -25,7 +25,7 @@ export interface NodeAgentOptions {
   /** Wait before retrying a sensor that failed to open or start (default 5000 ms), doubling up to 12×. */
   sensorRetryMs?: number;
   backoff?: { initialMs: number; maxMs: number };
-  clock?: Clock;
+  time?: TimeSource;
   logger?: Logger;
 }
 
@@ -37,7 +37,7 @@ export interface NodeAgentStatus {
   dropped: number;
   lastSeq: number;
   ackedSeq: number;
-  /** Clock time of the last ack, undefined before the first. */
+  /** Time (on the agent's time source) of the last ack, undefined before the first. */
   lastAckAt: number | undefined;
   /** Readings that could not be queued (disk full, I/O error). */
   failedRecords: number;
@@ -47,7 +47,7 @@ export interface NodeAgentStatus {
 interface SensorState {
   sensor: NodeSensor;
   driver: SensorDriver | undefined;
-  retry: NodeJS.Timeout | undefined;
+  retry: Timer | undefined;
   failures: number;
 }
 
@@ -59,17 +59,17 @@ interface SensorState {
 export class NodeAgent {
   readonly link: GatewayLink;
   private readonly merger: SampleMerger;
-  private readonly clock: Clock;
+  private readonly time: TimeSource;
   private readonly logger: Logger;
   private readonly states: SensorState[];
-  private tickTimer: NodeJS.Timeout | undefined;
+  private ticker: Timer | undefined;
   private running = false;
   private lastAckAt: number | undefined;
   /** Readings that could not be queued (disk full, I/O error). */
   failedRecords = 0;
 
   constructor(private readonly opts: NodeAgentOptions) {
-    this.clock = opts.clock ?? systemClock;
+    this.time = opts.time ?? systemTime;
     this.logger = opts.logger ?? silentLogger;
     this.merger = new SampleMerger(opts.merger);
     this.states = opts.sensors.map((sensor) => ({
@@ -83,7 +83,7 @@ export class NodeAgent {
       port: opts.gateway.port,
       hello: opts.hello,
       outbox: opts.outbox,
-      clock: this.clock,
+      time: this.time,
       logger: this.logger.child({ ns: "link" }),
       ...(opts.backoff ? { backoff: opts.backoff } : {}),
     });
@@ -95,7 +95,7 @@ export class NodeAgent {
         this.logger.warn({ pending: this.opts.outbox.size }, "gateway connection lost; queueing on disk");
     });
     this.link.on("ack", () => {
-      this.lastAckAt = this.clock.now();
+      this.lastAckAt = this.time.now();
     });
     this.link.on("rejected", (e) => this.logger.error({ code: e.code, seq: e.seq }, e.message));
     // The gateway's alarm frames go to every driver with a buzzer (e.g. the serial-firmware board).
@@ -111,20 +111,20 @@ export class NodeAgent {
   start(): void {
     if (this.running) return;
     this.running = true;
-    const now = this.clock.now();
+    const now = this.time.now();
     for (const s of this.states) {
       this.merger.register(s.sensor.label, s.sensor.parameters, now);
       void this.startSensor(s);
     }
     this.link.start();
     const periodMs = 1000 / (this.opts.rateHz ?? 1);
-    this.tickTimer = setInterval(() => this.tick(), periodMs);
+    this.ticker = this.time.every(periodMs, () => this.tick());
   }
 
   /** Takes one reading now (the timer calls this every 1/rate s). */
   tick(): void {
-    // The protocol's t is whole milliseconds; an injected clock (an emulator's) need not be.
-    const now = this.clock.now();
+    // The protocol's t is whole milliseconds; an injected time source (an emulator's) need not be.
+    const now = this.time.now();
     try {
       this.link.record({ ...this.merger.merge(now), t: Math.floor(now) });
     } catch (e) {
@@ -163,10 +163,10 @@ export class NodeAgent {
   async stop(opts: { drainMs?: number } = {}): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    clearInterval(this.tickTimer);
+    this.ticker?.cancel();
     await Promise.all(
       this.states.map(async (s) => {
-        clearTimeout(s.retry);
+        s.retry?.cancel();
         const d = s.driver;
         s.driver = undefined;
         await d?.stop().catch((e: unknown) => this.logger.warn({ err: String(e) }, "sensor stop failed"));
@@ -181,7 +181,7 @@ export class NodeAgent {
     if (ms <= 0 || !this.link.connected || this.opts.outbox.size === 0) return;
     await new Promise<void>((resolve) => {
       const done = () => {
-        clearTimeout(timer);
+        timer.cancel();
         this.link.off("ack", check);
         this.link.off("disconnected", done);
         resolve();
@@ -189,7 +189,7 @@ export class NodeAgent {
       const check = () => {
         if (this.opts.outbox.size === 0) done();
       };
-      const timer = setTimeout(done, ms);
+      const timer = this.time.after(ms, done);
       this.link.on("ack", check);
       this.link.on("disconnected", done);
     });
@@ -218,7 +218,7 @@ export class NodeAgent {
       const retryMs = Math.min(12, 2 ** s.failures) * (this.opts.sensorRetryMs ?? 5000);
       s.failures++;
       log.warn({ err: (e as Error).message, retryMs }, "sensor failed to start; retrying");
-      s.retry = setTimeout(() => void this.startSensor(s), retryMs);
+      s.retry = this.time.after(retryMs, () => void this.startSensor(s));
     }
   }
 }

@@ -1,5 +1,5 @@
 import { type Logger, silentLogger } from "../../core/logger.js";
-import { type Clock, systemClock } from "../../core/reading.js";
+import { systemTime, type Timer, type TimeSource } from "../../core/time.js";
 import { GatewayLink } from "../link/gateway-link.js";
 import { MemoryOutbox } from "../link/outbox.js";
 import { LegacyLink } from "./legacy-link.js";
@@ -18,7 +18,7 @@ export interface WardSimulatorOptions {
   seed?: number;
   ward?: string;
   token?: string;
-  clock?: Clock;
+  time?: TimeSource;
   logger?: Logger;
 }
 
@@ -29,7 +29,7 @@ interface SimBed {
   model: PatientModel;
   link: GatewayLink | undefined;
   legacy: LegacyLink | undefined;
-  timer: NodeJS.Timeout | undefined;
+  timer: Timer | undefined;
   lastS: number;
   nextEpisodeAtS: number | undefined;
   nextEpisodeName: string | undefined;
@@ -39,13 +39,13 @@ interface SimBed {
 export class WardSimulator {
   readonly beds: SimBed[] = [];
   private readonly random: () => number;
-  private readonly clock: Clock;
+  private readonly time: TimeSource;
   private readonly logger: Logger;
   private startedAt = 0;
 
   constructor(private readonly opts: WardSimulatorOptions) {
     this.random = seededRandom(opts.seed ?? 1);
-    this.clock = opts.clock ?? systemClock;
+    this.time = opts.time ?? systemTime;
     this.logger = opts.logger ?? silentLogger;
     const width = String(opts.patients).length;
     for (let i = 1; i <= opts.patients; i++) {
@@ -65,7 +65,7 @@ export class WardSimulator {
         nextEpisodeAtS: undefined,
         nextEpisodeName: undefined,
       };
-      if (opts.legacy) sim.legacy = new LegacyLink(opts.host, opts.port);
+      if (opts.legacy) sim.legacy = new LegacyLink(opts.host, opts.port, this.time);
       else {
         sim.link = new GatewayLink({
           host: opts.host,
@@ -79,7 +79,7 @@ export class WardSimulator {
             ...(opts.token ? { token: opts.token } : {}),
           },
           outbox: new MemoryOutbox(),
-          clock: this.clock,
+          time: this.time,
           logger: this.logger.child({ node: `sim-${id}` }),
           random: this.random,
         });
@@ -89,7 +89,7 @@ export class WardSimulator {
   }
 
   start(): void {
-    this.startedAt = this.clock.now();
+    this.startedAt = this.time.now();
     const periodMs = 1000 / this.opts.rateHz;
     for (const b of this.beds) {
       b.link?.start();
@@ -98,9 +98,9 @@ export class WardSimulator {
       // Spread the first readings over one period so the ward does not send in lockstep.
       const tick = () => {
         this.tick(b);
-        b.timer = setTimeout(tick, periodMs * (0.9 + 0.2 * this.random()));
+        b.timer = this.time.after(periodMs * (0.9 + 0.2 * this.random()), tick);
       };
-      b.timer = setTimeout(tick, this.random() * periodMs);
+      b.timer = this.time.after(this.random() * periodMs, tick);
     }
   }
 
@@ -111,7 +111,7 @@ export class WardSimulator {
   }
 
   private tick(b: SimBed): void {
-    const nowS = (this.clock.now() - this.startedAt) / 1000;
+    const nowS = (this.time.now() - this.startedAt) / 1000;
     if (b.nextEpisodeAtS !== undefined && nowS >= b.nextEpisodeAtS && !b.model.episodeName) {
       b.model.startEpisode(b.nextEpisodeName as string, nowS);
       this.logger.debug({ bed: b.bed, episode: b.nextEpisodeName }, "episode started");
@@ -130,7 +130,7 @@ export class WardSimulator {
   }
 
   async stop(): Promise<void> {
-    for (const b of this.beds) clearTimeout(b.timer);
+    for (const b of this.beds) b.timer?.cancel();
     await Promise.all(this.beds.map((b) => b.link?.stop() ?? b.legacy?.stop()));
   }
 }

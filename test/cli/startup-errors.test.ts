@@ -44,6 +44,7 @@ function run(args: string[]): Promise<{ code: number | null; stderr: string; std
 }
 
 const free = ["--mqtt-port", "0"];
+const dataDir = (name: string) => ["--data-dir", join(dir, name)];
 const noStack = (s: string) => expect(s).not.toMatch(/^\s+at /m);
 
 describe("gateway start-up errors", () => {
@@ -56,19 +57,16 @@ describe("gateway start-up errors", () => {
     [
       "gateway",
       "--http-port",
-      "",
       /HTTP \(API and dashboard\) port 127\.0\.0\.1:\d+ is already in use.*--http-port N or "httpPort"/,
     ],
     [
       "gateway",
       "--mqtt-port",
-      "",
       /MQTT port 127\.0\.0\.1:\d+ is already in use.*--mqtt-port N or "mqtt\.port".*mqtt\.mode "external"/,
     ],
     [
       "demo",
       "--http-port",
-      "",
       /HTTP \(API and dashboard\) port 127\.0\.0\.1:\d+ is already in use.*--http-port N/,
     ],
     ["demo", "--mqtt-port", /MQTT port .* is already in use.*--mqtt-port N/],
@@ -88,8 +86,18 @@ describe("gateway start-up errors", () => {
 
   it("an address that is not on this machine", async () => {
     // 192.0.2.1 is TEST-NET-1 (RFC 5737): never assigned here, so bind() fails at once; nothing is sent.
-    const r = await run(["gateway", "--host", "--tcp-port", "0", "--http-port", "0", ...free]);
-    expect(r.code).toBe(2);
+    const r = await run([
+      "gateway",
+      "--host",
+      "192.0.2.1",
+      "--tcp-port",
+      "0",
+      "--http-port",
+      "0",
+      ...free,
+      ...dataDir("address"),
+    ]);
+    expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/cannot listen on 192\.0\.2\.1: that address is not on this machine.*--host/);
     noStack(r.stderr);
   });
@@ -119,8 +127,8 @@ describe("gateway start-up errors", () => {
   it("an invalid config file", async () => {
     const config = join(dir, "bad.json");
     writeFileSync(config, JSON.stringify({ tcpPort: "seven" }));
-    const r = await run(["gateway", "--config", config, ...free]);
-    expect(r.code).toBe(2);
+    const r = await run(["gateway", "--config", config, ...free, ...dataDir("config")]);
+    expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/tcpPort/);
     noStack(r.stderr);
   });

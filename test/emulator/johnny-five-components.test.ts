@@ -16,7 +16,7 @@ describe("johnny-five's own components on StandardFirmata in avr8js", () => {
       thermometer,
       name: "mcp9808",
       periodMs: 100,
-      clock: () => rig.board.timeMs,
+      time: rig.board.time,
     });
     await driver.start((s) => samples.push(s));
     // johnny-five asks Firmata for continuous reads; the firmware polls the sensor every 19 ms itself.

@@ -52,10 +52,7 @@ describe.skipIf(!haveTool("avr-gcc", "gcc-avr"))("vitals AVR firmware in avr8js"
       raw += b.toString("latin1");
     });
     const samples: (SensorSample & { at: number })[] = [];
-    const driver = createSerialFirmwareDriver(
-      { stream: board.serial },
-      { clock: { now: () => board.timeMs } },
-    );
+    const driver = createSerialFirmwareDriver({ stream: board.serial }, { time: board.time });
     await driver.start((s) => samples.push({ ...s, at: board.timeMs }));
     const buzzer = board.pins.watch(BUZZER_PIN);
     const busy = board.pins.watch(BUSY_PIN);

@@ -110,7 +110,9 @@ describe("CLI", () => {
         (e: { code: number; stderr: string }) => e,
       );
       expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(new RegExp(`^vitals: MQTT port 127\\.0\\.0\\.1:${port} is in use`, "m"));
+      expect(r.stderr).toMatch(
+        new RegExp(`^vitals: MQTT port 127\\.0\\.0\\.1:${port} is already in use`, "m"),
+      );
       expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
     } finally {
       blocker.close();

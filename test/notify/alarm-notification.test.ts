@@ -33,7 +33,7 @@ describe("alarm engine events → notifications", () => {
     const h = harness();
     const service = new NotificationService({
       db,
-      clock: h.clock,
+      time: h.time,
       logger: pino({ level: "silent" }),
       config: notificationsConfigSchema.parse({
         enabled: true,

@@ -5,6 +5,7 @@ import Database from "better-sqlite3";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { isVitalsError } from "../../core/errors.js";
+import { systemTime } from "../../core/time.js";
 import {
   NotificationService,
   notificationsConfigSchema,
@@ -201,7 +202,7 @@ describe("secrets", () => {
       const db = new Database(join(tmp.dir, "g.db"));
       const service = new NotificationService({
         db,
-        clock: { now: () => Date.now() },
+        time: systemTime,
         logger: log.logger,
         env,
         config: notificationsConfigSchema.parse({

@@ -15,4 +15,4 @@ export {
   type SoundConfigInput,
   soundConfigSchema,
 } from "./sound-config.js";
-export { type SoundOutput, type SoundTimers, systemSoundTimers } from "./sound-output.js";
+export type { SoundOutput } from "./sound-output.js";

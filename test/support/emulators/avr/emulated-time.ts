@@ -1,6 +1,6 @@
-import type { Scheduler } from "../../../../sensors/i2c/scheduler.js";
+import type { Timer, TimeSource } from "../../../../core/time.js";
 
-interface Timer {
+interface CycleTimer {
   id: number;
   dueCycle: number;
   periodCycles: number; // 0 = one-shot
@@ -12,8 +12,8 @@ interface Timer {
  * for the next deadline (so a slice never overshoots it) and fires what is due between slices, outside
  * the instruction loop, so callbacks may freely write to the UART.
  */
-export class EmulatedScheduler implements Scheduler {
-  private timers: Timer[] = [];
+export class EmulatedTime implements TimeSource {
+  private timers: CycleTimer[] = [];
   private nextId = 1;
 
   constructor(
@@ -25,12 +25,12 @@ export class EmulatedScheduler implements Scheduler {
     return (this.cycles() * 1000) / this.frequencyHz;
   }
 
-  every(ms: number, fn: () => void): () => void {
+  every(ms: number, fn: () => void): Timer {
     const period = Math.max(1, Math.round((ms * this.frequencyHz) / 1000));
     return this.add(period, period, fn);
   }
 
-  after(ms: number, fn: () => void): () => void {
+  after(ms: number, fn: () => void): Timer {
     return this.add(Math.max(0, Math.round((ms * this.frequencyHz) / 1000)), 0, fn);
   }
 
@@ -45,7 +45,7 @@ export class EmulatedScheduler implements Scheduler {
   fireDue(): void {
     const now = this.cycles();
     for (;;) {
-      let next: Timer | undefined;
+      let next: CycleTimer | undefined;
       for (const t of this.timers) {
         if (t.dueCycle <= now && (next === undefined || t.dueCycle < next.dueCycle)) next = t;
       }
@@ -56,11 +56,18 @@ export class EmulatedScheduler implements Scheduler {
     }
   }
 
-  private add(delay: number, period: number, fn: () => void): () => void {
-    const timer: Timer = { id: this.nextId++, dueCycle: this.cycles() + delay, periodCycles: period, fn };
+  private add(delay: number, period: number, fn: () => void): Timer {
+    const timer: CycleTimer = {
+      id: this.nextId++,
+      dueCycle: this.cycles() + delay,
+      periodCycles: period,
+      fn,
+    };
     this.timers.push(timer);
-    return () => {
-      this.timers = this.timers.filter((t) => t.id !== timer.id);
+    return {
+      cancel: () => {
+        this.timers = this.timers.filter((t) => t.id !== timer.id);
+      },
     };
   }
 }
