@@ -2,9 +2,22 @@
  * The published HTTP/WebSocket API types: the only thing the dashboard imports from the gateway.
  * JSON field names are snake_case; docs/api.md documents each.
  */
+import type { ParameterColumns } from "./parameters.js";
+
+/** The parameter declarations behind ReadingView's value fields, for the dashboard's labels and units. */
+export {
+  byParameter,
+  PARAMETERS,
+  type ParameterSpec,
+  TILE_PARAMETERS,
+  type TileParameter,
+  type VitalParameter,
+} from "./parameters.js";
+
 export type BedStatus = "NORMAL" | "CRITICAL" | "UNKNOWN";
 
-export interface ReadingView {
+/** A stored reading, with one number or null per declared parameter (core/parameters.ts). */
+export interface ReadingView extends ParameterColumns {
   node: string;
   seq: number;
   bed: string;
@@ -14,14 +27,6 @@ export interface ReadingView {
   t: number;
   /** Gateway receive time, epoch ms. */
   received_at: number;
-  hr: number | null;
-  spo2: number | null;
-  temp: number | null;
-  rr: number | null;
-  sbp: number | null;
-  dbp: number | null;
-  pi: number | null;
-  battery: number | null;
   flags: string[];
   status: BedStatus;
   reasons: string[];

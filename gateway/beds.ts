@@ -1,8 +1,13 @@
 import type { BedAlarmSummary, BedView, News2Summary, ReadingView } from "../core/api-types.js";
+import { PARAMETERS, type ParameterList, toColumns } from "../core/parameters.js";
 import type { ClassifiedReading } from "../core/reading.js";
+import type { ReadingViewOf, StoredReading } from "./store/reading-columns.js";
 
-export function toReadingView(r: ClassifiedReading): ReadingView {
-  const v = r.values;
+/** A reading as the live API shows it: one field per parameter, null when not measured. */
+export function toReadingView<P extends ParameterList = typeof PARAMETERS>(
+  r: StoredReading<P>,
+  params: P = PARAMETERS as unknown as P,
+): ReadingViewOf<P> {
   return {
     node: r.node,
     seq: r.seq,
@@ -11,14 +16,7 @@ export function toReadingView(r: ClassifiedReading): ReadingView {
     ward: r.ward,
     t: r.t,
     received_at: r.receivedAt,
-    hr: v.hr ?? null,
-    spo2: v.spo2 ?? null,
-    temp: v.temp ?? null,
-    rr: v.rr ?? null,
-    sbp: v.sbp ?? null,
-    dbp: v.dbp ?? null,
-    pi: v.pi ?? null,
-    battery: v.battery ?? null,
+    ...toColumns(r.values, params),
     flags: r.flags,
     status: r.status,
     reasons: r.reasons,

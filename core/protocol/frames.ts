@@ -2,6 +2,8 @@
  * Wire protocol v1: the frames exchanged between bedside nodes and the gateway.
  * Every client in the repository imports these types; see docs/protocol.md.
  */
+import type { FrameValues, ParameterValues } from "../parameters.js";
+
 export const PROTO_VERSION = 1;
 export const DEFAULT_TCP_PORT = 7070;
 export const DEFAULT_HTTP_PORT = 8080;
@@ -21,10 +23,9 @@ export const KNOWN_FLAGS = [
 ] as const;
 export type KnownFlag = (typeof KNOWN_FLAGS)[number];
 
-/** The vital-sign parameters carried by a reading, in the order the protocol documents them. */
-export const VITAL_PARAMETERS = ["hr", "spo2", "temp", "rr", "sbp", "dbp", "pi", "battery"] as const;
-export type VitalParameter = (typeof VITAL_PARAMETERS)[number];
-export type VitalValues = { [K in VitalParameter]?: number | null };
+/** The vital-sign parameters carried by a reading, in the order declared in core/parameters.ts. */
+export { VITAL_PARAMETERS, type VitalParameter } from "../parameters.js";
+export type VitalValues = ParameterValues;
 
 // ---- node → gateway -------------------------------------------------------
 
@@ -44,13 +45,10 @@ export interface HelloFrame {
   boot?: string | undefined;
 }
 
-export interface VitalsFrame extends VitalValues {
+export interface VitalsFrame extends FrameValues {
   type: "vitals";
   seq: number;
   t: number;
-  hr: number | null;
-  spo2: number | null;
-  temp: number | null;
   flags?: string[] | undefined;
 }
 
@@ -61,7 +59,7 @@ export interface PongFrame {
   type: "pong";
 }
 
-/** The original design's flat JSON, sent without a hello. */
+/** The original design's flat JSON, sent without a hello: frozen with the three values it had. */
 export interface LegacyFrame {
   patient_id: string;
   bed_no: string;

@@ -1,7 +1,12 @@
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
-import type { ReadingsResponse, ReadingView } from "../../core/api-types.js";
-import { formatHr, formatSpo2, formatTemp, formatTimeOfDay } from "./format.js";
+import {
+  type ReadingsResponse,
+  type ReadingView,
+  TILE_PARAMETERS,
+  type TileParameter,
+} from "../../core/api-types.js";
+import { formatTimeOfDay, formatValue } from "./format.js";
 
 /** How many past readings the panel charts; the table lists the newest TABLE_ROWS of them. */
 export const HISTORY_LIMIT = 300;
@@ -9,13 +14,25 @@ const TABLE_ROWS = 25;
 
 const AXIS = { stroke: "#9aa6b2", grid: { stroke: "#26303a", width: 1 }, ticks: { stroke: "#26303a" } };
 
+/** Chart axis and colour per parameter; one without an entry is drawn on the shared axis in grey. */
+const SERIES_STYLE: Partial<Record<TileParameter, { scale: "vital" | "temp"; stroke: string }>> = {
+  hr: { scale: "vital", stroke: "#3ddc84" },
+  spo2: { scale: "vital", stroke: "#4fc3f7" },
+  temp: { scale: "temp", stroke: "#ffb74d" },
+};
+
+/** "a, b and c" */
+function spokenList(items: readonly string[]): string {
+  return items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
+}
+
 /** uPlot passes null bounds when a series has no values at all. */
 function finiteOr(v: number | null, fallback: number): number {
   return typeof v === "number" && Number.isFinite(v) ? v : fallback;
 }
 
 /**
- * A bed's recent history in a modal <dialog>: chart of HR, SpO2 and temperature plus a table.
+ * A bed's recent history in a modal <dialog>: chart of the tile's parameters plus a table.
  * Data is fetched once when opened (the live view never polls).
  */
 export class HistoryPanel {
@@ -41,6 +58,19 @@ export class HistoryPanel {
       this.chart = null;
       this.returnFocus?.focus();
     });
+    const columns = ["Time", ...TILE_PARAMETERS.map((p) => `${p.label} ${p.unit}`), "Status"];
+    this.part("columns").replaceChildren(
+      ...columns.map((c) => {
+        const th = document.createElement("th");
+        th.scope = "col";
+        th.textContent = c;
+        return th;
+      }),
+    );
+    this.part("chart").setAttribute(
+      "aria-label",
+      `Chart of ${spokenList(TILE_PARAMETERS.map((p) => p.spoken.name))}`,
+    );
     dialog
       .querySelector<HTMLButtonElement>(".history-close")
       ?.addEventListener("click", () => dialog.close());
@@ -101,9 +131,7 @@ export class HistoryPanel {
         tr.dataset.status = r.status;
         const cells = [
           formatTimeOfDay(r.received_at),
-          formatHr(r.hr),
-          formatSpo2(r.spo2),
-          formatTemp(r.temp),
+          ...TILE_PARAMETERS.map((p) => formatValue(p, r[p.key])),
           r.status === "CRITICAL" ? `CRITICAL: ${r.reasons.join("; ")}` : r.status,
         ];
         for (const c of cells) {
@@ -120,9 +148,7 @@ export class HistoryPanel {
     const box = this.part("chart");
     const data: uPlot.AlignedData = [
       oldestFirst.map((r) => r.received_at / 1000),
-      oldestFirst.map((r) => r.hr),
-      oldestFirst.map((r) => r.spo2),
-      oldestFirst.map((r) => r.temp),
+      ...TILE_PARAMETERS.map((p) => oldestFirst.map((r) => r[p.key])),
     ];
     this.chart?.destroy();
     this.chart = new uPlot(
@@ -145,9 +171,12 @@ export class HistoryPanel {
         },
         series: [
           {},
-          { label: "HR (bpm)", scale: "vital", stroke: "#3ddc84", width: 2, spanGaps: false },
-          { label: "SpO₂ (%)", scale: "vital", stroke: "#4fc3f7", width: 2, spanGaps: false },
-          { label: "Temp (°C)", scale: "temp", stroke: "#ffb74d", width: 2, spanGaps: false },
+          ...TILE_PARAMETERS.map((p) => ({
+            label: `${p.label} (${p.unit})`,
+            ...(SERIES_STYLE[p.key] ?? { scale: "vital", stroke: "#9aa6b2" }),
+            width: 2,
+            spanGaps: false,
+          })),
         ],
         axes: [
           AXIS,

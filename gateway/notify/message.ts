@@ -1,3 +1,4 @@
+import { byParameter } from "../../core/parameters.js";
 import type { Minimisation } from "./config.js";
 import type { NotificationEvent, Priority } from "./notification-event.js";
 
@@ -20,16 +21,7 @@ export interface RenderOptions {
   timeZone: string;
 }
 
-const LABELS: Record<string, string> = {
-  hr: "HR",
-  spo2: "SpO2",
-  temp: "Temp",
-  rr: "RR",
-  sbp: "SBP",
-  dbp: "DBP",
-  pi: "PI",
-  battery: "Battery",
-};
+const LABELS: Record<string, string> = byParameter((p) => p.name);
 
 export function formatTime(at: number, timeZone: string): string {
   // sv-SE formats as "2026-11-21 19:40:05": unambiguous and sortable.

@@ -1,26 +1,20 @@
-import { VITAL_PARAMETERS, type VitalParameter } from "../../core/protocol/index.js";
+import { byParameter, PARAMETERS, type VitalParameter } from "../../core/parameters.js";
 import type { Alert } from "../../core/reading.js";
 import type { AlertOutput } from "../outputs/alert-output.js";
 import type { NotificationEvent, NotificationParameter, Priority } from "./notification-event.js";
 
-export const UNITS: Record<VitalParameter, string> = {
-  hr: "/min",
-  spo2: "%",
-  temp: "°C",
-  rr: "/min",
-  sbp: "mmHg",
-  dbp: "mmHg",
-  pi: "%",
-  battery: "%",
-};
+/** Units in notifications: rates per minute as UCUM writes them ("/min"), the others as displayed. */
+export const UNITS: Record<VitalParameter, string> = byParameter((p) =>
+  p.ucum === "/min" ? p.ucum : p.unit,
+);
 
 /** The original preset's CRITICAL alert as a notification event. */
 export function alertToEvent(alert: Alert, priority: Priority): NotificationEvent {
   const parameters: NotificationParameter[] = [];
-  for (const name of VITAL_PARAMETERS) {
+  for (const { key: name, kind } of PARAMETERS) {
     const value = alert.values[name];
-    // The node's battery is not a vital sign; it has no place in an alarm message.
-    if (name === "battery" || value === undefined || value === null) continue;
+    // A reading about the node (its battery) is not a vital sign; it has no place in an alarm message.
+    if (kind !== "vital" || value === undefined || value === null) continue;
     parameters.push({ name, value, unit: UNITS[name] });
   }
   return {

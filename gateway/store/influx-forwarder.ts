@@ -5,6 +5,7 @@ import type { Timer, TimeSource } from "../../core/time.js";
 import type { InfluxConfig } from "./influx-config.js";
 import { type OutboxRow, rowToPoint } from "./influx-points.js";
 import { ensureInfluxSchema } from "./influx-schema.js";
+import { viewColumns } from "./reading-columns.js";
 
 const SINK = "influx";
 
@@ -40,8 +41,7 @@ export class InfluxForwarder {
     const { db } = deps;
     db.exec("CREATE TABLE IF NOT EXISTS outbox_marks (sink TEXT PRIMARY KEY, last_id INTEGER NOT NULL)");
     this.selectRows = db.prepare(
-      `SELECT id, node, seq, bed, patient, ward, t, received_at, hr, spo2, temp, rr, sbp, dbp, pi, battery,
-         flags, status, reasons FROM readings WHERE id > ? ORDER BY id LIMIT ?`,
+      `SELECT id, ${viewColumns().join(", ")} FROM readings WHERE id > ? ORDER BY id LIMIT ?`,
     );
     this.selectMark = db.prepare("SELECT last_id FROM outbox_marks WHERE sink = ?");
     this.saveMark = db.prepare(

@@ -158,6 +158,17 @@ describe.skipIf(!haveTool("chromium", "chromium"))("dashboard in Chromium agains
     const first = await dialog.locator(".history-table tbody tr").first().locator("td").allTextContents();
     expect(first[1]).toBe("57");
     expect(first[4]).toContain("CRITICAL");
+    // Columns and the chart's label come from the tile parameters' declarations (core/parameters.ts).
+    expect(await dialog.locator(".history-table thead th").allTextContents()).toEqual([
+      "Time",
+      "HR bpm",
+      "SpO₂ %",
+      "Temp °C",
+      "Status",
+    ]);
+    expect(await dialog.locator(".history-chart").getAttribute("aria-label")).toBe(
+      "Chart of heart rate, SpO2 and temperature",
+    );
     expect(await dialog.locator(".history-chart canvas").count()).toBeGreaterThan(0);
     await page.screenshot({ path: join(repo, "test-results/dashboard-history.png") });
     await page.keyboard.press("Escape");
