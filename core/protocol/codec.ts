@@ -1,8 +1,10 @@
 import { z } from "zod";
 import {
+  FLAG_PATTERN,
   type GatewayFrame,
   type HelloFrame,
   type LegacyFrame,
+  MAX_FLAGS,
   type NodeFrame,
   SOUND_PRIORITIES,
   VITAL_PARAMETERS,
@@ -40,10 +42,7 @@ const id = z
   .regex(/^[\p{L}\p{N} ._:/#-]+$/u, "letters, digits, space and . _ : / # - only");
 const value = z.number().finite().nullable();
 const optValue = value.optional();
-const flag = z
-  .string()
-  .regex(/^[a-z][a-z0-9_]{0,31}$/, "lower-case word")
-  .max(32);
+const flag = z.string().regex(FLAG_PATTERN, "lower-case word");
 
 const helloSchema = z.object({
   type: z.literal("hello"),
@@ -75,7 +74,7 @@ export const vitalsSchema = z.object({
   dbp: optValue,
   pi: optValue,
   battery: optValue,
-  flags: z.array(flag).max(16).optional(),
+  flags: z.array(flag).max(MAX_FLAGS).optional(),
 });
 
 /** The original design sent numbers, but some of its clients sent numeric strings: accept both. */
@@ -160,7 +159,6 @@ export function implausibility(values: VitalValues): Implausible | undefined {
 }
 
 const OPTIONAL_VALUES = ["rr", "sbp", "dbp", "pi", "battery"] as const;
-const FLAG = /^[a-z][a-z0-9_]{0,31}$/;
 const isValue = (v: unknown): v is number | null =>
   v === null || (typeof v === "number" && Number.isFinite(v));
 
@@ -184,8 +182,8 @@ export function fastVitals(o: Record<string, unknown>): VitalsFrame | undefined 
   }
   const flags = o.flags;
   if (flags !== undefined) {
-    if (!Array.isArray(flags) || flags.length > 16) return undefined;
-    for (const f of flags) if (typeof f !== "string" || !FLAG.test(f)) return undefined;
+    if (!Array.isArray(flags) || flags.length > MAX_FLAGS) return undefined;
+    for (const f of flags) if (typeof f !== "string" || !FLAG_PATTERN.test(f)) return undefined;
     frame.flags = flags as string[];
   }
   return frame;

@@ -1,4 +1,5 @@
 import { type AddressInfo, createServer, type Server } from "node:net";
+import { encodeFrame } from "../../core/protocol/codec.js";
 import { NodeSession, type SessionHost } from "./node-session.js";
 
 /** Accepts node connections, enforces connection-level limits and sweeps idle or silent sessions. */
@@ -11,7 +12,7 @@ export class TcpIngestServer {
   constructor(private readonly host: SessionHost) {
     this.server = createServer((socket) => {
       if (this.sessions.size >= host.config.limits.maxConnections) {
-        socket.end(`${JSON.stringify({ type: "error", code: "flood", message: "too many connections" })}\n`);
+        socket.end(encodeFrame({ type: "error", code: "flood", message: "too many connections" }));
         socket.destroy();
         return;
       }
