@@ -7,6 +7,7 @@ import { decodeGatewayLine, encodeFrame } from "../../core/protocol/index.js";
 import { createSerialFirmwareDriver } from "../../sensors/firmware-link/serial-firmware-driver.js";
 import type { SensorSample } from "../../sensors/sample.js";
 import { SocatPtyPair, waitFor } from "../serial/socat-pty-pair.js";
+import { vitals } from "../support/frames.js";
 import { haveTool } from "../support/require-tool.js";
 
 /** The board's end of the line: a real serialport on the other pseudo-terminal. */
@@ -27,15 +28,6 @@ async function openBoardEnd(path: string) {
         .map((l) => decodeGatewayLine(l)),
   };
 }
-
-const vitals = (seq: number) => ({
-  type: "vitals" as const,
-  seq,
-  t: 1000 * seq,
-  hr: 70,
-  spo2: 97,
-  temp: null,
-});
 
 describe.skipIf(!haveTool("socat", "socat"))("serial-firmware driver on a real (pseudo) serial port", () => {
   const dir = mkdtempSync(join(tmpdir(), "vitals-fw-pty-"));

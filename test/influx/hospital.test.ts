@@ -2,7 +2,7 @@ import { InfluxDB } from "influx";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ReadingsResponse } from "../../core/api-types.js";
 import { topicFor } from "../../gateway/mqtt/topics.js";
-import { type GatewayProcess, spawnGateway } from "../bench/gateway-process.js";
+import { type GatewayProcess, spawnGateway } from "../harness/gateway-process.js";
 import { type Mosquitto, startMosquitto } from "../mqtt/mosquitto.js";
 import { connectClient, reading, waitFor } from "../mqtt/mqtt-kit.js";
 import { haveTool } from "../support/require-tool.js";

@@ -2,14 +2,9 @@ import { InfluxDB } from "influx";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ReadingsResponse } from "../../core/api-types.js";
 import { RAW_POLICY, TREND_POLICY, TREND_QUERY, trendQuery } from "../../gateway/store/influx-schema.js";
-import {
-  connectNode,
-  startTestGateway,
-  type TestGateway,
-  type TestNode,
-  vitals,
-} from "../harness/gateway.js";
+import { connectNode, startTestGateway, type TestGateway, type TestNode } from "../harness/gateway.js";
 import { waitFor } from "../mqtt/mqtt-kit.js";
+import { vitals } from "../support/frames.js";
 import { haveTool } from "../support/require-tool.js";
 import { type Influxd, startInfluxd } from "./influxd.js";
 

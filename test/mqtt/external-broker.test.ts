@@ -4,7 +4,7 @@ import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BedView, ReadingsResponse } from "../../core/api-types.js";
 import { topicFor } from "../../gateway/mqtt/topics.js";
-import { type GatewayProcess, spawnGateway } from "../bench/gateway-process.js";
+import { type GatewayProcess, spawnGateway } from "../harness/gateway-process.js";
 import { haveTool } from "../support/require-tool.js";
 import { type Mosquitto, startMosquitto } from "./mosquitto.js";
 import { connectClient, reading, waitFor } from "./mqtt-kit.js";
@@ -79,7 +79,8 @@ describe.skipIf(!haveTool("mosquitto_pub", "mosquitto-clients") || !haveTool("mo
     });
 
     it("stores each ward's readings in its own gateway only; the broker drops a node's publish for another bed", async () => {
-      const lines = [1, 2, 3, 4, 5].map((s) => reading(s)).join("\n");
+      // mosquitto_pub -l publishes each line: the encoded frames, newline-terminated, as they are.
+      const lines = [1, 2, 3, 4, 5].map((s) => reading(s)).join("");
       const pub = run(
         "mosquitto_pub",
         [
@@ -99,7 +100,7 @@ describe.skipIf(!haveTool("mosquitto_pub", "mosquitto-clients") || !haveTool("mo
         ],
         { timeout: 10_000 },
       );
-      pub.child.stdin?.end(`${lines}\n`);
+      pub.child.stdin?.end(lines);
       await pub;
       const er = await connectClient(broker.url, {
         username: "node-er-1",

@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { topicFor } from "../../gateway/mqtt/topics.js";
-import { type GatewayProcess, spawnGateway } from "../bench/gateway-process.js";
+import { type GatewayProcess, spawnGateway } from "../harness/gateway-process.js";
 import { freePort } from "./mosquitto.js";
 import { connectClient, NODE1, reading, waitFor } from "./mqtt-kit.js";
 import { PubackDroppingProxy } from "./puback-dropping-proxy.js";

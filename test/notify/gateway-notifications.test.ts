@@ -6,7 +6,8 @@ import {
   NotificationService,
   notificationsConfigSchema,
 } from "../../gateway/notify/index.js";
-import { connectNode, startTestGateway, type TestGateway, vitals } from "../harness/gateway.js";
+import { connectNode, startTestGateway, type TestGateway } from "../harness/gateway.js";
+import { vitals } from "../support/frames.js";
 import { until } from "./helpers.js";
 import {
   type HttpStandIn,

@@ -1,4 +1,5 @@
-import { connectNode, startTestGateway, type TestGateway, vitals } from "../harness/gateway.js";
+import { connectNode, startTestGateway, type TestGateway } from "../harness/gateway.js";
+import { vitals } from "../support/frames.js";
 import { type HttpStandIn, startHttpStandIn } from "./stand-ins.js";
 
 /**
