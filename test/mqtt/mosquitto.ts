@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { waitFor } from "../support/wait-for.js";
 
 export interface MosquittoUser {
   username: string;
@@ -32,21 +33,21 @@ export function freePort(): Promise<number> {
 }
 
 async function waitListening(port: number, child: ChildProcess, out: () => string): Promise<void> {
-  const end = Date.now() + 10_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`mosquitto exited (${child.exitCode}):\n${out()}`);
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = connect(port, "127.0.0.1");
-      s.once("connect", () => {
-        s.destroy();
-        resolve(true);
+  await waitFor(
+    () => {
+      if (child.exitCode !== null) throw new Error(`mosquitto exited (${child.exitCode}):\n${out()}`);
+      return new Promise<boolean>((resolve) => {
+        const s = connect(port, "127.0.0.1");
+        s.once("connect", () => {
+          s.destroy();
+          resolve(true);
+        });
+        s.once("error", () => resolve(false));
       });
-      s.once("error", () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > end) throw new Error(`mosquitto did not listen on ${port}:\n${out()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+    },
+    () => `mosquitto to listen on ${port}:\n${out()}`,
+    10_000,
+  );
 }
 
 /**

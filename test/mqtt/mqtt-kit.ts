@@ -64,15 +64,6 @@ export function collect(c: MqttClient): { topic: string; payload: string; retain
   return got;
 }
 
-/** Polls until `pred` is true (real sockets and processes: there is no event to await). */
-export async function waitFor(pred: () => boolean | Promise<boolean>, timeoutMs = 5_000, what = "condition") {
-  const end = Date.now() + timeoutMs;
-  while (!(await pred())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 /** A vitals frame as an MQTT reading payload (one protocol line). */
 export function reading(seq: number, v: Parameters<typeof vitals>[1] = {}): string {
   return encodeFrame(vitals(seq, v));

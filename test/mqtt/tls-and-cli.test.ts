@@ -9,7 +9,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { verifyPassword } from "../../gateway/mqtt/password-hash.js";
 import { topicFor } from "../../gateway/mqtt/topics.js";
 import { startTestGateway } from "../harness/gateway.js";
-import { connectClient, MQTT_ENV, mqttTestConfig, NODE1, reading, waitFor } from "./mqtt-kit.js";
+import { waitFor } from "../support/wait-for.js";
+import { connectClient, MQTT_ENV, mqttTestConfig, NODE1, reading } from "./mqtt-kit.js";
 
 const BIN = fileURLToPath(new URL("../../bin/vitals.js", import.meta.url));
 const run = promisify(execFile);
@@ -76,7 +77,7 @@ describe("CLI", () => {
       out += d.toString();
     });
     try {
-      await waitFor(() => /, mqtt [^ ]+:\d+/.test(out), 20_000, "start-up line");
+      await waitFor(() => /, mqtt [^ ]+:\d+/.test(out), "start-up line", 20_000);
       const port = Number(/, mqtt [^ ]+:(\d+)/.exec(out)?.[1]);
       const c = await connectClient(`mqtt://127.0.0.1:${port}`, { clientId: "cli-node" });
       await c.publishAsync(topicFor("reading", "lab", "Bed-1"), reading(1), { qos: 1 });

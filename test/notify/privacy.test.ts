@@ -14,7 +14,8 @@ import {
   verifyWebhook,
 } from "../../gateway/notify/index.js";
 import { haveTool } from "../support/require-tool.js";
-import { alarmEvent, capturedLogger, tempDir, until } from "./helpers.js";
+import { waitFor } from "../support/wait-for.js";
+import { alarmEvent, capturedLogger, tempDir } from "./helpers.js";
 import { type HttpStandIn, startHttpStandIn, webhookCheck } from "./stand-ins.js";
 
 describe("minimisation", () => {
@@ -228,7 +229,7 @@ describe("secrets", () => {
       });
       service.start();
       service.enqueue(alarmEvent());
-      await until(() => service.stats().dead === 3, "three dead letters");
+      await waitFor(() => service.stats().dead === 3, "three dead letters");
       await service.stop();
       const twilioBasic = Buffer.from(`AC1:${env.TW}`).toString("base64");
       const stored = JSON.stringify(service.deadLetters());
