@@ -2,7 +2,9 @@
  * The published HTTP/WebSocket API types: the only thing the dashboard imports from the gateway.
  * JSON field names are snake_case; docs/api.md documents each.
  */
-export type BedStatus = "NORMAL" | "CRITICAL" | "UNKNOWN";
+import type { Status } from "./reading.js";
+
+export type BedStatus = Status;
 
 export interface ReadingView {
   node: string;

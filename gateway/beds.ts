@@ -1,7 +1,7 @@
 import type { BedAlarmSummary, BedView, News2Summary, ReadingView } from "../core/api-types.js";
 import type { ClassifiedReading } from "../core/reading.js";
 
-export function toReadingView(r: ClassifiedReading): ReadingView {
+function toReadingView(r: ClassifiedReading): ReadingView {
   const v = r.values;
   return {
     node: r.node,
@@ -26,7 +26,7 @@ export function toReadingView(r: ClassifiedReading): ReadingView {
 }
 
 const collator = new Intl.Collator("en", { numeric: true, sensitivity: "base" });
-export const naturalCompare = (a: string, b: string): number => collator.compare(a, b);
+const naturalCompare = (a: string, b: string): number => collator.compare(a, b);
 
 interface BedState {
   bed: string;

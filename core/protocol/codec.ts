@@ -131,14 +131,14 @@ function parseObject(line: string): Record<string, unknown> | string {
   return parsed as Record<string, unknown>;
 }
 
-export interface Implausible {
+interface Implausible {
   parameter: VitalParameter;
   value: number;
   message: string;
 }
 
 /** Names the first value outside its plausible range, or returns undefined. */
-export function implausibility(values: VitalValues): Implausible | undefined {
+function implausibility(values: VitalValues): Implausible | undefined {
   for (const p of VITAL_PARAMETERS) {
     const v = values[p];
     if (v === null || v === undefined) continue;

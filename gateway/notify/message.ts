@@ -31,7 +31,7 @@ const LABELS: Record<string, string> = {
   battery: "Battery",
 };
 
-export function formatTime(at: number, timeZone: string): string {
+function formatTime(at: number, timeZone: string): string {
   // sv-SE formats as "2026-11-21 19:40:05": unambiguous and sortable.
   const local = new Intl.DateTimeFormat("sv-SE", {
     timeZone,
@@ -46,7 +46,7 @@ export function formatTime(at: number, timeZone: string): string {
   return `${local} ${timeZone}`;
 }
 
-export function bedLink(publicUrl: string | undefined, bed: string): string | undefined {
+function bedLink(publicUrl: string | undefined, bed: string): string | undefined {
   if (!publicUrl) return undefined;
   return `${publicUrl.replace(/\/+$/, "")}/#bed=${encodeURIComponent(bed)}`;
 }

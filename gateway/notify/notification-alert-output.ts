@@ -15,7 +15,7 @@ export const UNITS: Record<VitalParameter, string> = {
 };
 
 /** The original preset's CRITICAL alert as a notification event. */
-export function alertToEvent(alert: Alert, priority: Priority): NotificationEvent {
+function alertToEvent(alert: Alert, priority: Priority): NotificationEvent {
   const parameters: NotificationParameter[] = [];
   for (const name of VITAL_PARAMETERS) {
     const value = alert.values[name];

@@ -7,9 +7,8 @@ export type Mlx90614Reading =
   | { kind: "temp"; celsius: number }
   | { kind: "discarded"; bytes: number[]; why: string };
 
-/** RAM addresses (datasheet table "RAM"). */
-export const MLX90614_AMBIENT = 0x06;
-export const MLX90614_OBJECT1 = 0x07;
+/** RAM address of the object temperature (datasheet table "RAM"; 0x06 would be the ambient one). */
+const MLX90614_OBJECT1 = 0x07;
 
 /**
  * One SMBus "read word" reply [LSB, MSB, PEC] for `command` from `address`. The PEC covers the whole

@@ -80,7 +80,7 @@ function i2cThermometer(
   };
 }
 
-export const BUILTIN_DRIVERS: readonly DriverDefinition[] = [
+const BUILTIN_DRIVERS: readonly DriverDefinition[] = [
   {
     name: "sim",
     summary: "simulated patient (the simulator's PatientModel), no hardware",

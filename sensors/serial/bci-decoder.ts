@@ -19,7 +19,7 @@ import { type OximeterReading, sortedFlags } from "./oximeter-frame.js";
  * (4800 baud 8N1 on that board). BerryMed USB modules are commonly run at 9600 baud 8N1; the
  * baud rate is therefore a driver option, not part of the decoder.
  */
-export const BCI_PACKET_BYTES = 5;
+const BCI_PACKET_BYTES = 5;
 
 export function decodeBciPacket(p: Uint8Array): OximeterReading | { bad: string } {
   const b0 = p[0] ?? 0;

@@ -18,9 +18,9 @@ import { type OximeterReading, sortedFlags } from "./oximeter-frame.js";
  * OSCAR cms50f37_loader.cpp (commented-out doLiveMode, same layout).
  */
 export const CMS50_LEGACY_SERIAL = { baudRate: 19200, dataBits: 8, parity: "odd", stopBits: 1 } as const;
-export const CMS50_LEGACY_PACKET_BYTES = 5;
-export const PR_INVALID = 255;
-export const SPO2_INVALID = 127;
+const CMS50_LEGACY_PACKET_BYTES = 5;
+const PR_INVALID = 255;
+const SPO2_INVALID = 127;
 
 export function decodeCms50LegacyPacket(p: Uint8Array): OximeterReading | { bad: string } {
   const b0 = p[0] ?? 0;
