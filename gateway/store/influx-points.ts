@@ -7,24 +7,12 @@ export const INFLUX_MEASUREMENT = "vitals";
 /** The 1-minute median trends written by the continuous query. */
 export const INFLUX_TREND_MEASUREMENT = "vitals_1m";
 
-/** A stored reading as the outbox reads it from SQLite (rowid included). */
-export interface OutboxRow {
+/**
+ * A stored reading as the outbox reads it from SQLite (rowid included): the API's reading view, with
+ * flags, status and reasons still as their stored text.
+ */
+export interface OutboxRow extends Omit<ReadingView, "flags" | "status" | "reasons"> {
   id: number;
-  node: string;
-  seq: number;
-  bed: string;
-  patient: string | null;
-  ward: string | null;
-  t: number;
-  received_at: number;
-  hr: number | null;
-  spo2: number | null;
-  temp: number | null;
-  rr: number | null;
-  sbp: number | null;
-  dbp: number | null;
-  pi: number | null;
-  battery: number | null;
   flags: string;
   status: string;
   reasons: string;

@@ -7,6 +7,7 @@ import { Max30102Driver } from "../i2c/max30102-driver.js";
 import { MAX30102_AVERAGES, MAX30102_SAMPLE_RATES } from "../i2c/max30102-registers.js";
 import { Max30205Driver } from "../i2c/max30205-driver.js";
 import { Mlx90614Driver } from "../i2c/mlx90614-driver.js";
+import type { PolledThermometerOptions } from "../i2c/polled-thermometer-driver.js";
 import { ratioOfRatiosEstimator } from "../i2c/ppg-estimator.js";
 import type { Scheduler } from "../i2c/scheduler.js";
 import type { SensorDriver } from "../sample.js";
@@ -56,13 +57,7 @@ function i2cAddress(o: SpecOptions): number | undefined {
 function i2cThermometer(
   name: string,
   what: string,
-  Driver: new (o: {
-    io: I2cIo;
-    address?: number;
-    periodMs?: number;
-    scheduler?: Scheduler;
-    clock?: () => number;
-  }) => SensorDriver,
+  Driver: new (o: PolledThermometerOptions) => SensorDriver,
 ): DriverDefinition {
   return {
     name,
