@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { watchChild } from "../support/child-output.js";
 import { waitFor } from "../support/wait-for.js";
 
 export interface MosquittoUser {
@@ -82,20 +83,13 @@ export async function startMosquitto(users: MosquittoUser[]): Promise<Mosquitto>
   const child = spawn("/usr/sbin/mosquitto", ["-c", join(dir, "mosquitto.conf")], {
     stdio: ["ignore", "pipe", "pipe"],
   });
-  let out = "";
-  child.stdout?.on("data", (d: Buffer) => {
-    out += d.toString();
-  });
-  child.stderr?.on("data", (d: Buffer) => {
-    out += d.toString();
-  });
-  const exited = new Promise<void>((r) => child.once("exit", () => r()));
-  await waitListening(port, child, () => out);
+  const { output, exited } = watchChild(child);
+  await waitListening(port, child, output);
   return {
     port,
     url: `mqtt://127.0.0.1:${port}`,
     dir,
-    output: () => out,
+    output,
     async stop() {
       if (child.exitCode === null) child.kill("SIGTERM");
       await exited;
