@@ -1,7 +1,7 @@
 import { rmSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { alarmSchedule } from "../../core/burst-pattern.js";
-import { decodeNodeLine, type VitalsFrame } from "../../core/protocol/index.js";
+import { decodeNodeLine, encodeFrame, type VitalsFrame } from "../../core/protocol/index.js";
 import { createSerialFirmwareDriver } from "../../sensors/firmware-link/serial-firmware-driver.js";
 import type { SensorSample } from "../../sensors/sample.js";
 import type { PinTransition } from "../support/emulators/avr/pin-transition-recorder.js";
@@ -193,7 +193,7 @@ describe.skipIf(!haveTool("avr-gcc", "gcc-avr"))("vitals AVR firmware in avr8js"
     rig.board.serial.on("data", (b: Buffer) => {
       raw += b.toString("latin1");
     });
-    rig.board.serial.write('{"type":"ping"}\n');
+    rig.board.serial.write(encodeFrame({ type: "ping" }));
     await rig.board.runFor(2100);
     expect(raw).toContain('{"type":"pong"}\n');
     const frames = raw
