@@ -14,7 +14,9 @@ export {
   type VitalParameter,
 } from "./parameters.js";
 
-export type BedStatus = "NORMAL" | "CRITICAL" | "UNKNOWN";
+import type { Status } from "./reading.js";
+
+export type BedStatus = Status;
 
 /** A stored reading, with one number or null per declared parameter (core/parameters.ts). */
 export interface ReadingView extends ParameterColumns {

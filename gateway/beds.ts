@@ -24,7 +24,7 @@ export function toReadingView<P extends ParameterList = typeof PARAMETERS>(
 }
 
 const collator = new Intl.Collator("en", { numeric: true, sensitivity: "base" });
-export const naturalCompare = (a: string, b: string): number => collator.compare(a, b);
+const naturalCompare = (a: string, b: string): number => collator.compare(a, b);
 
 interface BedState {
   bed: string;

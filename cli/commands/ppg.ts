@@ -69,7 +69,7 @@ export function register(program: Command): void {
     });
 }
 
-export function formatWindow(w: PpgWindow): string {
+function formatWindow(w: PpgWindow): string {
   return JSON.stringify({
     t: Number(w.t.toFixed(3)),
     hr: w.hr === null ? null : Number(w.hr.toFixed(1)),

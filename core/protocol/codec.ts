@@ -7,9 +7,11 @@ import {
   type ParameterValues,
 } from "../parameters.js";
 import {
+  FLAG_PATTERN,
   type GatewayFrame,
   type HelloFrame,
   type LegacyFrame,
+  MAX_FLAGS,
   type NodeFrame,
   SOUND_PRIORITIES,
   type VitalParameter,
@@ -44,10 +46,7 @@ const id = z
   .regex(/^[\p{L}\p{N} ._:/#-]+$/u, "letters, digits, space and . _ : / # - only");
 const value = z.number().finite().nullable();
 const optValue = value.optional();
-const flag = z
-  .string()
-  .regex(/^[a-z][a-z0-9_]{0,31}$/, "lower-case word")
-  .max(32);
+const flag = z.string().regex(FLAG_PATTERN, "lower-case word");
 
 const helloSchema = z.object({
   type: z.literal("hello"),
@@ -81,7 +80,7 @@ export function vitalsSchemaFor<P extends ParameterList>(params: P) {
     seq,
     t: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
     ...(fields as ValueFields<P>),
-    flags: z.array(flag).max(16).optional(),
+    flags: z.array(flag).max(MAX_FLAGS).optional(),
   });
 }
 export const vitalsSchema = vitalsSchemaFor(PARAMETERS);
@@ -171,7 +170,6 @@ export function implausibility<P extends ParameterList = typeof PARAMETERS>(
   return undefined;
 }
 
-const FLAG = /^[a-z][a-z0-9_]{0,31}$/;
 const isValue = (v: unknown): v is number | null =>
   v === null || (typeof v === "number" && Number.isFinite(v));
 
@@ -206,8 +204,8 @@ export function fastVitalsFor<P extends ParameterList>(
     }
     const flags = o.flags;
     if (flags !== undefined) {
-      if (!Array.isArray(flags) || flags.length > 16) return undefined;
-      for (const f of flags) if (typeof f !== "string" || !FLAG.test(f)) return undefined;
+      if (!Array.isArray(flags) || flags.length > MAX_FLAGS) return undefined;
+      for (const f of flags) if (typeof f !== "string" || !FLAG_PATTERN.test(f)) return undefined;
       frame.flags = flags as string[];
     }
     return frame as VitalsFrameOf<P>;

@@ -22,6 +22,10 @@ export const KNOWN_FLAGS = [
   "probe_error",
 ] as const;
 export type KnownFlag = (typeof KNOWN_FLAGS)[number];
+/** Any flag on the wire is a lower-case word of at most 32 characters, known or not. */
+export const FLAG_PATTERN = /^[a-z][a-z0-9_]{0,31}$/;
+/** Most flags one frame may carry. */
+export const MAX_FLAGS = 16;
 
 /** The vital-sign parameters carried by a reading, in the order declared in core/parameters.ts. */
 export { VITAL_PARAMETERS, type VitalParameter } from "../parameters.js";

@@ -30,7 +30,7 @@ const PARAMETER: Readonly<Record<string, { name: string; unit: string }>> = {
   sbp: { name: "SBP", unit: "mmHg" },
 };
 
-export function parameterName(p: string | null | undefined): string {
+function parameterName(p: string | null | undefined): string {
   if (!p || p === "device") return "device";
   return PARAMETER[p]?.name ?? p;
 }

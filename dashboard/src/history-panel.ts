@@ -9,7 +9,7 @@ import {
 import { formatTimeOfDay, formatValue } from "./format.js";
 
 /** How many past readings the panel charts; the table lists the newest TABLE_ROWS of them. */
-export const HISTORY_LIMIT = 300;
+const HISTORY_LIMIT = 300;
 const TABLE_ROWS = 25;
 
 const AXIS = { stroke: "#9aa6b2", grid: { stroke: "#26303a", width: 1 }, ticks: { stroke: "#26303a" } };

@@ -67,7 +67,7 @@ export interface AlarmChip {
   text: string;
 }
 
-export function toAlarmChip(a: AlarmItemView): AlarmChip {
+function toAlarmChip(a: AlarmItemView): AlarmChip {
   return {
     id: a.id,
     priority: a.priority,

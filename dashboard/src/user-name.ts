@@ -1,6 +1,6 @@
 /** The name actions are logged under. There is no login; the gateway writes this to the alarm log. */
 export const USER_KEY = "vitals.user";
-export const USER_MAX_LENGTH = 64;
+const USER_MAX_LENGTH = 64;
 
 /** Trimmed name, or null when it cannot be used (empty or longer than the gateway accepts). */
 export function normaliseUser(raw: string | null | undefined): string | null {

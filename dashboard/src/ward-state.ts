@@ -3,7 +3,7 @@ import { higherOf, sortAlarms } from "./alarm-labels.js";
 import { clockOffset } from "./freshness.js";
 import { compareBedLabels } from "./natural-sort.js";
 
-export type ConnectionState = "connecting" | "open" | "down";
+type ConnectionState = "connecting" | "open" | "down";
 
 /** What a bed looked like when the view was cleared; it stays hidden until this changes. */
 interface ClearedMark {
@@ -34,7 +34,7 @@ export interface WardState {
   notifications: { pending: number; dead: number } | null;
 }
 
-export const MAX_ALERTS_SHOWN = 5;
+const MAX_ALERTS_SHOWN = 5;
 
 export type WardAction =
   | { type: "live"; message: LiveMessage; browserNow: number }

@@ -5,17 +5,9 @@
  */
 
 export type Acvpu = "A" | "C" | "V" | "P" | "U";
-export const NEWS2_PARAMETERS = [
-  "rr",
-  "spo2",
-  "air_or_oxygen",
-  "sbp",
-  "hr",
-  "consciousness",
-  "temp",
-] as const;
-export type News2Parameter = (typeof NEWS2_PARAMETERS)[number];
-export type News2Source = "measured" | "entered" | "missing";
+const NEWS2_PARAMETERS = ["rr", "spo2", "air_or_oxygen", "sbp", "hr", "consciousness", "temp"] as const;
+type News2Parameter = (typeof NEWS2_PARAMETERS)[number];
+type News2Source = "measured" | "entered" | "missing";
 /** none: aggregate 0. low-medium: a single parameter scores 3 (RCP "red score") while the total is < 5. */
 export type News2Band = "none" | "low" | "low-medium" | "medium" | "high";
 
@@ -37,7 +29,7 @@ export interface News2Manual extends News2Measured {
   spo2Scale?: 1 | 2;
 }
 
-export interface News2Part {
+interface News2Part {
   value: number | string | boolean | null;
   score: number | null;
   source: News2Source;

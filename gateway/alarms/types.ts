@@ -92,7 +92,7 @@ interface AlarmEventBase extends EventBase {
   value: number | null;
 }
 
-export interface RaisedEvent extends AlarmEventBase {
+interface RaisedEvent extends AlarmEventBase {
   type: "raised";
   /** Start of the condition; `at - since` is the delay that was applied. */
   since: number;
@@ -102,12 +102,12 @@ export interface RaisedEvent extends AlarmEventBase {
   limit?: number;
 }
 
-export interface AcknowledgedEvent extends AlarmEventBase {
+interface AcknowledgedEvent extends AlarmEventBase {
   type: "acknowledged";
   user: string;
 }
 
-export interface ClearedEvent extends AlarmEventBase {
+interface ClearedEvent extends AlarmEventBase {
   type: "cleared";
   /** resolved: condition ended; acknowledged: a latched alarm was acknowledged; reset: bed reset. */
   reason: "resolved" | "acknowledged" | "reset";
@@ -120,7 +120,7 @@ export interface EscalatedEvent extends AlarmEventBase {
   unacknowledgedMs: number;
 }
 
-export interface PausedEvent extends EventBase {
+interface PausedEvent extends EventBase {
   type: "paused";
   user: string;
   until: number;
@@ -130,7 +130,7 @@ export interface PausedEvent extends EventBase {
   priority: Priority | null;
 }
 
-export interface PauseEndedEvent extends EventBase {
+interface PauseEndedEvent extends EventBase {
   type: "pause_ended";
   reason: "expired" | "high_priority";
   parameter: AlarmSubject | null;
@@ -157,5 +157,4 @@ export type AlarmEvent =
   | PauseEndedEvent
   | LimitsChangedEvent;
 
-export type AlarmEventType = AlarmEvent["type"];
 export type EmitAlarmEvent = (event: AlarmEvent) => void;

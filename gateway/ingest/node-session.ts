@@ -1,7 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import type { Socket } from "node:net";
 import type { Logger } from "../../core/logger.js";
-import { decodeNodeLine } from "../../core/protocol/codec.js";
+import { decodeNodeLine, encodeFrame } from "../../core/protocol/codec.js";
 import type {
   GatewayFrame,
   HelloFrame,
@@ -88,7 +88,7 @@ export class NodeSession implements CommitWaiter {
   }
 
   send(frame: GatewayFrame): void {
-    if (!this.closed && this.socket.writable) this.socket.write(`${JSON.stringify(frame)}\n`);
+    if (!this.closed && this.socket.writable) this.socket.write(encodeFrame(frame));
   }
 
   /** Sends an error frame and closes the connection. */

@@ -1,4 +1,5 @@
 import { type AddressInfo, createServer, type Server } from "node:net";
+import { encodeFrame } from "../../core/protocol/codec.js";
 import type { Timer } from "../../core/time.js";
 import { listenError } from "../listen-error.js";
 import { NodeSession, type SessionHost } from "./node-session.js";
@@ -13,7 +14,7 @@ export class TcpIngestServer {
   constructor(private readonly host: SessionHost) {
     this.server = createServer((socket) => {
       if (this.sessions.size >= host.config.limits.maxConnections) {
-        socket.end(`${JSON.stringify({ type: "error", code: "flood", message: "too many connections" })}\n`);
+        socket.end(encodeFrame({ type: "error", code: "flood", message: "too many connections" }));
         socket.destroy();
         return;
       }

@@ -11,7 +11,7 @@ export interface NotifyLogger {
   error(obj: object, msg?: string): void;
 }
 
-export interface DeliveryCounters {
+interface DeliveryCounters {
   attempts: number;
   delivered: number;
   retried: number;

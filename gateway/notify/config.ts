@@ -4,7 +4,7 @@ import { z } from "zod";
  * A secret is never written in the config itself: it names an environment variable or a file that only
  * the gateway's user can read (checked when it is loaded, see secrets.ts).
  */
-export const secretRefSchema = z.union([
+const secretRefSchema = z.union([
   z.object({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name") }).strict(),
   z.object({ file: z.string().min(1) }).strict(),
 ]);
@@ -116,10 +116,9 @@ export const channelConfigSchema = z.discriminatedUnion("type", [
   webhookSchema,
 ]);
 export type ChannelConfig = z.infer<typeof channelConfigSchema>;
-export type ChannelType = ChannelConfig["type"];
 
 /** What may leave the hospital network in a message. */
-export const minimisationSchema = z.enum(["full", "no_patient_id", "bed_only"]);
+const minimisationSchema = z.enum(["full", "no_patient_id", "bed_only"]);
 export type Minimisation = z.infer<typeof minimisationSchema>;
 
 /** The `notifications` section of the gateway configuration. Every key has a default. */

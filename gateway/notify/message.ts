@@ -23,7 +23,7 @@ export interface RenderOptions {
 
 const LABELS: Record<string, string> = byParameter((p) => p.name);
 
-export function formatTime(at: number, timeZone: string): string {
+function formatTime(at: number, timeZone: string): string {
   // sv-SE formats as "2026-11-21 19:40:05": unambiguous and sortable.
   const local = new Intl.DateTimeFormat("sv-SE", {
     timeZone,
@@ -38,7 +38,7 @@ export function formatTime(at: number, timeZone: string): string {
   return `${local} ${timeZone}`;
 }
 
-export function bedLink(publicUrl: string | undefined, bed: string): string | undefined {
+function bedLink(publicUrl: string | undefined, bed: string): string | undefined {
   if (!publicUrl) return undefined;
   return `${publicUrl.replace(/\/+$/, "")}/#bed=${encodeURIComponent(bed)}`;
 }

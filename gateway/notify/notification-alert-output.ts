@@ -9,7 +9,7 @@ export const UNITS: Record<VitalParameter, string> = byParameter((p) =>
 );
 
 /** The original preset's CRITICAL alert as a notification event. */
-export function alertToEvent(alert: Alert, priority: Priority): NotificationEvent {
+function alertToEvent(alert: Alert, priority: Priority): NotificationEvent {
   const parameters: NotificationParameter[] = [];
   for (const { key: name, kind } of PARAMETERS) {
     const value = alert.values[name];

@@ -16,8 +16,6 @@ import {
 import { type DeadLetter, NotificationOutbox } from "./notification-outbox.js";
 import { SecretStore } from "./secrets.js";
 
-export type { NotifyLogger };
-
 export interface NotificationServiceOptions {
   db: Database.Database;
   time: TimeSource;

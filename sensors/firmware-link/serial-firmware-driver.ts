@@ -7,7 +7,7 @@ import { systemTime, type Timer, type TimeSource } from "../../core/time.js";
 import type { SensorDriver, SensorSample } from "../sample.js";
 import { decodeFirmwareLine, vitalsToSample } from "./firmware-line-decoder.js";
 
-export const FIRMWARE_BAUD_RATE = 115_200;
+const FIRMWARE_BAUD_RATE = 115_200;
 /** The board reads lines of at most 64 bytes; it prints frames of at most ~180. */
 const MAX_BOARD_LINE = 512;
 /** Seqs remembered to recognise the board's resends of frames already handed on. */

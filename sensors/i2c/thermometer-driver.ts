@@ -2,7 +2,7 @@ import { systemTime, type TimeSource } from "../../core/time.js";
 import type { SensorDriver, SensorSample } from "../sample.js";
 
 /** What the driver needs from a johnny-five Thermometer: "data" events and a `celsius` getter. */
-export interface ThermometerLike {
+interface ThermometerLike {
   readonly celsius: number;
   on(event: "data", listener: () => void): unknown;
   removeListener(event: "data", listener: () => void): unknown;

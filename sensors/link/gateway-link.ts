@@ -1,10 +1,11 @@
 import { EventEmitter } from "node:events";
 import { connect, type Socket } from "node:net";
 import { type Logger, silentLogger } from "../../core/logger.js";
-import { decodeGatewayLine } from "../../core/protocol/codec.js";
+import { decodeGatewayLine, encodeFrame } from "../../core/protocol/codec.js";
 import {
   type ErrorFrame,
   type HelloFrame,
+  type NodeFrame,
   PROTO_VERSION,
   type SoundPriority,
   type VitalsFrame,
@@ -254,16 +255,16 @@ export class GatewayLink extends EventEmitter<{
       });
     }
     let text = "";
-    for (const f of frames) text += `${JSON.stringify(f)}\n`;
+    for (const f of frames) text += encodeFrame(f);
     s.write(text);
     this.lastSent = this.time.now();
     this.sentUpTo = (frames[frames.length - 1] as VitalsFrame).seq;
   }
 
-  private write(frame: object): void {
+  private write(frame: NodeFrame): void {
     const s = this.socket;
     if (!s || s.destroyed) return;
-    s.write(`${JSON.stringify(frame)}\n`);
+    s.write(encodeFrame(frame));
     this.lastSent = this.time.now();
   }
 

@@ -8,6 +8,7 @@ import { Max30102Driver } from "../i2c/max30102-driver.js";
 import { MAX30102_AVERAGES, MAX30102_SAMPLE_RATES } from "../i2c/max30102-registers.js";
 import { Max30205Driver } from "../i2c/max30205-driver.js";
 import { Mlx90614Driver } from "../i2c/mlx90614-driver.js";
+import type { PolledThermometerOptions } from "../i2c/polled-thermometer-driver.js";
 import { ratioOfRatiosEstimator } from "../i2c/ppg-estimator.js";
 import type { SensorDriver } from "../sample.js";
 import { SERIAL_DRIVERS } from "../serial/serial-driver-registry.js";
@@ -56,7 +57,7 @@ function i2cAddress(o: SpecOptions): number | undefined {
 function i2cThermometer(
   name: string,
   what: string,
-  Driver: new (o: { io: I2cIo; address?: number; periodMs?: number; time?: TimeSource }) => SensorDriver,
+  Driver: new (o: PolledThermometerOptions) => SensorDriver,
 ): DriverDefinition {
   return {
     name,
@@ -74,7 +75,7 @@ function i2cThermometer(
   };
 }
 
-export const BUILTIN_DRIVERS: readonly DriverDefinition[] = [
+const BUILTIN_DRIVERS: readonly DriverDefinition[] = [
   {
     name: "sim",
     summary: "simulated patient (the simulator's PatientModel), no hardware",

@@ -18,7 +18,7 @@ export interface HeartRateEstimate {
   medianInterval: number;
 }
 
-export const INLIER_TOLERANCE = 0.2;
+const INLIER_TOLERANCE = 0.2;
 
 export function median(values: ArrayLike<number>): number {
   const n = values.length;

@@ -2,14 +2,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { AlarmsResponse, BedsResponse, LiveMessage } from "../../core/api-types.js";
 import type { EscalatedEvent } from "../../gateway/alarms/types.js";
-import {
-  connectNode,
-  startTestGateway,
-  type TestGateway,
-  type TestNode,
-  vitals,
-} from "../harness/gateway.js";
+import { connectNode, startTestGateway, type TestGateway, type TestNode } from "../harness/gateway.js";
 import { connectClient, MQTT_ENV, mqttTestConfig, NODE1 } from "../mqtt/mqtt-kit.js";
+import { vitals } from "../support/frames.js";
 
 let gw: TestGateway;
 let ws: WebSocket | undefined;
@@ -51,8 +46,8 @@ const events = (g: TestGateway, bed: string) =>
   );
 
 let seq = 0;
-function send(n: TestNode, v: Record<string, unknown>) {
-  n.send(vitals(++seq, v) as object);
+function send(n: TestNode, v: Parameters<typeof vitals>[1]) {
+  n.send(vitals(++seq, v));
   return n.waitAck(seq);
 }
 
@@ -141,7 +136,7 @@ describe("alarm engine over the real gateway", () => {
     const n = await connectNode(gw.tcpPort, { node: "n3", bed: "Bed-3" });
     seq = 0;
     await send(n, { spo2: 97 });
-    n.send(vitals(++seq, { hr: 900 }) as object);
+    n.send(vitals(++seq, { hr: 900 }));
     await n.waitError("bad_value");
     await send(n, { hr: null, spo2: null, flags: ["finger_out"] });
     n.close();

@@ -3,8 +3,9 @@ import { dirname, join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AlarmsResponse, LiveMessage } from "../../core/api-types.js";
-import { encodeFrame, type VitalsFrame } from "../../core/protocol/index.js";
+import type { VitalsFrame } from "../../core/protocol/index.js";
 import { connectNode, startTestGateway, type TestGateway, type TestNode } from "../harness/gateway.js";
+import { vitals } from "../support/frames.js";
 import { haveTool } from "../support/require-tool.js";
 import { buildDashboardIfOutdated, launchChromium, recordLiveMessages, repo } from "./browser-support.js";
 
@@ -33,17 +34,16 @@ async function send(i: number, v: Values = {}) {
   if (!node) throw new Error(`no node for bed ${i}`);
   const seq = (seqs.get(i) ?? 0) + 1;
   seqs.set(i, seq);
-  const frame: VitalsFrame = {
-    type: "vitals",
-    seq,
-    t: Date.now(),
-    // Plausible, slightly different numbers per bed, all inside the adult alarm limits.
-    hr: 64 + ((i * 7) % 28),
-    spo2: 95 + (i % 5),
-    temp: Math.round((36.4 + ((i * 3) % 9) / 10) * 10) / 10,
-    ...v,
-  };
-  node.send(encodeFrame(frame));
+  node.send(
+    vitals(seq, {
+      t: Date.now(),
+      // Plausible, slightly different numbers per bed, all inside the adult alarm limits.
+      hr: 64 + ((i * 7) % 28),
+      spo2: 95 + (i % 5),
+      temp: Math.round((36.4 + ((i * 3) % 9) / 10) * 10) / 10,
+      ...v,
+    }),
+  );
   await node.waitAck(seq);
 }
 

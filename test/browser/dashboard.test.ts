@@ -3,8 +3,9 @@ import { dirname, join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LiveMessage } from "../../core/api-types.js";
-import { encodeFrame, type VitalsFrame } from "../../core/protocol/index.js";
+import type { VitalsFrame } from "../../core/protocol/index.js";
 import { connectNode, startTestGateway, type TestGateway, type TestNode } from "../harness/gateway.js";
+import { vitals } from "../support/frames.js";
 import { haveTool } from "../support/require-tool.js";
 import { ShiftedTime } from "../support/shifted-time.js";
 import { buildDashboardIfOutdated, launchChromium, recordLiveMessages, repo } from "./browser-support.js";
@@ -35,16 +36,15 @@ async function sendReading(i: number, v: Partial<Pick<VitalsFrame, "hr" | "spo2"
   const seq = (seqs.get(i) ?? 0) + 1;
   seqs.set(i, seq);
   // Plausible, slightly different numbers per bed so the ward looks like a ward.
-  const frame: VitalsFrame = {
-    type: "vitals",
-    seq,
-    t: time.now(),
-    hr: 64 + ((i * 7 + seq * 3) % 28),
-    spo2: 96 + ((i + seq) % 4),
-    temp: Math.round((36.4 + ((i * 3 + seq) % 9) / 10) * 10) / 10,
-    ...v,
-  };
-  node.send(encodeFrame(frame));
+  node.send(
+    vitals(seq, {
+      t: time.now(),
+      hr: 64 + ((i * 7 + seq * 3) % 28),
+      spo2: 96 + ((i + seq) % 4),
+      temp: Math.round((36.4 + ((i * 3 + seq) % 9) / 10) * 10) / 10,
+      ...v,
+    }),
+  );
   await node.waitAck(seq);
 }
 

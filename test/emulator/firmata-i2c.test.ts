@@ -16,7 +16,9 @@ import { bootFirmataRig, type FirmataRig } from "./firmata-rig.js";
 const GENERATED_PPG = loadPpgCsv(fixturePath("generated/max30102_from_bidmc01_25hz.csv"));
 const REAL_MAX30102 = externalCapturePath("max30102_ExpectedGoodQualitySignals.csv");
 
-describe("StandardFirmata in avr8js ↔ johnny-five ↔ I2C drivers", () => {
+// Emulated time makes these deterministic; the wall-clock timeout only catches a hang, and must allow for
+// the emulator running below real time when both cores are busy (0.46x seen under load).
+describe("StandardFirmata in avr8js ↔ johnny-five ↔ I2C drivers", { timeout: 180_000 }, () => {
   let rig: FirmataRig;
   let ppgDevice: Max30102Device;
   const thermo = new Max30205Device();

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { BedsResponse, LiveMessage, ReadingsResponse } from "../../core/api-types.js";
-import { connectNode, startTestGateway, type TestGateway, vitals } from "../harness/gateway.js";
+import { connectNode, startTestGateway, type TestGateway } from "../harness/gateway.js";
+import { vitals } from "../support/frames.js";
 
 let gw: TestGateway;
 afterEach(async () => {
@@ -49,7 +50,7 @@ describe("HTTP and WebSocket API", () => {
   it("lists beds with their node, patient, connection state, last reading and status", async () => {
     gw = await startTestGateway();
     const n = await connectNode(gw.tcpPort, { node: "n7", bed: "Bed-7", patient: "P7", ward: "ICU" });
-    n.send(vitals(1, { hr: 108, temp: 39.2, spo2: 96, flags: ["artifact"] }) as object);
+    n.send(vitals(1, { hr: 108, temp: 39.2, spo2: 96, flags: ["artifact"] }));
     await n.waitAck(1);
     const { body } = await json<BedsResponse>("/api/beds");
     expect(body.now).toBeTypeOf("number");
@@ -77,10 +78,10 @@ describe("HTTP and WebSocket API", () => {
     const a = await connectNode(gw.tcpPort, { node: "a", bed: "A" });
     const b = await connectNode(gw.tcpPort, { node: "b", bed: "B" });
     for (let s = 1; s <= 5; s++) {
-      a.send(vitals(s, { hr: 60 + s }) as object);
+      a.send(vitals(s, { hr: 60 + s }));
       await a.waitAck(s);
     }
-    b.send(vitals(1) as object);
+    b.send(vitals(1));
     await b.waitAck(1);
     const all = await json<ReadingsResponse>("/api/readings?bed=A");
     expect(all.body.readings.map((r) => r.seq)).toEqual([5, 4, 3, 2, 1]);
@@ -103,8 +104,8 @@ describe("HTTP and WebSocket API", () => {
   it("reports health and Prometheus metrics", async () => {
     gw = await startTestGateway();
     const n = await connectNode(gw.tcpPort, { node: "n", bed: "B" });
-    n.send(vitals(1) as object);
-    n.send(vitals(2, { hr: 999 }) as object);
+    n.send(vitals(1));
+    n.send(vitals(2, { hr: 999 }));
     await n.waitAck(1);
     await n.waitError("bad_value");
     expect((await json<{ status: string }>("/healthz")).body.status).toBe("ok");
@@ -123,7 +124,7 @@ describe("HTTP and WebSocket API", () => {
     const snap = await l.until((m) => m.type === "snapshot");
     expect(snap).toMatchObject({ type: "snapshot", beds: [] });
     const n = await connectNode(gw.tcpPort, { node: "n3", bed: "Bed-3", patient: "P3" });
-    n.send(vitals(1, { spo2: 88 }) as object);
+    n.send(vitals(1, { spo2: 88 }));
     const update = await l.until((m) => m.type === "beds" && m.beds.some((b) => b.status === "CRITICAL"));
     expect(update.type === "beds" && update.beds[0]).toMatchObject({
       bed: "Bed-3",
@@ -142,9 +143,9 @@ describe("HTTP and WebSocket API", () => {
   it("alerts once per patient per minute over the real path, on the console and in the database", async () => {
     gw = await startTestGateway();
     const n = await connectNode(gw.tcpPort, { node: "n", bed: "Bed-5", patient: "P5" });
-    n.send(vitals(1, { hr: 112, temp: 36.6, spo2: 88 }) as object);
-    n.send(vitals(2, { hr: 115 }) as object);
-    n.send(vitals(3, { hr: 70 }) as object);
+    n.send(vitals(1, { hr: 112, temp: 36.6, spo2: 88 }));
+    n.send(vitals(2, { hr: 115 }));
+    n.send(vitals(3, { hr: 70 }));
     await n.waitAck(3);
     expect(gw.consoleLines).toHaveLength(1);
     expect(gw.consoleLines[0]).toMatch(
@@ -159,7 +160,7 @@ describe("HTTP and WebSocket API", () => {
     gw = await startTestGateway();
     const dataDir = gw.dataDir;
     const n = await connectNode(gw.tcpPort, { node: "n1", bed: "Bed-1", patient: "P1" });
-    n.send(vitals(1, { hr: 55 }) as object);
+    n.send(vitals(1, { hr: 55 }));
     await n.waitAck(1);
     await gw.stop({ keepData: true });
     gw = await startTestGateway({ dataDir });

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { decodeGatewayLine } from "../../core/protocol/codec.js";
-import type { GatewayFrame, HelloFrame } from "../../core/protocol/frames.js";
+import { decodeGatewayLine, encodeFrame } from "../../core/protocol/codec.js";
+import type { GatewayFrame, HelloFrame, LegacyFrame, NodeFrame } from "../../core/protocol/frames.js";
 import { PROTO_VERSION } from "../../core/protocol/frames.js";
 import { LineSplitter } from "../../core/protocol/line-splitter.js";
 import { type GatewayConfigInput, parseConfig } from "../../gateway/config.js";
@@ -123,9 +123,9 @@ export class TestNode {
     return new TestNode(socket);
   }
 
-  /** Sends an object as one JSON line, or a raw string as-is. */
-  send(frame: object | string): void {
-    this.socket.write(typeof frame === "string" ? frame : `${JSON.stringify(frame)}\n`);
+  /** Sends a frame through the codec's encoder, or a raw string (malformed input, batches) as-is. */
+  send(frame: NodeFrame | LegacyFrame | string): void {
+    this.socket.write(typeof frame === "string" ? frame : encodeFrame(frame));
   }
 
   /** Resolves with the first frame (already received or future) matching `pred`. */
@@ -169,9 +169,4 @@ export async function connectNode(
   n.send({ type: "hello", proto: PROTO_VERSION, ...hello });
   await n.next((f) => f.type === "welcome" || f.type === "error");
   return n;
-}
-
-/** A vitals frame with sensible defaults. */
-export function vitals(seq: number, v: Partial<Record<string, unknown>> = {}): Record<string, unknown> {
-  return { type: "vitals", seq, t: 1_700_000_000_000 + seq * 1000, hr: 72, spo2: 98, temp: 36.8, ...v };
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { type GatewayProcess, spawnGateway } from "../bench/gateway-process.js";
+import { type GatewayProcess, spawnGateway } from "../harness/gateway-process.js";
 import {
   type AgentProcess,
   contiguityProblem,

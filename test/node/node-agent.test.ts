@@ -8,6 +8,7 @@ import { DiskOutbox } from "../../sensors/node/disk-outbox.js";
 import { NodeAgent, type NodeSensor } from "../../sensors/node/node-agent.js";
 import { SimDriver } from "../../sensors/node/sim-driver.js";
 import { startTestGateway, type TestGateway } from "../harness/gateway.js";
+import { vitals } from "../support/frames.js";
 import { contiguityProblem, storedSeqs } from "./agent-process.js";
 
 interface Row {
@@ -112,8 +113,7 @@ describe("NodeAgent → real gateway", () => {
     const outbox = new DiskOutbox({ file: join(dir, "outbox.db"), synchronous: "normal" });
     const N = 30_000;
     const t0 = Date.now() - N * 1000;
-    for (let seq = 1; seq <= N; seq++)
-      outbox.push({ type: "vitals", seq, t: t0 + seq * 1000, hr: 70, spo2: 97, temp: 36.9 });
+    for (let seq = 1; seq <= N; seq++) outbox.push(vitals(seq, { t: t0 + seq * 1000 }));
     const agent = new NodeAgent({
       gateway: { host: "127.0.0.1", port: gw.tcpPort },
       hello: { node: "n-backlog", bed: "Bed-BL" },

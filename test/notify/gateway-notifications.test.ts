@@ -6,9 +6,10 @@ import {
   NotificationService,
   notificationsConfigSchema,
 } from "../../gateway/notify/index.js";
-import { connectNode, startTestGateway, type TestGateway, vitals } from "../harness/gateway.js";
+import { connectNode, startTestGateway, type TestGateway } from "../harness/gateway.js";
 import { FakeTime } from "../support/fake-time.js";
-import { until } from "./helpers.js";
+import { vitals } from "../support/frames.js";
+import { waitFor } from "../support/wait-for.js";
 import {
   type HttpStandIn,
   type SmtpStandIn,
@@ -87,7 +88,7 @@ describe("gateway → notifications end to end", () => {
     node.send(vitals(2, { spo2: 88 }));
     // Fake time has not moved: both went out without waiting for any timer. The real-time limit only
     // bounds a hang (real sockets to the stand-ins), it is not the claim.
-    await until(
+    await waitFor(
       () => wa?.accepted.length === 1 && smtp?.messages.length === 1,
       "WhatsApp and e-mail",
       20_000,
@@ -97,12 +98,12 @@ describe("gateway → notifications end to end", () => {
     expect(smtp.messages[0]?.to).toEqual(["charge-nurse@icu.example"]);
     expect(smtp.messages[0]?.raw).toContain("https://icu.example/vitals/#bed=12");
     expect(smtp.messages[0]?.raw).not.toContain("P-0042");
-    await until(() => service?.stats().delivered === 2, "both marked delivered");
+    await waitFor(() => service?.stats().delivered === 2, "both marked delivered");
 
     time.advance(10_000);
     node.send(vitals(3, { spo2: 87 }));
     await node.waitAck(3);
-    await until(() => service?.stats().counters.enqueued === 2, "second alert reaching the service");
+    await waitFor(() => service?.stats().counters.enqueued === 2, "second alert reaching the service");
     expect(service.stats()).toMatchObject({ pending: 0, delivered: 2, counters: { suppressed: 1 } });
     expect(wa.all).toHaveLength(1);
     expect(smtp.messages).toHaveLength(1);
@@ -142,9 +143,9 @@ describe("notifications configured in the gateway", () => {
     const node = await connectNode(gw.tcpPort, { node: "n9", bed: "9", ward: "ICU" });
     node.send(vitals(1, { spo2: 80 })); // below the adult critical limit: high priority at once
     await node.waitAck(1);
-    await until(() => wa?.accepted.length === 1, "WhatsApp message", 2_000);
+    await waitFor(() => wa?.accepted.length === 1, "WhatsApp message", 2_000);
     expect(JSON.parse(wa.accepted[0]?.body ?? "{}").text.body).toMatch(/ICU bed 9/);
-    await until(() => gw?.gateway.notifications?.stats().delivered === 1, "marked delivered");
+    await waitFor(() => gw?.gateway.notifications?.stats().delivered === 1, "marked delivered");
     node.close();
   });
 

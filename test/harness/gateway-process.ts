@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { watchChild } from "../support/child-output.js";
 
 const BIN = fileURLToPath(new URL("../../bin/vitals.js", import.meta.url));
 
@@ -58,44 +59,23 @@ export async function spawnGateway(
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
-  let out = "";
-  child.stdout?.on("data", (d: Buffer) => {
-    out += d.toString();
-  });
-  child.stderr?.on("data", (d: Buffer) => {
-    out += d.toString();
-  });
-  const exited = new Promise<number | string>((resolve) =>
-    child.on("exit", (code, signal) => resolve(code ?? signal ?? -1)),
+  const watched = watchChild(child);
+  const m = await watched.started(
+    /tcp [^ ]+:(\d+), http http:\/\/[^:]+:(\d+)\/(?:, mqtt [^ ]+:(\d+))?\n/,
+    "gateway",
   );
-  const ports = await new Promise<{ tcp: number; http: number; mqtt: number | undefined }>(
-    (resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`gateway did not start:\n${out}`)), 20_000);
-      const check = () => {
-        const m = /tcp [^ ]+:(\d+), http http:\/\/[^:]+:(\d+)\/(?:, mqtt [^ ]+:(\d+))?\n/.exec(out);
-        if (m) {
-          clearTimeout(timer);
-          resolve({
-            tcp: Number(m[1]),
-            http: Number(m[2]),
-            mqtt: m[3] === undefined ? undefined : Number(m[3]),
-          });
-        }
-      };
-      child.stdout?.on("data", check);
-      void exited.then((code) => {
-        clearTimeout(timer);
-        reject(new Error(`gateway exited (${code}) before listening:\n${out}`));
-      });
-    },
-  );
+  const ports = {
+    tcp: Number(m[1]),
+    http: Number(m[2]),
+    mqtt: m[3] === undefined ? undefined : Number(m[3]),
+  };
   return {
     child,
     tcpPort: ports.tcp,
     httpPort: ports.http,
     mqttPort: ports.mqtt,
     dataDir: dir,
-    output: () => out,
-    exited,
+    output: watched.output,
+    exited: watched.exited,
   };
 }
