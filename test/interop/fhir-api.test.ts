@@ -40,7 +40,13 @@ describe("FHIR R4 read API", () => {
     gw = await startTestGateway();
     const batch: ClassifiedReading[] = [];
     for (let i = 1; i <= N; i++) batch.push(reading(i));
-    batch.push(reading(N + 1, { patient: "other/patient", node: "node 2", values: { hr: 99, spo2: null, temp: null } }));
+    batch.push(
+      reading(N + 1, {
+        patient: "other/patient",
+        node: "node 2",
+        values: { hr: 99, spo2: null, temp: null },
+      }),
+    );
     batch.push(reading(N + 2, { patient: null, values: { hr: 50 } }));
     gw.gateway.store.appendBatch(batch);
   });
@@ -83,7 +89,11 @@ describe("FHIR R4 read API", () => {
       `/fhir/Observation?patient=Patient/P1&code=http://loinc.org|8867-4&date=ge${from}&date=lt${to}&_count=500`,
     );
     expect(body.total).toBe(100);
-    expect(body.entry?.every((e) => (e.resource.code as { coding: { code: string }[] }).coding[0]?.code === "8867-4")).toBe(true);
+    expect(
+      body.entry?.every(
+        (e) => (e.resource.code as { coding: { code: string }[] }).coding[0]?.code === "8867-4",
+      ),
+    ).toBe(true);
     const mdc = await get("/fhir/Observation?patient=P1&code=urn:iso:std:iso:11073:10101|150456&_count=1");
     expect(mdc.body.total).toBe(N);
     const bp = await get("/fhir/Observation?patient=P1&code=8480-6&_count=1");
@@ -99,7 +109,10 @@ describe("FHIR R4 read API", () => {
     }
     // The bp profile's component slices, which the validator cannot check (see fhir-validator.ts).
     const bp = (await get("/fhir/Observation/r5-bp")).body as unknown as {
-      component: { code: { coding: { system: string; code: string }[] }; valueQuantity: Record<string, unknown> }[];
+      component: {
+        code: { coding: { system: string; code: string }[] };
+        valueQuantity: Record<string, unknown>;
+      }[];
     };
     expect(bp.component.map((c) => [c.code.coding[0], c.valueQuantity])).toEqual([
       [

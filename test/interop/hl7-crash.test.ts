@@ -19,7 +19,9 @@ describe("HL7 outbox durability", () => {
   it("after kill -9 with the receiver down, every reading reaches it exactly once per control id", async () => {
     const port = await freePort();
     const config = {
-      hl7: { outbound: [{ host: "127.0.0.1", port, intervalMs: 0, retry: { baseDelayMs: 50, maxDelayMs: 200 } }] },
+      hl7: {
+        outbound: [{ host: "127.0.0.1", port, intervalMs: 0, retry: { baseDelayMs: 50, maxDelayMs: 200 } }],
+      },
     };
     gw = await spawnGateway(config);
     const dataDir = gw.dataDir;
@@ -38,7 +40,12 @@ describe("HL7 outbox durability", () => {
     const byId = new Map<string, number>();
     for (const m of receiver.messages) {
       const msg = expectConformantHl7(m);
-      const hr = Number(msg.segments.find((s) => s.segmentType === "OBX" && s.field(3).getValue(1) === "149530")?.field(5).getValue());
+      const hr = Number(
+        msg.segments
+          .find((s) => s.segmentType === "OBX" && s.field(3).getValue(1) === "149530")
+          ?.field(5)
+          .getValue(),
+      );
       const seen = byId.get(msg.controlId);
       if (seen !== undefined) expect(hr).toBe(seen); // a resend carries the same message
       byId.set(msg.controlId, hr);

@@ -28,7 +28,15 @@ describe("HL7 delivery: acknowledgment codes", () => {
     });
     gw = await startTestGateway({
       config: {
-        hl7: { outbound: [{ host: "127.0.0.1", port: receiver.port, retry: { baseDelayMs: 20, maxDelayMs: 50, maxAttempts: 5 } }] },
+        hl7: {
+          outbound: [
+            {
+              host: "127.0.0.1",
+              port: receiver.port,
+              retry: { baseDelayMs: 20, maxDelayMs: 50, maxAttempts: 5 },
+            },
+          ],
+        },
       },
     });
     const node = await connectNode(gw.tcpPort, { node: "n1", bed: "B1", patient: "P1" });

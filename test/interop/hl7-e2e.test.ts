@@ -12,7 +12,8 @@ const N = 20;
 function obxValues(text: string): Record<string, number> {
   const m = expectConformantHl7(text);
   const out: Record<string, number> = {};
-  for (const s of m.segments.filter((x) => x.segmentType === "OBX")) out[String(s.field(3).getValue(1))] = Number(s.field(5).getValue());
+  for (const s of m.segments.filter((x) => x.segmentType === "OBX"))
+    out[String(s.field(3).getValue(1))] = Number(s.field(5).getValue());
   return out;
 }
 
@@ -42,10 +43,13 @@ describe("HL7 v2 end to end: readings → gateway → MLLP → node-hl7-server; 
 
   it("delivers one ORU^R01 per reading whose OBX values equal the stored reading", async () => {
     const node = await connectNode(gw.tcpPort, { node: "n1", bed: "B1", patient: "P1", ward: "W1" });
-    for (let i = 1; i <= N; i++) node.send(vitals(i, { hr: 60 + i, spo2: 90 + (i % 10), temp: 36 + i / 10, rr: 12 + i }));
+    for (let i = 1; i <= N; i++)
+      node.send(vitals(i, { hr: 60 + i, spo2: 90 + (i % 10), temp: 36 + i / 10, rr: 12 + i }));
     await node.waitAck(N);
     await receiver.waitFor((m) => m.filter((x) => x.includes("ORU^R01")).length >= N);
-    const stored = ((await (await fetch(`${gw.url}/api/readings?bed=B1&limit=100`)).json()) as ReadingsResponse).readings.reverse();
+    const stored = (
+      (await (await fetch(`${gw.url}/api/readings?bed=B1&limit=100`)).json()) as ReadingsResponse
+    ).readings.reverse();
     const received = receiver.messages.filter((x) => x.includes("ORU^R01"));
     expect(received).toHaveLength(N);
     expect(received.every((x) => x.includes("|AL|NE"))).toBe(false);
@@ -120,7 +124,11 @@ describe("HL7 v2 end to end: readings → gateway → MLLP → node-hl7-server; 
     s.write(mllpFrame("MSH|^~\\&|X|Y|||20240101||ADT^A04|Q2|P|2.6\rPID|||P1"));
     s.write(mllpFrame("MSH|^~\\&|X|Y|||20240101||ADT^A01|Q3|P|2.6\rPID|||\rPV1||I|W^^B2"));
     await new Promise<void>((resolve) => {
-      const t = setInterval(() => replies.length >= 4 && (clearInterval(t), resolve()), 20);
+      const t = setInterval(() => {
+        if (replies.length < 4) return;
+        clearInterval(t);
+        resolve();
+      }, 20);
     });
     s.destroy();
     expect(replies.map((r) => /MSA\|(\w\w)/.exec(r)?.[1])).toEqual(["AE", "AE", "AE", "AE"]);

@@ -47,14 +47,20 @@ export async function startFhirStandIn(opts: { bearer?: string } = {}): Promise<
     if (req.method !== "POST" || req.headers["content-type"] !== "application/fhir+json") {
       return reply(415, outcome("not-supported", "POST application/fhir+json"));
     }
-    let bundle: { resourceType?: string; type?: string; id?: string; entry?: { resource: Record<string, unknown>; request: { method: string; url: string } }[] };
+    let bundle: {
+      resourceType?: string;
+      type?: string;
+      id?: string;
+      entry?: { resource: Record<string, unknown>; request: { method: string; url: string } }[];
+    };
     try {
       bundle = JSON.parse(text);
     } catch {
       return reply(400, outcome("structure", "not JSON"));
     }
     const problems = fhirProblems(bundle);
-    if (bundle.resourceType !== "Bundle" || bundle.type !== "transaction") problems.push("not a transaction Bundle");
+    if (bundle.resourceType !== "Bundle" || bundle.type !== "transaction")
+      problems.push("not a transaction Bundle");
     if (problems.length) {
       rejected.push(problems);
       return reply(400, outcome("invalid", problems.join("; ")));
@@ -62,7 +68,9 @@ export async function startFhirStandIn(opts: { bearer?: string } = {}): Promise<
     const entry = (bundle.entry ?? []).map((e) => {
       const created = !resources.has(e.request.url);
       resources.set(e.request.url, e.resource);
-      return { response: { status: created ? "201 Created" : "200 OK", location: `${e.request.url}/_history/1` } };
+      return {
+        response: { status: created ? "201 Created" : "200 OK", location: `${e.request.url}/_history/1` },
+      };
     });
     bundles.push({ id: bundle.id ?? "", entries: entry.length });
     reply(200, JSON.stringify({ resourceType: "Bundle", type: "transaction-response", entry }));
