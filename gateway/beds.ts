@@ -39,6 +39,8 @@ interface BedState {
 export class BedRegistry {
   private readonly beds = new Map<string, BedState>();
   private readonly dirty = new Set<string>();
+  /** Beds whose patient an admission (HL7 ADT) names: a node's hello does not override it. */
+  private readonly admitted = new Set<string>();
   /** Adds the alarm engine's view of a bed, when there is one. */
   decorate:
     | { alarm(bed: string): BedAlarmSummary | null; news2(bed: string): News2Summary | null }
@@ -89,10 +91,28 @@ export class BedRegistry {
     s.connections = Math.max(0, s.connections + delta);
     if (delta === 1) {
       s.node = node;
-      if (meta.ward !== null) s.ward = meta.ward;
-      if (meta.patient !== null) s.patient = meta.patient;
+      if (meta.ward !== null && !this.admitted.has(bed)) s.ward = meta.ward;
+      if (meta.patient !== null && !this.admitted.has(bed)) s.patient = meta.patient;
     }
     this.dirty.add(bed);
+  }
+
+  /** Binds a bed to an admitted patient (null: the stay ended; the bed shows no patient). */
+  admit(bed: string, stay: { ward: string | null; patient: string } | null): void {
+    const s = this.get(bed);
+    if (stay) {
+      this.admitted.add(bed);
+      s.patient = stay.patient;
+      if (stay.ward !== null) s.ward = stay.ward;
+    } else {
+      this.admitted.delete(bed);
+      s.patient = null;
+    }
+    this.dirty.add(bed);
+  }
+
+  has(bed: string): boolean {
+    return this.beds.has(bed);
   }
 
   view(bed: string): BedView | undefined {

@@ -3,6 +3,8 @@ import { z } from "zod";
 import { ErrorCodes, VitalsError } from "../core/errors.js";
 import { DEFAULT_HTTP_PORT, DEFAULT_TCP_PORT } from "../core/protocol/frames.js";
 import { alarmConfigSchema } from "./alarms/alarm-config.js";
+import { fhirConfigSchema } from "./fhir/fhir-config.js";
+import { hl7ConfigSchema } from "./hl7/hl7-config.js";
 import { mqttConfigSchema } from "./mqtt/mqtt-config.js";
 import { notificationsConfigSchema } from "./notify/config.js";
 import { soundConfigSchema } from "./outputs/sound/sound-config.js";
@@ -94,6 +96,10 @@ const gatewayConfigSchema = z
      * high-priority alarms and escalations of unacknowledged ones.
      */
     notifyOn: z.enum(["critical", "alarms"]).default("critical"),
+    /** HL7 v2: PCD-01/PCD-04 out over MLLP, ADT in (docs/integration.md). */
+    hl7: hl7ConfigSchema.prefault({}),
+    /** FHIR R4: the /fhir read API and push to a FHIR server (docs/integration.md). */
+    fhir: fhirConfigSchema.prefault({}),
   })
   .strict();
 

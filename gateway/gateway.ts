@@ -17,6 +17,7 @@ import type { SessionHost } from "./ingest/node-session.js";
 import { ReadingIntake } from "./ingest/reading-intake.js";
 import { SessionDirectory } from "./ingest/session-directory.js";
 import { TcpIngestServer } from "./ingest/tcp-server.js";
+import { InteropService } from "./interop/interop-service.js";
 import { GatewayMetrics } from "./metrics.js";
 import { MqttService } from "./mqtt/mqtt-service.js";
 import { alarmEventToNotification } from "./notify/alarm-notification.js";
@@ -86,6 +87,7 @@ export class Gateway {
   readonly notifications: NotificationService | undefined;
   readonly mqtt: MqttService | undefined;
   readonly influx: InfluxForwarder | undefined;
+  readonly interop: InteropService;
   address: GatewayAddress | undefined;
   private readonly time: TimeSource;
   private readonly logger: Logger;
@@ -134,6 +136,16 @@ export class Gateway {
       history = new InfluxHistory(client, gateway, this.store, influxLogger);
     }
 
+    this.interop = new InteropService({
+      db: this.store.db,
+      beds: this.beds,
+      hl7: config.hl7,
+      fhir: config.fhir,
+      time,
+      logger,
+      env,
+    });
+
     // ---- outputs ----
     this.live = new LiveHub(this.beds, time, config.live.throttleMs);
     const outputs = [...(deps.outputs ?? [])];
@@ -177,6 +189,7 @@ export class Gateway {
       },
       ...(deps.onEscalation ? { onEscalation: deps.onEscalation } : {}),
       onAlarmEvent: (e) => {
+        this.interop.alarmEvent(e);
         if (!this.notifications || config.notifyOn !== "alarms") return;
         // High-priority alarms go out at once; others only when they escalate (left unacknowledged).
         if (e.type === "escalated" || (e.type === "raised" && e.priority === "high")) {
@@ -209,7 +222,7 @@ export class Gateway {
       config,
       time,
       metrics: this.metrics,
-      submit: (r, waiter, arrived) => this.intake.submit(r, waiter, arrived),
+      submit: (r, waiter, arrived) => this.intake.submit(this.interop.admitted(r), waiter, arrived),
       rejected: (bed, parameter, value, why) => engine?.rejected(bed, parameter, value, why),
     };
     const tcpSessions: SessionHost = {
@@ -217,7 +230,7 @@ export class Gateway {
       logger: logger.child({ ns: "ingest" }),
       lastSeq: (node, boot) => this.intake.lastSeq(node, boot),
       nextLegacySeq: (node) => this.intake.nextLegacySeq(node),
-      submitNumbered: (r, arrived) => this.intake.submitNumbered(r, arrived),
+      submitNumbered: (r, arrived) => this.intake.submitNumbered(this.interop.admitted(r), arrived),
       attach: (s) => sessions.attach(s),
       detach: (s) => sessions.detach(s),
     };
@@ -265,6 +278,7 @@ export class Gateway {
       },
       { name: "outputs", stop: async () => void (await Promise.all(outputs.map((o) => o.close?.()))) },
       { name: "influx", start: () => this.influx?.start(), stop: () => this.influx?.stop() },
+      { name: "interop", start: () => this.interop.start(), stop: () => this.interop.stop() },
       // Whatever the ingest servers handed over before they closed is committed (and acknowledged).
       { name: "intake", stop: () => this.intake.flush() },
       { name: "live", start: () => this.live.start(), stop: () => this.live.stop() },
@@ -285,6 +299,7 @@ export class Gateway {
           this.http = http;
           registerNotificationRoutes(http, this.notifications);
           registerAlarmRoutes(http, { alarms: this.alarms, store: alarmStore, beds: this.beds, time });
+          this.interop.registerRoutes(http);
           // Before listen: the broker registers its WebSocket route (/mqtt) on the HTTP server.
           await this.mqtt?.start(http);
           this.httpPort = await listen(http, config.httpPort, config.host);
@@ -330,6 +345,7 @@ export class Gateway {
     }
     this.mqtt?.readingsStored(readings);
     this.influx?.kick();
+    this.interop.readingsStored();
     if (this.config.alarmEngine) {
       const t0 = performance.now();
       this.alarms.ingest(readings);

@@ -4,7 +4,7 @@ import { z } from "zod";
  * A secret is never written in the config itself: it names an environment variable or a file that only
  * the gateway's user can read (checked when it is loaded, see secrets.ts).
  */
-const secretRefSchema = z.union([
+export const secretRefSchema = z.union([
   z.object({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name") }).strict(),
   z.object({ file: z.string().min(1) }).strict(),
 ]);
