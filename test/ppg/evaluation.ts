@@ -68,7 +68,7 @@ export interface RecordEvaluation {
 export function evaluateRecord(record: EvaluationRecord): RecordEvaluation {
   const { fs } = record;
   const windows = new PpgProcessor({ sampleRateHz: fs }).push(record.ppg);
-  const rPeaks = detectRPeaks(record.ecg, fs);
+  const rPeaks = withoutDoubles(detectRPeaks(record.ecg, fs));
   const hr = windows.map((w): HrPair => {
     const end = Math.round(w.t * fs);
     const start = end - Math.round(w.span * fs);
@@ -108,6 +108,18 @@ export function evaluateRecord(record: EvaluationRecord): RecordEvaluation {
     rrWithOutput: rr.filter((p) => p.reference !== null && p.rr !== null).length,
     rrAgreement: agreement(rr.map((p) => ({ t: p.t, estimate: p.rr, reference: p.reference }))),
   };
+}
+
+/**
+ * R peaks with the reference detector's double detections removed: a peak less than half the median
+ * R–R after the one before it (a T wave or a notched QRS counted twice; no heart beats that early).
+ */
+export function withoutDoubles(rPeaks: number[]): number[] {
+  if (rPeaks.length < 3) return rPeaks;
+  const med = median(rPeaks.slice(1).map((p, i) => p - (rPeaks[i] as number)));
+  const kept: number[] = [];
+  for (const p of rPeaks) if (kept.length === 0 || p - (kept.at(-1) as number) >= 0.5 * med) kept.push(p);
+  return kept;
 }
 
 /** 60 / mean of the R–R intervals within ±20 % of their median; null with fewer than 2 intervals. */
