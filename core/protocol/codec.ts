@@ -4,6 +4,8 @@ import {
   type HelloFrame,
   type LegacyFrame,
   type NodeFrame,
+  RR_SOURCES,
+  type RrSource,
   SOUND_PRIORITIES,
   VITAL_PARAMETERS,
   type VitalParameter,
@@ -75,6 +77,7 @@ export const vitalsSchema = z.object({
   dbp: optValue,
   pi: optValue,
   battery: optValue,
+  rr_src: z.enum(RR_SOURCES).optional(),
   flags: z.array(flag).max(16).optional(),
 });
 
@@ -181,6 +184,11 @@ export function fastVitals(o: Record<string, unknown>): VitalsFrame | undefined 
     if (v === undefined) continue;
     if (!isValue(v)) return undefined;
     frame[k] = v;
+  }
+  const rrSrc = o.rr_src;
+  if (rrSrc !== undefined) {
+    if (!RR_SOURCES.includes(rrSrc as RrSource)) return undefined;
+    frame.rr_src = rrSrc as RrSource;
   }
   const flags = o.flags;
   if (flags !== undefined) {

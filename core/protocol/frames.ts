@@ -44,6 +44,14 @@ export interface HelloFrame {
   boot?: string | undefined;
 }
 
+/**
+ * Where a reading's rr was derived from, when the node derived it rather than measured it directly:
+ * "ppg" = from the pulse oximeter's waveform (respiratory modulations). Absent: a direct measurement
+ * (impedance, belt, capnography) or unknown.
+ */
+export const RR_SOURCES = ["ppg"] as const;
+export type RrSource = (typeof RR_SOURCES)[number];
+
 export interface VitalsFrame extends VitalValues {
   type: "vitals";
   seq: number;
@@ -51,6 +59,8 @@ export interface VitalsFrame extends VitalValues {
   hr: number | null;
   spo2: number | null;
   temp: number | null;
+  /** Source of this reading's rr (only meaningful with rr). */
+  rr_src?: RrSource | undefined;
   flags?: string[] | undefined;
 }
 
