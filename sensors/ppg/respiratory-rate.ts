@@ -6,7 +6,7 @@ import { INLIER_TOLERANCE, median } from "./heart-rate.js";
  * breathing modulates the baseline intensity of each beat (RIIV: venous return, intrathoracic
  * pressure), its pulse height (RIAV: stroke volume) and its timing (RIFV: respiratory sinus
  * arrhythmia). Each of the three beat series is resampled at 4 Hz, detrended and Hann-windowed; its
- * rate is the frequency of the largest spectral peak between 4 breaths/min and min(40, HR/2) (beats
+ * rate is the frequency of the largest spectral peak between 4 breaths/min and min(60, HR/2) (beats
  * sample the modulation, so nothing above half the heart rate is observable). Smart fusion: the
  * window's RR is the mean of the three when their standard deviation is at most 4 breaths/min,
  * otherwise nothing (the modulations disagree: motion, arrhythmia, or breathing too irregular to
@@ -31,7 +31,7 @@ export interface RespiratoryRateEstimate {
 }
 
 export const RR_MIN_BPM = 4;
-export const RR_MAX_BPM = 40;
+export const RR_MAX_BPM = 60;
 /** Karlen et al. 2013: fuse only when the modulations agree within this standard deviation. */
 export const RR_FUSION_MAX_SD = 4;
 const RESAMPLE_HZ = 4;
@@ -136,9 +136,10 @@ export function dominantRate(
     energy += (y[i] as number) ** 2;
   }
   if (!(energy > 0)) return null;
-  let best = 0;
-  let bestBpm: number | null = null;
-  for (let bpm = RR_MIN_BPM; bpm <= maxBpm; bpm += STEP_BPM) {
+  // The largest *interior* local maximum: a spectrum still rising at the 4 /min edge is residual
+  // trend or a rhythm slower than the window can resolve, not a breathing rate.
+  const power: number[] = [];
+  for (let bpm = RR_MIN_BPM; bpm <= maxBpm + 1e-9; bpm += STEP_BPM) {
     // Goertzel: |DFT at one frequency|² with one multiply-add per sample (no trigonometry per sample).
     const c = 2 * Math.cos((2 * Math.PI * bpm) / 60 / RESAMPLE_HZ);
     let s1 = 0;
@@ -148,10 +149,15 @@ export function dominantRate(
       s2 = s1;
       s1 = s0;
     }
-    const p = s1 * s1 + s2 * s2 - c * s1 * s2;
-    if (p > best) {
+    power.push(s1 * s1 + s2 * s2 - c * s1 * s2);
+  }
+  let best = 0;
+  let bestBpm: number | null = null;
+  for (let k = 1; k < power.length - 1; k++) {
+    const p = power[k] as number;
+    if (p > (power[k - 1] as number) && p >= (power[k + 1] as number) && p > best) {
       best = p;
-      bestBpm = bpm;
+      bestBpm = RR_MIN_BPM + k * STEP_BPM;
     }
   }
   return bestBpm;

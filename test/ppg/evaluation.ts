@@ -1,6 +1,13 @@
 import { median } from "../../sensors/ppg/heart-rate.js";
 import { PpgProcessor, type PpgWindow } from "../../sensors/ppg/ppg-processor.js";
 import { detectRPeaks } from "../../sensors/ppg/reference/r-peak-detector.js";
+import {
+  type Agreement,
+  agreement,
+  breathRate,
+  ecgRate,
+  withoutDoubles,
+} from "../../sensors/ppg/reference/reference-rates.js";
 import { pearson } from "../../sensors/ppg/template-correlation.js";
 import type { EvaluationRecord } from "./evaluation-records.js";
 
@@ -25,15 +32,8 @@ export const READABLE_TEMPLATE_R = 0.86;
 /** The processor's default respiratory-rate window, s. */
 export const RR_WINDOW_SECONDS = 32;
 
-export interface Agreement {
-  pairs: number;
-  mae: number | null;
-  bias: number | null;
-  loaLow: number | null;
-  loaHigh: number | null;
-  /** The window with the largest |error|. */
-  worst: { t: number; estimate: number; reference: number } | null;
-}
+export type { Agreement };
+export { agreement };
 
 export interface HrPair {
   t: number;
@@ -88,10 +88,7 @@ export function evaluateRecord(record: EvaluationRecord): RecordEvaluation {
     const inside = (record.breaths ?? []).filter((b) => b >= start && b < end);
     // Only full RR windows are scored: before that the estimator says nothing by design.
     const full = w.t >= RR_WINDOW_SECONDS;
-    const reference =
-      full && inside.length >= 3
-        ? (60 * fs * (inside.length - 1)) / ((inside.at(-1) as number) - (inside[0] as number))
-        : null;
+    const reference = full ? breathRate(inside, fs) : null;
     return { t: w.t, rr: w.rr, reference };
   });
   return {
@@ -108,28 +105,6 @@ export function evaluateRecord(record: EvaluationRecord): RecordEvaluation {
     rrWithOutput: rr.filter((p) => p.reference !== null && p.rr !== null).length,
     rrAgreement: agreement(rr.map((p) => ({ t: p.t, estimate: p.rr, reference: p.reference }))),
   };
-}
-
-/**
- * R peaks with the reference detector's double detections removed: a peak less than half the median
- * R–R after the one before it (a T wave or a notched QRS counted twice; no heart beats that early).
- */
-export function withoutDoubles(rPeaks: number[]): number[] {
-  if (rPeaks.length < 3) return rPeaks;
-  const med = median(rPeaks.slice(1).map((p, i) => p - (rPeaks[i] as number)));
-  const kept: number[] = [];
-  for (const p of rPeaks) if (kept.length === 0 || p - (kept.at(-1) as number) >= 0.5 * med) kept.push(p);
-  return kept;
-}
-
-/** 60 / mean of the R–R intervals within ±20 % of their median; null with fewer than 2 intervals. */
-export function ecgRate(rPeaks: number[], fs: number): number | null {
-  const rr = rPeaks.slice(1).map((p, i) => p - (rPeaks[i] as number));
-  if (rr.length < 2) return null;
-  const med = median(rr);
-  const inliers = rr.filter((v) => Math.abs(v - med) <= 0.2 * med);
-  if (inliers.length < 2) return null;
-  return (60 * fs * inliers.length) / inliers.reduce((a, b) => a + b, 0);
 }
 
 /** Readable window (see the module comment): regular ECG beats and ECG-aligned PPG pulses that match. */
@@ -155,29 +130,4 @@ function detrended(x: Float64Array): Float64Array {
   const a = x[0] as number;
   const b = x[n - 1] as number;
   return Float64Array.from(x, (v, i) => v - (a + ((b - a) * i) / Math.max(1, n - 1)));
-}
-
-export function agreement(
-  pairs: { t: number; estimate: number | null; reference: number | null }[],
-): Agreement {
-  const both = pairs.flatMap((p) =>
-    p.estimate !== null && p.reference !== null
-      ? [{ t: p.t, estimate: p.estimate, reference: p.reference }]
-      : [],
-  );
-  if (both.length === 0) return { pairs: 0, mae: null, bias: null, loaLow: null, loaHigh: null, worst: null };
-  const d = both.map((p) => p.estimate - p.reference);
-  const bias = d.reduce((a, b) => a + b, 0) / d.length;
-  const sd = d.length > 1 ? Math.sqrt(d.reduce((a, b) => a + (b - bias) ** 2, 0) / (d.length - 1)) : 0;
-  let worst = both[0] as (typeof both)[number];
-  for (const p of both)
-    if (Math.abs(p.estimate - p.reference) > Math.abs(worst.estimate - worst.reference)) worst = p;
-  return {
-    pairs: both.length,
-    mae: d.reduce((a, b) => a + Math.abs(b), 0) / d.length,
-    bias,
-    loaLow: bias - 1.96 * sd,
-    loaHigh: bias + 1.96 * sd,
-    worst,
-  };
 }
