@@ -69,6 +69,13 @@ describe("PPG evaluation on the tuning and stress records (regression guards)", 
     });
   }
 
+  it("stress-fast-resp (pulse heights ±80 % per breath at 128 bpm): HR in ≥ 90 % of readable windows", () => {
+    // 43 % with the detector's former rise threshold of 0.4 (docs/sensors.md, step 2).
+    const e = byId("stress-fast-resp");
+    expect(e.readableWithOutput / e.readable).toBeGreaterThanOrEqual(0.9);
+    expect(e.hrAgreement.mae as number).toBeLessThanOrEqual(1);
+  });
+
   it("every HR output on every record is within 5 bpm of the ECG", () => {
     for (const e of evaluations()) {
       const a = e.hrAgreement;
