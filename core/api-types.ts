@@ -101,6 +101,8 @@ export interface News2Summary {
       value: number | string | boolean | null;
       score: number | null;
       source: "measured" | "entered" | "missing";
+      /** A measured rr the node derived, e.g. "ppg": the dashboard shows "RR from PPG". */
+      from?: "ppg";
     }
   >;
 }

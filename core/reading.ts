@@ -1,4 +1,4 @@
-import type { VitalValues } from "./protocol/frames.js";
+import type { RrSource, VitalValues } from "./protocol/frames.js";
 
 /** Classification of one reading. UNKNOWN: nothing in it could be classified (all values null). */
 export type Status = "NORMAL" | "CRITICAL" | "UNKNOWN";
@@ -18,6 +18,8 @@ export interface Reading {
   receivedAt: number;
   values: VitalValues;
   flags: string[];
+  /** The frame's rr_src: this reading's rr was derived (e.g. from the PPG), not measured directly. */
+  rrSource?: RrSource;
 }
 
 export interface Classification {

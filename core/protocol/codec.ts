@@ -13,6 +13,8 @@ import {
   type LegacyFrame,
   MAX_FLAGS,
   type NodeFrame,
+  RR_SOURCES,
+  type RrSource,
   SOUND_PRIORITIES,
   type VitalParameter,
   type VitalsFrame,
@@ -80,6 +82,7 @@ export function vitalsSchemaFor<P extends ParameterList>(params: P) {
     seq,
     t: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
     ...(fields as ValueFields<P>),
+    rr_src: z.enum(RR_SOURCES).optional(),
     flags: z.array(flag).max(MAX_FLAGS).optional(),
   });
 }
@@ -201,6 +204,11 @@ export function fastVitalsFor<P extends ParameterList>(
       }
       if (!isValue(v)) return undefined;
       frame[k] = v;
+    }
+    const rrSrc = o.rr_src;
+    if (rrSrc !== undefined) {
+      if (!RR_SOURCES.includes(rrSrc as RrSource)) return undefined;
+      frame.rr_src = rrSrc;
     }
     const flags = o.flags;
     if (flags !== undefined) {

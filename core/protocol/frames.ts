@@ -49,10 +49,20 @@ export interface HelloFrame {
   boot?: string | undefined;
 }
 
+/**
+ * Where a reading's rr was derived from, when the node derived it rather than measured it directly:
+ * "ppg" = from the pulse oximeter's waveform (respiratory modulations). Absent: a direct measurement
+ * (impedance, belt, capnography) or unknown.
+ */
+export const RR_SOURCES = ["ppg"] as const;
+export type RrSource = (typeof RR_SOURCES)[number];
+
 export interface VitalsFrame extends FrameValues {
   type: "vitals";
   seq: number;
   t: number;
+  /** Source of this reading's rr (only meaningful with rr). */
+  rr_src?: RrSource | undefined;
   flags?: string[] | undefined;
 }
 

@@ -63,6 +63,8 @@ export interface News2PartRow {
   value: string;
   score: string;
   source: "measured" | "entered" | "missing";
+  /** How the source is shown: "measured", "entered", "missing", or "from PPG" for an rr a node derived. */
+  sourceLabel: string;
 }
 
 function partValue(p: string, v: number | string | boolean | null): string {
@@ -87,6 +89,7 @@ export function news2PartRows(n: News2Summary): News2PartRow[] {
       value: partValue(k, part.value),
       score: part.score === null ? "—" : String(part.score),
       source: part.source,
+      sourceLabel: part.from === "ppg" ? "from PPG" : part.source,
     };
   });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { harness } from "../../test/alarms/harness.js";
+import { harness, reading } from "../../test/alarms/harness.js";
 
 const NORMAL = { hr: 80, spo2: 97, temp: 37 };
 
@@ -209,5 +209,16 @@ describe("escalation", () => {
     h.engine.acknowledge(high?.alarmId ?? "", "nurse", h.time.now());
     h.wait(600_000);
     expect(h.of("escalated")).toHaveLength(0);
+  });
+});
+
+describe("NEWS2 RR source", () => {
+  it("shows the bed's rr as derived from the PPG while the last rr came with rr_src ppg", () => {
+    const h = harness();
+    h.engine.ingest({ ...reading("b1", h.time.now(), { ...NORMAL, rr: 18 }), rrSource: "ppg" });
+    expect(h.engine.news2("b1")?.parts.rr).toMatchObject({ value: 18, source: "measured", from: "ppg" });
+    h.time.advance(1_000);
+    h.feed({ ...NORMAL, rr: 16 });
+    expect(h.engine.news2("b1")?.parts.rr).toEqual({ value: 16, score: 0, source: "measured" });
   });
 });

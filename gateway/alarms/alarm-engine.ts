@@ -175,7 +175,12 @@ export class AlarmEngine {
   /** NEWS2 from the bed's current (non-stale) values plus the clinician's entries; undefined for an unknown bed. */
   news2(bed: string, manual: News2Manual = {}, now = this.time.now()): News2Result | undefined {
     const monitor = this.beds.get(bed);
-    return monitor === undefined ? undefined : computeNews2(monitor.currentValues(now), manual);
+    if (monitor === undefined) return undefined;
+    const current = monitor.currentValues(now);
+    return computeNews2(
+      current.rr !== undefined && monitor.rrSource ? { ...current, rrSource: monitor.rrSource } : current,
+      manual,
+    );
   }
 
   /** Every listed alarm of every bed, highest priority first (central station list). */

@@ -1,4 +1,4 @@
-import type { VitalParameter } from "../../core/protocol/index.js";
+import type { RrSource, VitalParameter } from "../../core/protocol/index.js";
 import type { Reading } from "../../core/reading.js";
 import type { AlarmConfig } from "./alarm-config.js";
 import { BedAlarms } from "./bed-alarms.js";
@@ -59,6 +59,9 @@ export class BedMonitor {
     );
   }
 
+  /** Source of the held rr when the node derived it (rr_src), e.g. "ppg"; null for a direct measurement. */
+  rrSource: RrSource | null = null;
+
   ingest(reading: Reading, at: number): void {
     if (reading.patient !== null) this.alarms.patient = reading.patient;
     this.node = reading.node;
@@ -97,6 +100,7 @@ export class BedMonitor {
       this.technical("implausible", false, v, at, parameter);
       (this.monitors[i] as ParameterMonitor).observe(v, at);
     }
+    if (typeof values.rr === "number") this.rrSource = reading.rrSource ?? null;
   }
 
   /** A value the gateway refused as physiologically impossible: a technical alarm, and no current value. */

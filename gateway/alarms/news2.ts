@@ -14,6 +14,8 @@ export type News2Band = "none" | "low" | "low-medium" | "medium" | "high";
 /** Current sensor values; pass only values that are not stale. */
 export interface News2Measured {
   rr?: number | null;
+  /** The measured rr was derived by the node, e.g. from the PPG (protocol rr_src), not measured directly. */
+  rrSource?: "ppg" | null;
   spo2?: number | null;
   sbp?: number | null;
   hr?: number | null;
@@ -33,6 +35,8 @@ interface News2Part {
   value: number | string | boolean | null;
   score: number | null;
   source: News2Source;
+  /** For a measured rr derived by the node: what from ("ppg": shown as "RR from PPG"). */
+  from?: "ppg";
 }
 
 export interface News2Result {
@@ -136,6 +140,10 @@ function pick(
   return { value: null, source: "missing" };
 }
 
+function withFrom(part: News2Part, from: "ppg" | null | undefined): News2Part {
+  return part.source === "measured" && from ? { ...part, from } : part;
+}
+
 /** Scores one bed. Measured values win over manual entries for the same parameter. */
 export function computeNews2(measured: News2Measured, manual: News2Manual = {}): News2Result {
   const scale = manual.spo2Scale ?? 1;
@@ -158,7 +166,7 @@ export function computeNews2(measured: News2Measured, manual: News2Manual = {}):
   }
   const consciousness = manual.consciousness ?? null;
   const parts: Record<News2Parameter, News2Part> = {
-    rr: numeric(measured.rr, manual.rr, scoreRespirationRate),
+    rr: withFrom(numeric(measured.rr, manual.rr, scoreRespirationRate), measured.rrSource),
     spo2: { ...spo2, score: spo2Score, source: spo2Score === null ? "missing" : spo2.source },
     air_or_oxygen: {
       value: onOxygen,

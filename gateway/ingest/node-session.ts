@@ -191,7 +191,7 @@ export class NodeSession implements CommitWaiter {
     const h = this.hello;
     if (!h) return this.reject("no_hello", "send hello before vitals", now, f.seq);
     if (this.refusedSeq) return;
-    const { type: _t, seq, t, flags, ...values } = f;
+    const { type: _t, seq, t, flags, rr_src, ...values } = f;
     const refused = this.host.submit(
       {
         node: h.node,
@@ -204,6 +204,7 @@ export class NodeSession implements CommitWaiter {
         receivedAt: now,
         values,
         flags: flags ?? [],
+        ...(rr_src !== undefined && values.rr !== undefined ? { rrSource: rr_src } : {}),
       },
       this,
       arrived,

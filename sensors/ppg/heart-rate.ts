@@ -18,7 +18,7 @@ export interface HeartRateEstimate {
   medianInterval: number;
 }
 
-const INLIER_TOLERANCE = 0.2;
+export const INLIER_TOLERANCE = 0.2;
 
 export function median(values: ArrayLike<number>): number {
   const n = values.length;

@@ -33,6 +33,10 @@ interface SimBed {
   lastS: number;
   nextEpisodeAtS: number | undefined;
   nextEpisodeName: string | undefined;
+  /** Respiratory rate, breaths/min, wandering around the bed's baseline. */
+  rr: number;
+  rrBaseline: number;
+  rrRandom: () => number;
 }
 
 /** N simulated bedside nodes, each its own TCP connection speaking protocol v1 (or the legacy flat JSON). */
@@ -64,6 +68,7 @@ export class WardSimulator {
         lastS: 0,
         nextEpisodeAtS: undefined,
         nextEpisodeName: undefined,
+        ...simulatedRr(seededRandom((opts.seed ?? 1) * 7919 + i)),
       };
       if (opts.legacy) sim.legacy = new LegacyLink(opts.host, opts.port, this.time);
       else {
@@ -117,10 +122,28 @@ export class WardSimulator {
       this.logger.debug({ bed: b.bed, episode: b.nextEpisodeName }, "episode started");
       this.schedule(b, nowS);
     }
-    const v = b.model.step(Math.max(0.001, nowS - b.lastS), nowS);
+    const dtS = Math.max(0.001, nowS - b.lastS);
+    const v = b.model.step(dtS, nowS);
     b.lastS = nowS;
+    // Each bed models a pulse oximeter that also derives the respiratory rate from its PPG (rr_src
+    // "ppg", as `vitals ppg` and sensors/ppg do): no pulse, no rr. Its own random stream, so the
+    // hr/spo2/temp sequence of a seed is what it was before rr existed.
+    b.rr = Math.min(
+      40,
+      Math.max(
+        6,
+        b.rr + 0.05 * (b.rrBaseline - b.rr) * dtS + 0.3 * Math.sqrt(dtS) * (b.rrRandom() - 0.5) * 3.46,
+      ),
+    );
+    const rr = v.hr === null ? {} : { rr: Math.round(b.rr), rr_src: "ppg" as const };
     if (b.link)
-      b.link.record({ hr: v.hr, spo2: v.spo2, temp: v.temp, ...(v.flags.length ? { flags: v.flags } : {}) });
+      b.link.record({
+        hr: v.hr,
+        spo2: v.spo2,
+        temp: v.temp,
+        ...rr,
+        ...(v.flags.length ? { flags: v.flags } : {}),
+      });
     else b.legacy?.send({ patient_id: b.patient, bed_no: b.bed, hr: v.hr, temp: v.temp, spo2: v.spo2 });
   }
 
@@ -133,4 +156,10 @@ export class WardSimulator {
     for (const b of this.beds) b.timer?.cancel();
     await Promise.all(this.beds.map((b) => b.link?.stop() ?? b.legacy?.stop()));
   }
+}
+
+/** A bed's starting respiratory rate (12–18 breaths/min) and the stream that makes it wander. */
+function simulatedRr(rrRandom: () => number): Pick<SimBed, "rr" | "rrBaseline" | "rrRandom"> {
+  const rrBaseline = 12 + 6 * rrRandom();
+  return { rr: rrBaseline, rrBaseline, rrRandom };
 }
