@@ -142,6 +142,22 @@ export const PARAMETERS = [
     kind: "device",
     tile: false,
   },
+  {
+    // Mean arterial pressure as an oscillometric cuff reports it (measured at maximum oscillation, not
+    // computed from SBP/DBP). Plausible range: the Bluetooth Blood Pressure Profile's 0–300 mmHg span, narrowed
+    // to the SBP/DBP ranges above.
+    key: "map",
+    name: "MAP",
+    label: "MAP",
+    unit: "mmHg",
+    ucum: "mm[Hg]",
+    spoken: { name: "mean arterial pressure", unit: "millimetres of mercury" },
+    plausible: [10, 300],
+    required: false,
+    decimals: 0,
+    kind: "vital",
+    tile: false,
+  },
 ] as const satisfies readonly ParameterSpec[];
 
 /** Any list of declarations: the derivations take one, PARAMETERS by default. */

@@ -147,6 +147,11 @@ describe("decodeGatewayLine", () => {
       frame: { type: "alarm", priority: "high" },
     });
     expect(decodeGatewayLine('{"type":"alarm","priority":"loud"}').kind).toBe("rejected");
+    expect(decodeGatewayLine('{"type":"nibp","action":"start"}')).toEqual({
+      kind: "frame",
+      frame: { type: "nibp", action: "start" },
+    });
+    expect(decodeGatewayLine('{"type":"nibp","action":"deflate"}').kind).toBe("rejected");
   });
 });
 

@@ -122,6 +122,7 @@ const gatewaySchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("ping") }),
   z.object({ type: z.literal("pong") }),
   z.object({ type: z.literal("alarm"), priority: z.enum(SOUND_PRIORITIES) }),
+  z.object({ type: z.literal("nibp"), action: z.literal("start") }),
 ]);
 
 function describe(error: z.ZodError): string {

@@ -20,6 +20,13 @@ export const KNOWN_FLAGS = [
   "low_perfusion",
   "low_battery",
   "probe_error",
+  // NIBP (docs/protocol.md "Blood pressure"): a measurement that failed or whose values are doubtful.
+  "nibp_motion",
+  "nibp_cuff_error",
+  "nibp_timeout",
+  "nibp_overpressure",
+  "nibp_air_leak",
+  "nibp_irregular_pulse",
 ] as const;
 export type KnownFlag = (typeof KNOWN_FLAGS)[number];
 /** Any flag on the wire is a lower-case word of at most 32 characters, known or not. */
@@ -139,4 +146,20 @@ export interface AlarmCommandFrame {
   priority: SoundPriority;
 }
 
-export type GatewayFrame = WelcomeFrame | AckFrame | ErrorFrame | PingFrame | PongFrame | AlarmCommandFrame;
+/**
+ * Asks a node to measure the blood pressure now. Optional: a node without a cuff, or an old node, ignores
+ * it (decodeGatewayLine rejects an unknown type without closing the link).
+ */
+export interface NibpCommandFrame {
+  type: "nibp";
+  action: "start";
+}
+
+export type GatewayFrame =
+  | WelcomeFrame
+  | AckFrame
+  | ErrorFrame
+  | PingFrame
+  | PongFrame
+  | AlarmCommandFrame
+  | NibpCommandFrame;

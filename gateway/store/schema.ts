@@ -112,4 +112,8 @@ export const MIGRATIONS: readonly string[] = [
     SELECT n.node, '', n.bed, coalesce(s.ranges, '[]'), n.last_seen FROM nodes n LEFT JOIN spaces s ON s.node = n.node;
   DROP TABLE nodes;
   `,
+  `
+  -- Mean arterial pressure from NIBP cuffs (core/parameters.ts "map").
+  ALTER TABLE readings ADD COLUMN map REAL;
+  `,
 ];

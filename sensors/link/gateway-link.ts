@@ -50,6 +50,8 @@ export class GatewayLink extends EventEmitter<{
   rejected: [ErrorFrame];
   /** The gateway asks a node with a buzzer to play (or stop) an alarm pattern. */
   alarm: [SoundPriority];
+  /** The gateway asks for a blood-pressure measurement now (optional `nibp` frame). */
+  nibpStart: [];
   /** The link started a new seq space (the new boot id). */
   newBoot: [string];
 }> {
@@ -212,6 +214,9 @@ export class GatewayLink extends EventEmitter<{
         return;
       case "alarm":
         this.emit("alarm", f.priority);
+        return;
+      case "nibp":
+        this.emit("nibpStart");
         return;
     }
   }
