@@ -28,6 +28,7 @@ const PARAMETER: Readonly<Record<string, { name: string; unit: string }>> = {
   temp: { name: "Temp", unit: "°C" },
   rr: { name: "RR", unit: "/min" },
   sbp: { name: "SBP", unit: "mmHg" },
+  map: { name: "MAP", unit: "mmHg" },
 };
 
 function parameterName(p: string | null | undefined): string {
@@ -42,6 +43,7 @@ const TECHNICAL: Readonly<Record<string, string>> = {
   finger_out: "finger out",
   implausible: "implausible value",
   low_battery: "low battery",
+  nibp_failed: "BP measurement failed",
 };
 
 /** Anything but a physiological alarm is about the equipment, not the patient. */

@@ -7,7 +7,7 @@ describe("alarm config", () => {
   it("fills every default from an empty section", () => {
     const c = parseAlarmConfig();
     expect(c.defaultProfile).toBe("adult");
-    expect(c.delayMs).toEqual({ hr: 5_000, spo2: 10_000, temp: 10_000, rr: 10_000, sbp: 0 });
+    expect(c.delayMs).toEqual({ hr: 5_000, spo2: 10_000, temp: 10_000, rr: 10_000, sbp: 0, map: 0 });
     expect(c.escalationMs).toEqual({ high: 30_000, medium: 120_000, low: null });
     expect(c.pauseMs).toBe(120_000);
     expect(c.latching).toEqual(["high"]);

@@ -62,6 +62,7 @@ export const DEFAULT_PROFILES: Readonly<Record<string, ProfileLimits>> = {
     temp: lim(36.0, 39.0, 35.0, 40.0),
     rr: lim(10, 24, 6, 35),
     sbp: lim(90, 180, 70, 220),
+    map: lim(60, 110, 50, 130),
   },
   paediatric: {
     hr: lim(75, 160, 60, 190),
@@ -69,6 +70,7 @@ export const DEFAULT_PROFILES: Readonly<Record<string, ProfileLimits>> = {
     temp: lim(36.0, 39.0, 35.0, 40.0),
     rr: lim(15, 40, 10, 60),
     sbp: lim(80, 140, 65, 170),
+    map: lim(50, 95, 40, 110),
   },
   neonatal: {
     hr: lim(100, 200, 80, 220),
@@ -77,6 +79,7 @@ export const DEFAULT_PROFILES: Readonly<Record<string, ProfileLimits>> = {
     temp: lim(36.5, 37.5, 36.0, 38.0),
     rr: lim(30, 60, 20, 80),
     sbp: lim(50, 90, 40, 105),
+    map: lim(35, 60, 30, 70),
   },
 };
 
@@ -96,14 +99,14 @@ export const alarmConfigSchema = z
     delayMs: perParameter(delay)
       .partial()
       .prefault({})
-      .transform((d) => ({ hr: 5_000, spo2: 10_000, temp: 10_000, rr: 10_000, sbp: 0, ...d })),
+      .transform((d) => ({ hr: 5_000, spo2: 10_000, temp: 10_000, rr: 10_000, sbp: 0, map: 0, ...d })),
     /** Delay applied when a value enters the high-priority band. 0: life-threatening values alarm at once. */
     highPriorityDelayMs: delay.default(0),
     /** A condition ends only once the value is back inside the limit by this much (no flapping). */
     hysteresis: perParameter(z.number().nonnegative())
       .partial()
       .prefault({})
-      .transform((h) => ({ hr: 2, spo2: 1, temp: 0.2, rr: 1, sbp: 3, ...h })),
+      .transform((h) => ({ hr: 2, spo2: 1, temp: 0.2, rr: 1, sbp: 3, map: 3, ...h })),
     /** Unacknowledged this long → an "escalated" event for remote notification. null: never. */
     escalationMs: z
       .object({
@@ -125,10 +128,34 @@ export const alarmConfigSchema = z
     heartbeatMs: z.number().int().positive().default(5_000),
     /** A node silent for this many heartbeats raises "no_data" and makes its values stale. */
     silentHeartbeats: z.number().positive().default(2),
-    /** Per-parameter override of how old a value may be before it is stale (e.g. cuff BP every 15 min). */
+    /**
+     * Per-parameter override of how old a value may be before it is stale. sbp and map follow `nibp`
+     * unless set here.
+     */
     staleAfterMs: perParameter(z.number().int().positive())
       .partial()
-      .default({ sbp: 20 * 60_000, rr: 5 * 60_000 }),
+      .default({ rr: 5 * 60_000 }),
+    /**
+     * Intermittent blood pressure (docs/alarms.md, "Blood pressure"): a measurement is current for the
+     * bed's cycle plus `graceMs` (a measurement takes up to a minute or two), counted from its own time `t`.
+     */
+    nibp: z
+      .object({
+        cycleMs: z
+          .number()
+          .int()
+          .positive()
+          .default(15 * 60_000),
+        graceMs: z
+          .number()
+          .int()
+          .nonnegative()
+          .default(2 * 60_000),
+        /** Cycle per profile, e.g. { neonatal: 300000 }; a bed may override it (BedMonitor.setNibpCycle). */
+        profiles: z.record(z.string().min(1), z.number().int().positive()).default({}),
+      })
+      .strict()
+      .prefault({}),
     /** Battery percentage below which "low_battery" is raised (also raised by the low_battery flag). */
     lowBatteryPercent: z.number().min(0).max(100).default(20),
     /** Priority of each technical alarm. */
@@ -140,6 +167,7 @@ export const alarmConfigSchema = z
         finger_out: priority.default("low"),
         implausible: priority.default("low"),
         low_battery: priority.default("low"),
+        nibp_failed: priority.default("medium"),
       } satisfies Record<TechnicalAlarmKind, z.ZodType>)
       .prefault({}),
   })

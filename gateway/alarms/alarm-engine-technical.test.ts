@@ -11,12 +11,19 @@ describe("technical alarms and stale values", () => {
     const h = harness();
     h.engine.heartbeat("b1", 1_000);
     h.feed(NORMAL);
-    expect(h.engine.state("b1")?.stale).toEqual({ hr: false, spo2: false, temp: false, rr: true, sbp: true });
+    expect(h.engine.state("b1")?.stale).toEqual({
+      hr: false,
+      spo2: false,
+      temp: false,
+      rr: true,
+      sbp: true,
+      map: true,
+    });
     h.wait(2_000);
     expect(h.of("raised")).toHaveLength(0);
     h.wait(1);
     expect(h.of("raised")).toMatchObject([{ kind: "no_data", parameter: "device", priority: "medium" }]);
-    expect(Object.values(h.engine.state("b1")?.stale ?? {})).toEqual([true, true, true, true, true]);
+    expect(Object.values(h.engine.state("b1")?.stale ?? {})).toEqual([true, true, true, true, true, true]);
     h.feed(NORMAL);
     expect(h.of("cleared")).toMatchObject([{ kind: "no_data" }]);
   });

@@ -163,6 +163,23 @@ export class AlarmEngine {
     this.beds.delete(bed);
   }
 
+  /** Sets a bed's NIBP measurement cycle (null: the profile's or the default); false for an unknown bed. */
+  setNibpCycle(bed: string, ms: number | null): boolean {
+    const monitor = this.beds.get(bed);
+    if (monitor === undefined) return false;
+    monitor.setNibpCycle(ms);
+    return true;
+  }
+
+  /** A bed's NIBP cycle in force (the default profile's for a bed not seen yet). */
+  nibpCycleMs(bed: string): number {
+    return (
+      this.beds.get(bed)?.nibpCycleMs() ??
+      this.config.nibp.profiles[this.config.defaultProfile] ??
+      this.config.nibp.cycleMs
+    );
+  }
+
   /** The limits and delays in force for a bed (the default profile for a bed not seen yet). */
   limits(bed: string): BedLimits {
     return this.beds.get(bed)?.limits ?? initialLimits(this.config);

@@ -9,6 +9,7 @@ import {
   type AlarmParameter,
   type BedAlarmState,
   type EmitAlarmEvent,
+  NIBP_PARAMETERS,
   type TechnicalAlarmKind,
 } from "./types.js";
 
@@ -17,6 +18,10 @@ const COUNT = ALARM_PARAMETERS.length;
 const INDEX: Readonly<Record<string, number>> = Object.fromEntries(ALARM_PARAMETERS.map((p, i) => [p, i]));
 /** Parameters an oximeter probe delivers: blanked when the probe reports it is off the finger. */
 const OXIMETER = [INDEX.hr as number, INDEX.spo2 as number];
+const IS_NIBP = new Uint8Array(COUNT);
+for (const p of NIBP_PARAMETERS) IS_NIBP[INDEX[p] as number] = 1;
+/** NIBP flags that mean the measurement failed (docs/protocol.md, "Blood pressure"). */
+const NIBP_FAILURES = ["nibp_cuff_error", "nibp_timeout", "nibp_overpressure", "nibp_air_leak"];
 
 /**
  * Everything the engine knows about one bed: the latest values and how current they are, the node's
@@ -35,6 +40,8 @@ export class BedMonitor {
   private heartbeatMs: number;
   private connected = true;
   private node: string | null = null;
+  /** This bed's NIBP cycle when set for the bed; otherwise the profile's or the configured default. */
+  private nibpCycleOverride: number | null = null;
 
   constructor(
     readonly bed: string,
@@ -87,12 +94,25 @@ export class BedMonitor {
     this.technical("implausible", false, null, at, "device");
 
     const values = reading.values;
+    const nibpFailed = this.nibpOutcome(reading, at);
+    // A cuff's value belongs to its measurement time (t), which may be earlier than its arrival.
+    const measuredAt = Math.min(at, reading.t);
     for (let i = 0; i < COUNT; i++) {
       const parameter = ALARM_PARAMETERS[i] as AlarmParameter;
       const v = values[parameter];
       if (v === undefined) continue; // not sent in this frame: keep the held value until it goes stale
+      // A failed cuff measurement leaves the previous one in place until it goes stale.
+      if (nibpFailed && IS_NIBP[i] === 1) continue;
       if (v === null || (probeOff && (i === OXIMETER[0] || i === OXIMETER[1]))) {
         this.blanked[i] = 1;
+        continue;
+      }
+      if (IS_NIBP[i] === 1) {
+        this.lastValidAt[i] = measuredAt;
+        this.blanked[i] = 0;
+        this.technical("implausible", false, v, at, parameter);
+        // A measurement already older than its cycle (forwarded late) is history, not a current value.
+        if (!this.isStale(i, at)) (this.monitors[i] as ParameterMonitor).observe(v, at);
         continue;
       }
       this.lastValidAt[i] = at;
@@ -101,6 +121,49 @@ export class BedMonitor {
       (this.monitors[i] as ParameterMonitor).observe(v, at);
     }
     if (typeof values.rr === "number") this.rrSource = reading.rrSource ?? null;
+  }
+
+  /**
+   * Raises `nibp_failed` for a failed cuff measurement and ends it with the next good one; frames that
+   * carry no blood pressure (an oximeter's) leave it alone. Returns whether this frame is a failure.
+   */
+  private nibpOutcome(reading: Reading, at: number): boolean {
+    const flags = reading.flags;
+    const sbp = reading.values.sbp;
+    const hasValue = typeof sbp === "number";
+    let failure: string | undefined;
+    if (flags.length > 0) {
+      failure = NIBP_FAILURES.find((f) => flags.includes(f));
+      if (failure === undefined && !hasValue && flags.includes("nibp_motion")) failure = "nibp_motion";
+    }
+    if (failure !== undefined) {
+      this.technical("nibp_failed", true, null, at, "sbp");
+      return true;
+    }
+    if (hasValue) this.technical("nibp_failed", false, sbp, at, "sbp");
+    return false;
+  }
+
+  /** Sets this bed's NIBP cycle (null: back to the profile's or the default). */
+  setNibpCycle(ms: number | null): void {
+    this.nibpCycleOverride = ms;
+  }
+
+  /** The NIBP cycle in force for this bed. */
+  nibpCycleMs(): number {
+    return (
+      this.nibpCycleOverride ?? this.config.nibp.profiles[this.limits.profile] ?? this.config.nibp.cycleMs
+    );
+  }
+
+  /** Time of each parameter's held value (measurement time for a cuff's), when there is one. */
+  valueTimes(): Partial<Record<AlarmParameter, number>> {
+    const out: Partial<Record<AlarmParameter, number>> = {};
+    for (let i = 0; i < COUNT; i++) {
+      const t = this.lastValidAt[i] as number;
+      if (t !== NEVER && this.blanked[i] === 0) out[ALARM_PARAMETERS[i] as AlarmParameter] = t;
+    }
+    return out;
   }
 
   /** A value the gateway refused as physiologically impossible: a technical alarm, and no current value. */
@@ -199,7 +262,12 @@ export class BedMonitor {
   private currentUntil(i: number): number {
     if (!this.connected || this.blanked[i] === 1) return NEVER;
     const parameter = ALARM_PARAMETERS[i] as AlarmParameter;
-    return (this.lastValidAt[i] as number) + (this.config.staleAfterMs[parameter] ?? this.silentMs());
+    const configured = this.config.staleAfterMs[parameter];
+    if (configured !== undefined) return (this.lastValidAt[i] as number) + configured;
+    if (IS_NIBP[i] === 1) {
+      return (this.lastValidAt[i] as number) + this.nibpCycleMs() + this.config.nibp.graceMs;
+    }
+    return (this.lastValidAt[i] as number) + this.silentMs();
   }
 
   private silentMs(): number {

@@ -14,7 +14,9 @@ export function higherPriority(a: Priority | null, b: Priority | null): Priority
 }
 
 /** Parameters with physiological alarm limits. */
-export const ALARM_PARAMETERS = ["hr", "spo2", "temp", "rr", "sbp"] as const;
+export const ALARM_PARAMETERS = ["hr", "spo2", "temp", "rr", "sbp", "map"] as const;
+/** Parameters a cuff measures intermittently: current for the bed's NIBP cycle (alarm-config `nibp`). */
+export const NIBP_PARAMETERS: readonly AlarmParameter[] = ["sbp", "map"];
 export type AlarmParameter = (typeof ALARM_PARAMETERS)[number];
 
 /**
@@ -29,6 +31,7 @@ export const ALARM_KINDS = [
   "finger_out",
   "implausible",
   "low_battery",
+  "nibp_failed",
 ] as const;
 export type AlarmKind = (typeof ALARM_KINDS)[number];
 export type TechnicalAlarmKind = Exclude<AlarmKind, "physiological">;
