@@ -115,3 +115,18 @@ describe("SampleMerger", () => {
     );
   });
 });
+
+describe("cuff measurements (NIBP)", () => {
+  it("go out once, stamped with the measurement's time, and are left out of the frames after", () => {
+    const m = new SampleMerger();
+    m.register("cuff", ["sbp", "dbp", "map"], 0);
+    m.add({ source: "ox", t: 9_500, values: { hr: 70, spo2: 97 }, flags: [] });
+    m.add({ source: "cuff", t: 9_000, values: { sbp: 118, dbp: 76, map: 90 }, flags: ["nibp_motion"] });
+    const first = m.merge(10_000);
+    expect(first).toMatchObject({ t: 9_000, hr: 70, sbp: 118, dbp: 76, map: 90, flags: ["nibp_motion"] });
+    const next = m.merge(11_000);
+    expect(next).not.toHaveProperty("sbp");
+    expect(next).not.toHaveProperty("map");
+    expect(next.t).toBe(11_000);
+  });
+});

@@ -14,6 +14,13 @@ export interface SampleMergerOptions {
   silentAfterMs?: number;
 }
 
+/**
+ * Parameters a cuff measures intermittently (docs/protocol.md, "Blood pressure"): sent once, in the frame
+ * after the measurement arrives, stamped with the measurement's time, and left out of every other frame so
+ * the gateway keeps the held value until its cycle ends (a null would blank it).
+ */
+const NIBP: ReadonlySet<VitalParameter> = new Set<VitalParameter>(["sbp", "dbp", "map"]);
+
 interface Held {
   value: number | null;
   t: number;
@@ -39,6 +46,10 @@ export class SampleMerger {
   private readonly sources = new Map<string, Source>();
   /** Parameters to send even when null, beyond the three every frame carries. */
   private readonly extra = new Set<VitalParameter>();
+  /** The newest cuff measurement not sent yet. */
+  private measurement:
+    | { values: Partial<Record<VitalParameter, number | null>>; flags: string[]; t: number }
+    | undefined;
   /** Flags dropped because they were not protocol words. */
   rejectedFlags = 0;
 
@@ -60,9 +71,19 @@ export class SampleMerger {
     if (s.lastSampleAt !== undefined && sample.t < s.lastSampleAt) return; // out of order: older news
     s.lastSampleAt = sample.t;
     s.heardAt = Math.max(s.heardAt, sample.t);
-    s.lastFlags = { flags: sample.flags.filter((f) => this.validFlag(f)), t: sample.t };
+    const flags = sample.flags.filter((f) => this.validFlag(f));
+    const measured = VITAL_PARAMETERS.filter((p) => NIBP.has(p) && p in sample.values);
+    if (measured.length > 0) {
+      const values: Partial<Record<VitalParameter, number | null>> = {};
+      for (const p of measured) {
+        const v = sample.values[p];
+        values[p] = typeof v === "number" && Number.isFinite(v) ? v : null;
+      }
+      this.measurement = { values, flags: flags.filter((f) => f.startsWith("nibp_")), t: sample.t };
+    }
+    s.lastFlags = { flags: flags.filter((f) => !f.startsWith("nibp_")), t: sample.t };
     for (const p of VITAL_PARAMETERS) {
-      if (!(p in sample.values)) continue;
+      if (!(p in sample.values) || NIBP.has(p)) continue;
       const v = sample.values[p];
       s.values.set(p, { value: typeof v === "number" && Number.isFinite(v) ? v : null, t: sample.t });
       this.noteExtra(p);
@@ -91,7 +112,15 @@ export class SampleMerger {
         for (const f of s.lastFlags.flags) flags.add(f);
       if (s.parameters.length > 0 && now - s.heardAt > this.silentAfterMs) flags.add("sensor_off");
     }
-    const reading = { ...values, t: now } as LinkReading;
+    let t = now;
+    const m = this.measurement;
+    if (m !== undefined && m.t <= now) {
+      Object.assign(values, m.values);
+      for (const f of m.flags) flags.add(f);
+      t = m.t;
+      this.measurement = undefined;
+    }
+    const reading = { ...values, t } as LinkReading;
     if (flags.size > 0) reading.flags = [...flags].sort().slice(0, MAX_FLAGS);
     return reading;
   }
@@ -111,7 +140,7 @@ export class SampleMerger {
   }
 
   private noteExtra(p: VitalParameter): void {
-    if (p !== "hr" && p !== "spo2" && p !== "temp") this.extra.add(p);
+    if (p !== "hr" && p !== "spo2" && p !== "temp" && !NIBP.has(p)) this.extra.add(p);
   }
 
   private validFlag(f: unknown): f is string {
