@@ -11,6 +11,7 @@ import { Mlx90614Driver } from "../i2c/mlx90614-driver.js";
 import type { PolledThermometerOptions } from "../i2c/polled-thermometer-driver.js";
 import { ratioOfRatiosEstimator } from "../i2c/ppg-estimator.js";
 import type { SensorDriver } from "../sample.js";
+import { AccutorrDriver } from "../serial/accutorr-driver.js";
 import { SERIAL_DRIVERS } from "../serial/serial-driver-registry.js";
 import { createSerialDriver, type OpenSerialLink } from "../serial/serial-oximeter-driver.js";
 import { parseSensorSpec, type SensorSpec, SpecOptions } from "./sensor-spec.js";
@@ -163,6 +164,33 @@ const BUILTIN_DRIVERS: readonly DriverDefinition[] = [
         createSerialFirmwareDriver(
           { path, ...(baudRate !== undefined ? { baudRate } : {}) },
           { time: ctx.time, logger: ctx.logger },
+        );
+    },
+  },
+  {
+    name: "accutorr",
+    summary: "Datascope ACCUTORR 3 NIBP monitor, PC interface (RS-232): SBP, DBP, MAP per measurement",
+    parameters: ["sbp", "dbp", "map"],
+    options: {
+      port: "serial device, e.g. /dev/ttyUSB0 (required; see vitals ports)",
+      baud: "the baud rate set in the monitor's User Configuration (default 9600)",
+      poll: "how often to ask for patient data, ms (default 2000; below the agent's 5 s silence limit)",
+    },
+    prepare(o, ctx) {
+      const path = o.string("port");
+      if (path === undefined) throw o.error("port=… is required (vitals ports lists the serial ports)");
+      const opts = definedOnly({
+        baudRate: o.int("baud", 300, 115_200),
+        pollMs: o.int("poll", 100, 600_000),
+      });
+      return async () =>
+        new AccutorrDriver(
+          { path, ...opts },
+          {
+            time: ctx.time,
+            logger: ctx.logger,
+            ...(ctx.openSerialLink ? { openLink: ctx.openSerialLink } : {}),
+          },
         );
     },
   },
