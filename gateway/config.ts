@@ -3,6 +3,7 @@ import { z } from "zod";
 import { ErrorCodes, VitalsError } from "../core/errors.js";
 import { DEFAULT_HTTP_PORT, DEFAULT_TCP_PORT } from "../core/protocol/frames.js";
 import { alarmConfigSchema } from "./alarms/alarm-config.js";
+import { authConfigSchema } from "./auth/auth-config.js";
 import { mqttConfigSchema } from "./mqtt/mqtt-config.js";
 import { notificationsConfigSchema } from "./notify/config.js";
 import { soundConfigSchema } from "./outputs/sound/sound-config.js";
@@ -43,12 +44,8 @@ export const gatewayConfigSchema = z
         maxSeqJump: z.number().int().positive().default(100_000),
       })
       .prefault({}),
-    auth: z
-      .object({
-        /** Shared secret nodes must present in hello. Set it through VITALS_NODE_TOKEN, not the file. */
-        nodeToken: z.string().min(8).optional(),
-      })
-      .prefault({}),
+    /** Who may connect and what they may do: staff, tokens, nodes (docs/security.md). */
+    auth: authConfigSchema.prefault({}),
     classification: z
       .object({
         preset: z.literal("original").default("original"),

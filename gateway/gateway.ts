@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { type Logger, silentLogger } from "../core/logger.js";
-import type { AlarmCommandFrame, VitalParameter } from "../core/protocol/frames.js";
+import type { AlarmCommandFrame, HelloFrame, VitalParameter } from "../core/protocol/frames.js";
 import {
   type Alert,
   type ClassifiedReading,
@@ -14,6 +14,7 @@ import { registerAlarmRoutes } from "./api/alarm-routes.js";
 import { createHttpServer, listen } from "./api/http-server.js";
 import { LiveHub } from "./api/live-hub.js";
 import { registerNotificationRoutes } from "./api/notification-routes.js";
+import { GatewayAccess } from "./auth/gateway-access.js";
 import { BedRegistry } from "./beds.js";
 import type { Classifier } from "./classify/classifier.js";
 import { OriginalPresetClassifier } from "./classify/original-preset.js";
@@ -105,6 +106,8 @@ export class Gateway implements SessionHost {
   readonly influx: InfluxForwarder | undefined;
   private readonly history: ReadingHistory;
   address: GatewayAddress | undefined;
+  /** Staff sign-in, tokens, node credentials, audit log (docs/security.md). */
+  readonly access: GatewayAccess;
 
   constructor(deps: GatewayDeps) {
     this.config = deps.config;
@@ -115,6 +118,12 @@ export class Gateway implements SessionHost {
       synchronous: this.config.storage.synchronous,
       checkpointInWorker: true,
     });
+    this.access = new GatewayAccess(
+      this.store.db,
+      this.config.auth,
+      this.clock,
+      this.logger.child({ ns: "auth" }),
+    );
     this.checkpointer = new Checkpointer(this.store.path, this.logger.child({ ns: "store" }));
     this.beds.restore(this.store.beds());
     this.classifier = deps.classifier ?? new OriginalPresetClassifier(this.config.classification);
@@ -205,6 +214,7 @@ export class Gateway implements SessionHost {
 
   async start(): Promise<GatewayAddress> {
     const { host } = this.config;
+    this.access.check(host, false);
     const tcpPort = await this.tcp.listen(this.config.tcpPort, host);
     this.http = await createHttpServer({
       store: this.store,
@@ -214,6 +224,8 @@ export class Gateway implements SessionHost {
       metrics: this.metrics,
       clock: this.clock,
       logger: this.logger.child({ ns: "http" }),
+      access: this.access,
+      dataDir: this.config.dataDir,
       ...(this.dashboardDir ? { dashboardDir: this.dashboardDir } : {}),
     });
     registerNotificationRoutes(this.http, this.notifications);
@@ -227,6 +239,7 @@ export class Gateway implements SessionHost {
     await this.mqtt?.start(this.http);
     const httpPort = await listen(this.http, this.config.httpPort, host);
     this.live.start();
+    this.access.start(this.config.dataDir);
     const soundOutputs = await createSoundOutputs(this.config.sound, {
       logger: this.logger,
       ...(this.soundStream ? { stream: this.soundStream } : {}),
@@ -272,6 +285,7 @@ export class Gateway implements SessionHost {
     this.intake.flush();
     await this.influx?.stop();
     this.live.stop();
+    this.access.stop();
     await this.http?.close();
     for (const o of this.outputs) await o.close?.();
     clearInterval(this.outboxWatch);
@@ -322,6 +336,14 @@ export class Gateway implements SessionHost {
 
   submitNumbered(reading: Reading, arrived: number): void {
     this.intake.submitNumbered(reading, arrived);
+  }
+
+  authorizeHello(hello: HelloFrame, session: NodeSession): string | undefined {
+    return this.access.nodes.hello(hello, session);
+  }
+
+  authorizeLegacy(bed: string, session: NodeSession): string | undefined {
+    return this.access.nodes.legacy(bed, session);
   }
 
   rejected(bed: string, parameter: VitalParameter, value: number | null, why: string): void {

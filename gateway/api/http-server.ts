@@ -8,6 +8,8 @@ import { z } from "zod";
 import type { BedsResponse, ReadingsResponse } from "../../core/api-types.js";
 import type { Logger } from "../../core/logger.js";
 import type { Clock } from "../../core/reading.js";
+import type { GatewayAccess } from "../auth/gateway-access.js";
+import { registerHttpAuth } from "../auth/http-auth.js";
 import type { BedRegistry } from "../beds.js";
 import type { GatewayMetrics } from "../metrics.js";
 import type { ReadingHistory } from "../store/reading-history.js";
@@ -35,6 +37,9 @@ export interface HttpDeps {
   clock: Clock;
   logger: Logger;
   dashboardDir?: string;
+  /** Guards every route (gateway/auth/roles.ts), sign-in, security headers. */
+  access: GatewayAccess;
+  dataDir: string;
 }
 
 /** The live API (REST + WebSocket), metrics and the dashboard's static files. */
@@ -44,10 +49,17 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
   const app = Fastify({ loggerInstance: httpLogger as FastifyBaseLogger });
   const started = deps.clock.now();
   await app.register(fastifyWebsocket, { options: { maxPayload: 4096 } });
+  await registerHttpAuth(app, {
+    access: deps.access.control,
+    live: deps.access.live,
+    tls: false,
+    dataDir: deps.dataDir,
+  });
 
   app.get("/healthz", async () => ({
     status: "ok" as const,
     uptime_s: Math.round((deps.clock.now() - started) / 1000),
+    ...deps.access.control.health(),
   }));
 
   app.get("/metrics", async (_req, reply) => {
@@ -72,8 +84,9 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
     },
   );
 
-  app.get("/api/live", { websocket: true }, (socket) => {
+  app.get("/api/live", { websocket: true }, (socket, req) => {
     deps.live.add(socket);
+    deps.access.live.watch(socket, req.principal);
   });
 
   const dir = deps.dashboardDir ?? DASHBOARD_DIR;

@@ -1,0 +1,48 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createLogger, type Logger } from "../../core/logger.js";
+import type { TestConfig } from "../harness/gateway.js";
+
+/**
+ * Test support for access control: a logger that keeps every line, a register of the secrets a test
+ * used (passwords, tokens), and the check that no line holds one of them.
+ */
+export class SecretWatch {
+  readonly lines: string[] = [];
+  private readonly secrets = new Set<string>();
+  readonly logger: Logger = createLogger("trace", { write: (s: string) => this.lines.push(s) });
+
+  /** Registers a secret and returns it. */
+  use<T extends string>(secret: T): T {
+    this.secrets.add(secret);
+    return secret;
+  }
+
+  /** Also checks text from elsewhere (CLI output, browser console). */
+  capture(text: string): void {
+    this.lines.push(text);
+  }
+
+  /** The lines that contain a registered secret (should be none). */
+  leaks(): string[] {
+    return this.lines.filter((l) => [...this.secrets].some((s) => l.includes(s)));
+  }
+
+  get secretCount(): number {
+    return this.secrets.size;
+  }
+}
+
+/** Production-like access: no demo user, nodes need credentials. */
+export const SECURE: TestConfig["auth"] = { demo: false, openNodes: false };
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** A dashboard directory with an index page, so the static route exists without a Vite build. */
+export function fakeDashboard(): string {
+  const dir = mkdtempSync(join(tmpdir(), "vitals-dash-"));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "index.html"), "<!doctype html><title>test</title>");
+  return dir;
+}
