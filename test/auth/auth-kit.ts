@@ -1,6 +1,8 @@
+import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { createLogger, type Logger } from "../../core/logger.js";
 import type { TestConfig } from "../harness/gateway.js";
 
@@ -45,4 +47,31 @@ export function fakeDashboard(): string {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "index.html"), "<!doctype html><title>test</title>");
   return dir;
+}
+
+const BIN = fileURLToPath(new URL("../../bin/vitals.js", import.meta.url));
+
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `node bin/vitals.js …` as a child process, without blocking this process's event loop (a test
+ * gateway may be serving in it), feeding `input` on stdin.
+ */
+export function vitalsCli(args: string[], input = "", env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      process.execPath,
+      [BIN, ...args],
+      { encoding: "utf8", timeout: 30_000, env: { ...process.env, VITALS_LOG_LEVEL: "warn", ...env } },
+      (err, stdout, stderr) => {
+        if (err && typeof err.code !== "number") return reject(err);
+        resolve({ status: err ? (err.code as number) : 0, stdout, stderr });
+      },
+    );
+    child.stdin?.end(input);
+  });
 }
