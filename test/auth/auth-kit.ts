@@ -16,7 +16,7 @@ export class SecretWatch {
   readonly logger: Logger = createLogger("trace", { write: (s: string) => this.lines.push(s) });
 
   /** Registers a secret and returns it. */
-  use<T extends string>(secret: T): T {
+  use(secret: string): string {
     this.secrets.add(secret);
     return secret;
   }
