@@ -21,6 +21,11 @@ export function register(program: Command): void {
       intOption(0, 65535),
     )
     .option("--mqtt-anonymous", "lab only: let MQTT nodes connect without credentials")
+    .option("--open-nodes", "lab only: let TCP nodes connect without credentials (auth.openNodes)")
+    .option(
+      "--insecure-http",
+      "serve plain HTTP on a non-loopback --host: only behind a reverse proxy that terminates TLS",
+    )
     .action(async (flags) => {
       await runGateway(configFrom(flags));
     });
