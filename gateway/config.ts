@@ -4,6 +4,7 @@ import { ErrorCodes, VitalsError } from "../core/errors.js";
 import { DEFAULT_HTTP_PORT, DEFAULT_TCP_PORT } from "../core/protocol/frames.js";
 import { alarmConfigSchema } from "./alarms/alarm-config.js";
 import { authConfigSchema } from "./auth/auth-config.js";
+import { tlsConfigSchema } from "./auth/tls-config.js";
 import { mqttConfigSchema } from "./mqtt/mqtt-config.js";
 import { notificationsConfigSchema } from "./notify/config.js";
 import { soundConfigSchema } from "./outputs/sound/sound-config.js";
@@ -46,6 +47,8 @@ export const gatewayConfigSchema = z
       .prefault({}),
     /** Who may connect and what they may do: staff, tokens, nodes (docs/security.md). */
     auth: authConfigSchema.prefault({}),
+    /** HTTPS for the dashboard/API and, with tls.ingest, TLS for TCP node ingest. */
+    tls: tlsConfigSchema.optional(),
     classification: z
       .object({
         preset: z.literal("original").default("original"),

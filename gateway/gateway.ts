@@ -15,6 +15,7 @@ import { createHttpServer, listen } from "./api/http-server.js";
 import { LiveHub } from "./api/live-hub.js";
 import { registerNotificationRoutes } from "./api/notification-routes.js";
 import { GatewayAccess } from "./auth/gateway-access.js";
+import { loadTls } from "./auth/tls-config.js";
 import { BedRegistry } from "./beds.js";
 import type { Classifier } from "./classify/classifier.js";
 import { OriginalPresetClassifier } from "./classify/original-preset.js";
@@ -209,12 +210,15 @@ export class Gateway implements SessionHost {
       },
     });
     this.beds.decorate = { alarm: (b) => this.alarms.summary(b), news2: (b) => this.alarms.news2(b) };
-    this.tcp = new TcpIngestServer(this);
+    this.tcp = new TcpIngestServer(this, this.config.tls?.ingest ? loadTls(this.config.tls) : undefined);
   }
 
   async start(): Promise<GatewayAddress> {
     const { host } = this.config;
-    this.access.check(host, false);
+    const https = this.config.tls ? loadTls(this.config.tls) : undefined;
+    this.access.check(host, https !== undefined, {
+      mqttAnonymous: this.config.mqtt.mode === "embedded" && this.config.mqtt.anonymous,
+    });
     const tcpPort = await this.tcp.listen(this.config.tcpPort, host);
     this.http = await createHttpServer({
       store: this.store,
@@ -226,6 +230,7 @@ export class Gateway implements SessionHost {
       logger: this.logger.child({ ns: "http" }),
       access: this.access,
       dataDir: this.config.dataDir,
+      https,
       ...(this.dashboardDir ? { dashboardDir: this.dashboardDir } : {}),
     });
     registerNotificationRoutes(this.http, this.notifications);

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import * as audit from "./audit.js";
+import * as certs from "./certs.js";
 import * as demo from "./demo.js";
 import * as flash from "./flash.js";
 import * as gateway from "./gateway.js";
@@ -28,4 +29,5 @@ export function registerCommands(program: Command): void {
   tokens.register(program);
   nodes.register(program);
   audit.register(program);
+  certs.register(program);
 }

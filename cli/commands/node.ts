@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 import { type Command, InvalidArgumentError, Option } from "commander";
@@ -72,6 +73,7 @@ export function register(program: Command): void {
       10,
     )
     .option("--token-file <file>", tokenFileHelp)
+    .option("--tls-ca <file>", "connect over TLS, trusting this CA certificate (the gateway's ca.crt)")
     .option("--token <secret>", tokenHelp)
     .option(
       "--status-every <s>",
@@ -131,13 +133,15 @@ export function register(program: Command): void {
         return fail(`cannot open the outbox ${file}: ${(e as Error).message}`);
       }
       let token: string | undefined;
+      let tlsCa: { ca: Buffer } | undefined;
       try {
         token = nodeToken(o);
+        if (o.tlsCa) tlsCa = { ca: readFileSync(o.tlsCa) };
       } catch (e) {
         return fail((e as Error).message);
       }
       const agent = new NodeAgent({
-        gateway: o.gateway,
+        gateway: { ...o.gateway, tls: tlsCa },
         hello: {
           node: nodeId,
           bed: o.bed,

@@ -29,6 +29,9 @@ export interface GatewayFlags {
   mqttAnonymous?: boolean;
   openNodes?: boolean;
   insecureHttp?: boolean;
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsIngest?: boolean;
 }
 
 export function configFrom(flags: GatewayFlags, extra: Record<string, unknown> = {}): GatewayConfig {
@@ -43,6 +46,10 @@ export function configFrom(flags: GatewayFlags, extra: Record<string, unknown> =
         dataDir: flags.dataDir,
         mqtt: { port: flags.mqttPort, anonymous: flags.mqttAnonymous },
         auth: { openNodes: flags.openNodes, insecureHttp: flags.insecureHttp },
+        tls:
+          flags.tlsCert || flags.tlsKey
+            ? { certFile: flags.tlsCert, keyFile: flags.tlsKey, ingest: flags.tlsIngest }
+            : undefined,
         ...extra,
       },
     });
@@ -58,20 +65,21 @@ export function configFrom(flags: GatewayFlags, extra: Record<string, unknown> =
 /** Starts a gateway, prints where it listens, and stops it cleanly on SIGINT/SIGTERM. */
 export async function runGateway(config: GatewayConfig, onStop?: () => Promise<void>): Promise<Gateway> {
   const logger = createLogger(config.logLevel);
-  const gateway = new Gateway({ config, logger });
+  let gateway: Gateway | undefined;
   let a: Awaited<ReturnType<Gateway["start"]>>;
   try {
+    gateway = new Gateway({ config, logger });
     a = await gateway.start();
   } catch (e) {
     if (!isVitalsError(e)) throw e;
     // A port in use and the like: one line, not a stack trace.
     process.stderr.write(`vitals: ${e.message}\n`);
-    await gateway.stop().catch(() => {});
+    await gateway?.stop().catch(() => {});
     process.exit(2);
   }
   const shown = a.host === "0.0.0.0" || a.host === "::" ? "127.0.0.1" : a.host;
   process.stdout.write(
-    `vitals gateway listening: tcp ${a.host}:${a.tcpPort}, http http://${shown}:${a.httpPort}/${a.mqttPort === undefined ? "" : `, mqtt ${a.host}:${a.mqttPort}`}\n`,
+    `vitals gateway listening: tcp${config.tls?.ingest ? "+tls" : ""} ${a.host}:${a.tcpPort}, http ${config.tls ? "https" : "http"}://${shown}:${a.httpPort}/${a.mqttPort === undefined ? "" : `, mqtt ${a.host}:${a.mqttPort}`}\n`,
   );
   process.stdout.write(accessNotice(gateway));
   let stopping = false;

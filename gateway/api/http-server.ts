@@ -10,6 +10,7 @@ import type { Logger } from "../../core/logger.js";
 import type { Clock } from "../../core/reading.js";
 import type { GatewayAccess } from "../auth/gateway-access.js";
 import { registerHttpAuth } from "../auth/http-auth.js";
+import type { TlsMaterial } from "../auth/tls-config.js";
 import type { BedRegistry } from "../beds.js";
 import type { GatewayMetrics } from "../metrics.js";
 import type { ReadingHistory } from "../store/reading-history.js";
@@ -40,19 +41,25 @@ export interface HttpDeps {
   /** Guards every route (gateway/auth/roles.ts), sign-in, security headers. */
   access: GatewayAccess;
   dataDir: string;
+  /** Serve HTTPS (docs/security.md). */
+  https?: TlsMaterial | undefined;
 }
 
 /** The live API (REST + WebSocket), metrics and the dashboard's static files. */
 export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance> {
   // Request logs would be one line per dashboard fetch: keep warnings and errors only.
   const httpLogger = deps.logger.child({}, { level: deps.logger.isLevelEnabled("warn") ? "warn" : "silent" });
-  const app = Fastify({ loggerInstance: httpLogger as FastifyBaseLogger });
+  // With TLS the instance serves HTTPS; its routes and hooks are the same, hence the cast.
+  const app = Fastify({
+    loggerInstance: httpLogger as FastifyBaseLogger,
+    ...(deps.https ? { https: deps.https } : {}),
+  }) as unknown as FastifyInstance;
   const started = deps.clock.now();
   await app.register(fastifyWebsocket, { options: { maxPayload: 4096 } });
   await registerHttpAuth(app, {
     access: deps.access.control,
     live: deps.access.live,
-    tls: false,
+    tls: deps.https !== undefined,
     dataDir: deps.dataDir,
   });
 

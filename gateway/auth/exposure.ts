@@ -6,8 +6,19 @@ import { isLoopbackHost } from "./loopback.js";
  * Refuses set-ups that would expose staff credentials or patient data by accident: demo mode beyond
  * loopback, and plain HTTP on a network address without an explicit `--insecure-http`.
  */
-export function assertSafeExposure(host: string, auth: AuthConfig, tls: boolean): void {
+export function assertSafeExposure(
+  host: string,
+  auth: AuthConfig,
+  tls: boolean,
+  opts: { mqttAnonymous?: boolean } = {},
+): void {
   if (isLoopbackHost(host)) return;
+  if (opts.mqttAnonymous)
+    throw new VitalsError(
+      `mqtt.anonymous lets anyone publish readings for any bed and read every patient's topics, so the ` +
+        `embedded broker allows it on loopback only, not ${host}: give nodes MQTT accounts (docs/mqtt.md)`,
+      ErrorCodes.ConfigInvalid,
+    );
   if (auth.demo)
     throw new VitalsError(
       `demo mode signs in everyone on this computer automatically, so it listens on loopback only, not ${host}; ` +

@@ -27,8 +27,8 @@ export class GatewayAccess {
   }
 
   /** Throws (config.invalid) for an unsafe exposure; call before listening. */
-  check(host: string, tls: boolean): void {
-    assertSafeExposure(host, this.config, tls);
+  check(host: string, tls: boolean, opts: { mqttAnonymous?: boolean } = {}): void {
+    assertSafeExposure(host, this.config, tls, opts);
   }
 
   start(dataDir: string): void {

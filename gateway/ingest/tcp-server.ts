@@ -1,4 +1,6 @@
-import { type AddressInfo, createServer, type Server } from "node:net";
+import { type AddressInfo, createServer, type Server, type Socket } from "node:net";
+import { createServer as createTlsServer } from "node:tls";
+import type { TlsMaterial } from "../auth/tls-config.js";
 import { NodeSession, type SessionHost } from "./node-session.js";
 
 /** Accepts node connections, enforces connection-level limits and sweeps idle or silent sessions. */
@@ -8,8 +10,11 @@ export class TcpIngestServer {
   private sweeper: NodeJS.Timeout | undefined;
   private readonly opened = new Map<NodeSession, number>();
 
-  constructor(private readonly host: SessionHost) {
-    this.server = createServer((socket) => {
+  constructor(
+    private readonly host: SessionHost,
+    tls?: TlsMaterial,
+  ) {
+    const accept = (socket: Socket) => {
       if (this.sessions.size >= host.config.limits.maxConnections) {
         socket.end(`${JSON.stringify({ type: "error", code: "flood", message: "too many connections" })}\n`);
         socket.destroy();
@@ -24,7 +29,12 @@ export class TcpIngestServer {
         this.opened.delete(session);
         host.metrics.connections.set(this.sessions.size);
       });
-    });
+    };
+    // With TLS, a session starts after the handshake; failed handshakes never reach it.
+    this.server = tls ? createTlsServer(tls, accept) : createServer(accept);
+    this.server.on("tlsClientError", (e: Error) =>
+      host.logger.debug({ err: e.message }, "TLS handshake failed"),
+    );
     this.server.on("error", (e) => host.logger.error({ err: e }, "ingest server error"));
   }
 

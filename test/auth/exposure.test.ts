@@ -104,6 +104,14 @@ describe("no accidental exposure", () => {
     expect(cli.out).toContain("--insecure-http");
   });
 
+  it("refuses anonymous MQTT beyond loopback", async () => {
+    await expect(
+      startTestGateway({
+        config: { host: "0.0.0.0", auth: { ...SECURE, insecureHttp: true }, mqtt: { anonymous: true } },
+      }),
+    ).rejects.toThrow(/mqtt\.anonymous lets anyone publish readings for any bed/);
+  });
+
   it("refuses demo mode beyond loopback", async () => {
     await expect(
       startTestGateway({ config: { host: "0.0.0.0", auth: { demo: true, insecureHttp: true } } }),
