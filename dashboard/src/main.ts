@@ -62,7 +62,11 @@ let detailBed: string | null = null;
 
 // Nothing else runs until someone is signed in: the gateway answers 401 to everything else anyway.
 const sessions = new SessionClient(page);
-const me = await new SignInView(ui.signIn, sessions).session();
+const signInView = new SignInView(ui.signIn, sessions);
+let me = await signInView.session();
+// Technicians and administrators hold no ward.read: the central station is not theirs to watch.
+while (!me.permissions.includes("ward.read"))
+  me = await signInView.again(`${me.user} (${me.role}) may not see the ward. Sign in with a ward role.`);
 ui.signedIn.textContent = signedInLabel(me);
 ui.signOut.hidden = me.kind !== "user";
 ui.signOut.addEventListener("click", () => {

@@ -25,10 +25,15 @@ export class SignInView {
     return this.ask();
   }
 
-  private ask(): Promise<SessionInfo> {
+  /** Asks again, saying why (e.g. the role signed in may not see the ward). */
+  again(message: string): Promise<SessionInfo> {
+    return this.ask(message);
+  }
+
+  private ask(message = ""): Promise<SessionInfo> {
     const form = this.section.querySelector("form") as HTMLFormElement;
     const status = this.section.querySelector("[data-part=status]") as HTMLElement;
-    this.show("");
+    this.show(message);
     (form.elements.namedItem("user") as HTMLInputElement).focus();
     return new Promise((resolve) => {
       const submit = (ev: SubmitEvent) => {

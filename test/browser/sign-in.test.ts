@@ -95,6 +95,19 @@ describe.skipIf(!haveTool("chromium", "chromium"))("signing in to the dashboard"
     expect(audit).toEqual(expect.arrayContaining(["kim login", "kim alarm.acknowledge", "kim logout"]));
   });
 
+  it("tells a role without ward.read that the ward is not theirs, and asks for another sign-in", async () => {
+    const g = gw as TestGateway;
+    await g.addUser("tech", "technician", watch.use("tech-browser-password"));
+    await page.getByLabel("User name").fill("tech");
+    await page.getByLabel("Password").fill("tech-browser-password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect
+      .poll(() => page.locator("#sign-in [data-part=status]").textContent())
+      .toBe("tech (technician) may not see the ward. Sign in with a ward role.");
+    expect(await page.locator("#sign-in form").isVisible()).toBe(true);
+    expect(g.gateway.access.live.size).toBe(0);
+  });
+
   it("ran without a script error or CSP violation, and logged no secret", () => {
     expect(pageErrors).toEqual([]);
     expect(watch.leaks()).toEqual([]);
