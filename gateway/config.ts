@@ -3,6 +3,8 @@ import { z } from "zod";
 import { ErrorCodes, VitalsError } from "../core/errors.js";
 import { DEFAULT_HTTP_PORT, DEFAULT_TCP_PORT } from "../core/protocol/frames.js";
 import { alarmConfigSchema } from "./alarms/alarm-config.js";
+import { authConfigSchema } from "./auth/auth-config.js";
+import { tlsConfigSchema } from "./auth/tls-config.js";
 import { fhirConfigSchema } from "./fhir/fhir-config.js";
 import { hl7ConfigSchema } from "./hl7/hl7-config.js";
 import { mqttConfigSchema } from "./mqtt/mqtt-config.js";
@@ -45,12 +47,10 @@ const gatewayConfigSchema = z
         maxSeqJump: z.number().int().positive().default(100_000),
       })
       .prefault({}),
-    auth: z
-      .object({
-        /** Shared secret nodes must present in hello. Set it through VITALS_NODE_TOKEN, not the file. */
-        nodeToken: z.string().min(8).optional(),
-      })
-      .prefault({}),
+    /** Who may connect and what they may do: staff, tokens, nodes (docs/security.md). */
+    auth: authConfigSchema.prefault({}),
+    /** HTTPS for the dashboard/API and, with tls.ingest, TLS for TCP node ingest. */
+    tls: tlsConfigSchema.optional(),
     classification: z
       .object({
         preset: z.literal("original").default("original"),
@@ -79,7 +79,21 @@ const gatewayConfigSchema = z
         maxBatch: z.number().int().positive().default(10_000),
       })
       .prefault({}),
-    live: z.object({ throttleMs: z.number().int().min(10).max(5_000).default(100) }).prefault({}),
+    live: z
+      .object({
+        /** Least time between two bed updates to one dashboard; changes in between are coalesced. */
+        throttleMs: z.number().int().min(10).max(5_000).default(100),
+        /**
+         * A dashboard with more than this queued (it does not read) gets no bed updates until it drains,
+         * then the latest state; past 4× it is disconnected (1013).
+         */
+        maxBufferedBytes: z
+          .number()
+          .int()
+          .min(16 * 1024)
+          .default(1024 * 1024),
+      })
+      .prefault({}),
     mqtt: mqttConfigSchema.prefault({}),
     influx: influxConfigSchema.prefault({}),
     /** The clinical alarm engine: profiles, delays, escalation, technical alarms (docs/alarms.md). */

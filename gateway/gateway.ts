@@ -8,6 +8,8 @@ import { registerAlarmRoutes } from "./api/alarm-routes.js";
 import { createHttpServer, listen } from "./api/http-server.js";
 import { LiveHub } from "./api/live-hub.js";
 import { registerNotificationRoutes } from "./api/notification-routes.js";
+import { GatewayAccess } from "./auth/gateway-access.js";
+import { loadTls } from "./auth/tls-config.js";
 import { BedRegistry } from "./beds.js";
 import type { Classifier } from "./classify/classifier.js";
 import { OriginalPresetClassifier } from "./classify/original-preset.js";
@@ -89,6 +91,8 @@ export class Gateway {
   readonly influx: InfluxForwarder | undefined;
   readonly interop: InteropService;
   address: GatewayAddress | undefined;
+  /** Staff sign-in, tokens, node credentials, audit log (docs/security.md). */
+  readonly access: GatewayAccess;
   private readonly time: TimeSource;
   private readonly logger: Logger;
   private readonly intake: ReadingIntake;
@@ -117,6 +121,7 @@ export class Gateway {
       synchronous: config.storage.synchronous,
       checkpointInWorker: true,
     });
+    this.access = new GatewayAccess(this.store.db, config.auth, time, logger.child({ ns: "auth" }));
     const checkpointer = new Checkpointer(this.store.path, logger.child({ ns: "store" }));
     this.beds.restore(this.store.beds());
     const alarmStore = new AlarmStore(this.store.db);
@@ -147,7 +152,7 @@ export class Gateway {
     });
 
     // ---- outputs ----
-    this.live = new LiveHub(this.beds, time, config.live.throttleMs);
+    this.live = new LiveHub(this.beds, time, config.live);
     const outputs = [...(deps.outputs ?? [])];
     if (config.alerts.console) {
       outputs.unshift(new ConsoleAlertOutput(deps.console ?? process.stdout, { bell: config.alerts.bell }));
@@ -233,8 +238,11 @@ export class Gateway {
       submitNumbered: (r, arrived) => this.intake.submitNumbered(this.interop.admitted(r), arrived),
       attach: (s) => sessions.attach(s),
       detach: (s) => sessions.detach(s),
+      authorizeHello: (hello, session) => this.access.nodes.hello(hello, session),
+      authorizeLegacy: (bed, session) => this.access.nodes.legacy(bed, session),
     };
-    const tcp = new TcpIngestServer(tcpSessions);
+    const tcp = new TcpIngestServer(tcpSessions, config.tls?.ingest ? loadTls(config.tls) : undefined);
+    const https = config.tls ? loadTls(config.tls) : undefined;
     if (config.mqtt.mode !== "off") {
       this.mqtt = new MqttService(
         {
@@ -294,6 +302,9 @@ export class Gateway {
             metrics: this.metrics,
             time,
             logger: logger.child({ ns: "http" }),
+            access: this.access,
+            dataDir: config.dataDir,
+            https,
             ...(deps.dashboardDir ? { dashboardDir: deps.dashboardDir } : {}),
           });
           this.http = http;
@@ -303,10 +314,12 @@ export class Gateway {
           // Before listen: the broker registers its WebSocket route (/mqtt) on the HTTP server.
           await this.mqtt?.start(http);
           this.httpPort = await listen(http, config.httpPort, config.host);
+          this.access.start(config.dataDir);
           this.notifications?.watch((s) => this.live.broadcast({ type: "notifications", ...s }));
         },
         stop: async () => {
           await this.mqtt?.stop();
+          this.access.stop();
           await this.http?.close();
         },
       },
@@ -321,6 +334,10 @@ export class Gateway {
   }
 
   async start(): Promise<GatewayAddress> {
+    // Refuses an unsafe exposure (plain HTTP beyond loopback, no admin…) before anything listens.
+    this.access.check(this.config.host, this.config.tls !== undefined, {
+      mqttAnonymous: this.config.mqtt.mode === "embedded" && this.config.mqtt.anonymous,
+    });
     for (const s of this.services) await s.start?.();
     const { host } = this.config;
     const mqttPort = this.mqtt?.port;

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { createLogger } from "../../core/logger.js";
 import { SCENARIOS, type ScenarioName } from "../../sensors/sim/scenarios.js";
 import { WardSimulator } from "../../sensors/sim/ward-simulator.js";
+import { nodeToken, tokenFileHelp, tokenHelp } from "./node-token.js";
 import { hostPort, intOption, numberOption } from "./options.js";
 
 export function register(program: Command): void {
@@ -19,7 +20,8 @@ export function register(program: Command): void {
     .option("--scenario <name>", `one of ${SCENARIOS.join(", ")}`, "ward")
     .option("--legacy", "speak the original design's flat JSON (no hello, no acks)")
     .option("--seed <n>", "random seed, for reproducible runs", intOption(0, 2 ** 31), 1)
-    .option("--token <secret>", "node token, if the gateway requires one (or VITALS_NODE_TOKEN)")
+    .option("--token-file <file>", tokenFileHelp)
+    .option("--token <secret>", tokenHelp)
     .action(async (o) => {
       if (!SCENARIOS.includes(o.scenario)) {
         process.stderr.write(
@@ -35,7 +37,7 @@ export function register(program: Command): void {
         scenario: o.scenario as ScenarioName,
         legacy: Boolean(o.legacy),
         seed: o.seed,
-        token: o.token ?? process.env.VITALS_NODE_TOKEN,
+        token: nodeToken(o),
         logger: createLogger(process.env.VITALS_LOG_LEVEL ?? "warn"),
       });
       sim.start();

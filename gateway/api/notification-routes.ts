@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
+import { actorOf } from "../auth/principal.js";
 import type { NotificationService } from "../notify/notification-service.js";
 
 /** Outbox status and dead letters for the dashboard; requeue after fixing a channel's configuration. */
@@ -37,17 +38,17 @@ export function registerNotificationRoutes(
       .positive()
       .safeParse((req.params as { id: string }).id);
     const body = z
-      .object({ user: z.string().trim().min(1).max(64) })
+      .object({ user: z.string().max(64).optional() }) // ignored: the signed-in user is recorded
       .strict()
       .safeParse(req.body ?? {});
     if (!id.success || !body.success) {
       reply.code(400);
-      return { error: "bad_request", message: 'expected a numeric delivery id and {"user": "…"}' };
+      return { error: "bad_request", message: "expected a numeric delivery id" };
     }
     if (!service?.requeue(id.data)) {
       reply.code(404);
       return { error: "not_found", message: `no dead letter ${id.data}` };
     }
-    return { requeued: id.data, by: body.data.user };
+    return { requeued: id.data, by: actorOf(req) };
   });
 }

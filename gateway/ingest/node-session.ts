@@ -1,4 +1,3 @@
-import { timingSafeEqual } from "node:crypto";
 import type { Socket } from "node:net";
 import type { Logger } from "../../core/logger.js";
 import { decodeNodeLine, encodeFrame } from "../../core/protocol/codec.js";
@@ -36,14 +35,12 @@ export interface SessionHost {
   submit(reading: Reading, waiter: CommitWaiter | undefined, arrived: number): string | undefined;
   /** Queues a reading numbered by nextLegacySeq. */
   submitNumbered(reading: Reading, arrived: number): void;
+  /** Why a hello may not speak for its bed (closed with unauthorized), or undefined. */
+  authorizeHello(hello: HelloFrame, session: NodeSession): string | undefined;
+  /** Why flat JSON may not report for this bed (closed with unauthorized), or undefined. */
+  authorizeLegacy(bed: string, session: NodeSession): string | undefined;
   /** A value was refused as implausible: a technical alarm for the bed. */
   rejected(bed: string, parameter: VitalParameter, value: number | null, why: string): void;
-}
-
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /** One node's TCP connection: framing, handshake, validation, rate limits, acks. */
@@ -168,10 +165,11 @@ export class NodeSession implements CommitWaiter {
         `protocol ${h.proto} not supported; this gateway speaks ${PROTO_VERSION}`,
       );
     }
-    const want = this.host.config.auth.nodeToken;
-    if (want !== undefined && (h.token === undefined || !sameSecret(h.token, want))) {
+    // Authentication first: nothing (not even last_seq) is told to a node that has not proven itself.
+    const refused = this.host.authorizeHello(h, this);
+    if (refused !== undefined) {
       this.host.metrics.rejected.inc({ code: "unauthorized" });
-      return this.close("unauthorized", "missing or wrong token");
+      return this.close("unauthorized", refused);
     }
     this.hello = h;
     const replaced = this.host.attach(this);
@@ -229,6 +227,11 @@ export class NodeSession implements CommitWaiter {
     if (this.hello) return this.reject("bad_frame", "flat JSON is only accepted without a hello", now);
     const node = `legacy:${f.bed_no}`;
     if (!this.legacy || this.legacy.node !== node) {
+      const refused = this.host.authorizeLegacy(f.bed_no, this);
+      if (refused !== undefined) {
+        this.host.metrics.rejected.inc({ code: "unauthorized" });
+        return this.close("unauthorized", refused);
+      }
       if (this.legacy) this.host.detach(this);
       this.legacy = { node, bed: f.bed_no };
       this.host.attach(this);

@@ -1,6 +1,8 @@
-import { type AddressInfo, createServer, type Server } from "node:net";
+import { type AddressInfo, createServer, type Server, type Socket } from "node:net";
+import { createServer as createTlsServer } from "node:tls";
 import { encodeFrame } from "../../core/protocol/codec.js";
 import type { Timer } from "../../core/time.js";
+import type { TlsMaterial } from "../auth/tls-config.js";
 import { listenError } from "../listen-error.js";
 import { NodeSession, type SessionHost } from "./node-session.js";
 
@@ -11,8 +13,11 @@ export class TcpIngestServer {
   private sweeper: Timer | undefined;
   private readonly opened = new Map<NodeSession, number>();
 
-  constructor(private readonly host: SessionHost) {
-    this.server = createServer((socket) => {
+  constructor(
+    private readonly host: SessionHost,
+    tls?: TlsMaterial,
+  ) {
+    const accept = (socket: Socket) => {
       if (this.sessions.size >= host.config.limits.maxConnections) {
         socket.end(encodeFrame({ type: "error", code: "flood", message: "too many connections" }));
         socket.destroy();
@@ -27,7 +32,12 @@ export class TcpIngestServer {
         this.opened.delete(session);
         host.metrics.connections.set(this.sessions.size);
       });
-    });
+    };
+    // With TLS, a session starts after the handshake; failed handshakes never reach it.
+    this.server = tls ? createTlsServer(tls, accept) : createServer(accept);
+    this.server.on("tlsClientError", (e: Error) =>
+      host.logger.debug({ err: e.message }, "TLS handshake failed"),
+    );
     this.server.on("error", (e) => host.logger.error({ err: e }, "ingest server error"));
   }
 

@@ -15,7 +15,7 @@ export interface NodeSensor {
 }
 
 export interface NodeAgentOptions {
-  gateway: { host: string; port: number };
+  gateway: { host: string; port: number; tls?: { ca?: string | Buffer; servername?: string } | undefined };
   hello: Omit<HelloFrame, "type" | "proto">;
   sensors: NodeSensor[];
   outbox: Outbox & { readonly dropped?: number };
@@ -81,6 +81,7 @@ export class NodeAgent {
     this.link = new GatewayLink({
       host: opts.gateway.host,
       port: opts.gateway.port,
+      tls: opts.gateway.tls,
       hello: opts.hello,
       outbox: opts.outbox,
       time: this.time,

@@ -35,6 +35,8 @@ export async function spawnGateway(
       logLevel: "warn",
       ...config,
       alerts: { console: false, ...((config.alerts as object) ?? {}) },
+      // The harness's lab defaults (open nodes, the loopback demo user): see test/harness/gateway.ts.
+      auth: { openNodes: true, demo: true, ...((config.auth as object) ?? {}) },
     }),
   );
   const child = spawn(
