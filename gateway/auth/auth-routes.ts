@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import type { HttpAuthDeps } from "./http-auth.js";
+import type { HttpAuthDeps } from "./http-auth-deps.js";
 import { normaliseAddress } from "./loopback.js";
 import type { Principal } from "./principal.js";
 

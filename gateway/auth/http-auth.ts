@@ -9,23 +9,13 @@ import type {
   onResponseHookHandler,
 } from "fastify";
 import { ErrorCodes, VitalsError } from "../../core/errors.js";
-import type { AccessControl } from "./access-control.js";
 import { registerAuthRoutes, SESSION_COOKIE, sameOrigin } from "./auth-routes.js";
-import type { LiveCredentialWatch } from "./live-credential-watch.js";
+import type { HttpAuthDeps } from "./http-auth-deps.js";
 import { isLoopbackAddress, isLoopbackHostHeader, normaliseAddress } from "./loopback.js";
 import type { Principal } from "./principal.js";
 import { type Access, type RouteRule, ruleFor } from "./roles.js";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
-
-export interface HttpAuthDeps {
-  access: AccessControl;
-  live: LiveCredentialWatch;
-  /** Served over TLS: adds HSTS. */
-  tls: boolean;
-  /** Shown in the 503 while there is no administrator. */
-  dataDir: string;
-}
 
 /** The exact command a new installation needs (printed at start-up and in every 503). */
 export function setupCommand(dataDir: string): string {
