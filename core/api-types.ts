@@ -167,6 +167,29 @@ export interface BedsResponse {
   beds: BedView[];
 }
 
+/** A node's clock as the gateway sees it (`GET /api/nodes`). */
+export interface NodeClockView {
+  node: string;
+  bed: string;
+  /**
+   * Device time minus gateway time of the node's least-delayed reading in the last minute (ms):
+   * positive = the node's clock is ahead. While a node drains a backlog it looks behind until its
+   * live readings arrive.
+   */
+  clock_offset_ms: number;
+  /** The offset exceeds `limits.maxClockAheadMs` either way. */
+  clock_skew: boolean;
+  last_t: number;
+  last_received_at: number;
+  /** Readings of this node stored with the flag `clock_skew` since the gateway started. */
+  clock_skew_readings: number;
+}
+
+export interface NodesResponse {
+  now: number;
+  nodes: NodeClockView[];
+}
+
 export interface ReadingsResponse {
   readings: ReadingView[];
 }

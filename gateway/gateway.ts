@@ -11,6 +11,9 @@ import { BedRegistry } from "./beds.js";
 import type { Classifier } from "./classify/classifier.js";
 import { OriginalPresetClassifier } from "./classify/original-preset.js";
 import type { GatewayConfig } from "./config.js";
+import { BedAdmission } from "./ingest/bed-admission.js";
+import { NodeBudgets } from "./ingest/node-budgets.js";
+import { NodeClocks } from "./ingest/node-clocks.js";
 import { NodePresence } from "./ingest/node-presence.js";
 import type { SessionHost } from "./ingest/node-session.js";
 import { ReadingIntake } from "./ingest/reading-intake.js";
@@ -115,7 +118,8 @@ export class Gateway {
       checkpointInWorker: true,
     });
     const checkpointer = new Checkpointer(this.store.path, logger.child({ ns: "store" }));
-    this.beds.restore(this.store.beds());
+    const restored = this.store.beds();
+    this.beds.restore(restored);
     const alarmStore = new AlarmStore(this.store.db);
     let history: ReadingHistory = this.store;
     if (config.influx.enabled) {
@@ -187,6 +191,8 @@ export class Gateway {
     const engine = config.alarmEngine ? this.alarms : undefined;
 
     // ---- ingest ----
+    const nodeClocks = new NodeClocks(config.limits);
+    const admission = new BedAdmission(config, restored);
     this.intake = new ReadingIntake({
       store: this.store,
       classifier: deps.classifier ?? new OriginalPresetClassifier(config.classification),
@@ -195,21 +201,25 @@ export class Gateway {
       maxBatch: config.storage.maxBatch,
       maxSeqJump: config.limits.maxSeqJump,
       onStored: (rs) => this.onStored(rs),
+      clocks: nodeClocks,
     });
     this.presence = new NodePresence({
       beds: this.beds,
       alarms: engine,
       heartbeatMs: config.heartbeatMs,
       changed: (bed) => this.mqtt?.bedChanged(bed),
+      admission,
     });
     sessions = new SessionDirectory(this.presence);
-    const ingestHost: Pick<SessionHost, "config" | "clock" | "metrics" | "submit" | "rejected"> = {
-      config,
-      clock,
-      metrics: this.metrics,
-      submit: (r, waiter, arrived) => this.intake.submit(r, waiter, arrived),
-      rejected: (bed, parameter, value, why) => engine?.rejected(bed, parameter, value, why),
-    };
+    const ingestHost: Pick<SessionHost, "config" | "clock" | "metrics" | "submit" | "rejected" | "budgets"> =
+      {
+        config,
+        clock,
+        metrics: this.metrics,
+        budgets: new NodeBudgets(config.limits),
+        submit: (r, waiter, arrived) => this.intake.submit(r, waiter, arrived),
+        rejected: (bed, parameter, value, why) => engine?.rejected(bed, parameter, value, why),
+      };
     const tcpSessions: SessionHost = {
       ...ingestHost,
       logger: logger.child({ ns: "ingest" }),
@@ -218,6 +228,7 @@ export class Gateway {
       submitNumbered: (r, arrived) => this.intake.submitNumbered(r, arrived),
       attach: (s) => sessions.attach(s),
       detach: (s) => sessions.detach(s),
+      admission,
     };
     const tcp = new TcpIngestServer(tcpSessions);
     if (config.mqtt.mode !== "off") {
@@ -276,6 +287,7 @@ export class Gateway {
             metrics: this.metrics,
             clock,
             logger: logger.child({ ns: "http" }),
+            nodes: () => nodeClocks.views(),
             ...(deps.dashboardDir ? { dashboardDir: deps.dashboardDir } : {}),
           });
           this.http = http;

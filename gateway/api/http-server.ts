@@ -5,7 +5,7 @@ import fastifyStatic from "@fastify/static";
 import fastifyWebsocket from "@fastify/websocket";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { z } from "zod";
-import type { BedsResponse, ReadingsResponse } from "../../core/api-types.js";
+import type { BedsResponse, NodeClockView, NodesResponse, ReadingsResponse } from "../../core/api-types.js";
 import type { Logger } from "../../core/logger.js";
 import type { Clock } from "../../core/reading.js";
 import type { BedRegistry } from "../beds.js";
@@ -35,6 +35,8 @@ export interface HttpDeps {
   clock: Clock;
   logger: Logger;
   dashboardDir?: string;
+  /** Device clocks per node (GET /api/nodes). */
+  nodes?: () => NodeClockView[];
 }
 
 /** The live API (REST + WebSocket), metrics and the dashboard's static files. */
@@ -56,6 +58,14 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
   });
 
   app.get("/api/beds", async (): Promise<BedsResponse> => ({ now: deps.clock.now(), beds: deps.beds.all() }));
+
+  app.get(
+    "/api/nodes",
+    async (): Promise<NodesResponse> => ({
+      now: deps.clock.now(),
+      nodes: deps.nodes?.() ?? [],
+    }),
+  );
 
   app.get(
     "/api/readings",

@@ -4,6 +4,7 @@ import type { Classifier } from "../classify/classifier.js";
 import type { GatewayMetrics } from "../metrics.js";
 import type { SqliteStore } from "../store/sqlite-store.js";
 import { CommitQueue, type CommitWaiter } from "./commit-queue.js";
+import type { NodeClocks } from "./node-clocks.js";
 import { SeqLedger } from "./seq-ledger.js";
 
 export interface ReadingIntakeDeps {
@@ -15,6 +16,8 @@ export interface ReadingIntakeDeps {
   maxSeqJump: number;
   /** New readings (not resends), after they are durable. */
   onStored: (readings: ClassifiedReading[]) => void;
+  /** Flags readings whose device time cannot be right. */
+  clocks?: NodeClocks;
 }
 
 /**
@@ -55,6 +58,7 @@ export class ReadingIntake {
   submit(reading: Reading, waiter: CommitWaiter | undefined, arrived: number): string | undefined {
     const verdict = this.ledger.judge(reading.node, reading.boot, reading.seq);
     if (typeof verdict === "object") return verdict.refused;
+    if (verdict === "new") this.deps.clocks?.judge(reading);
     this.enqueue(reading, waiter, arrived, verdict === "resend");
     return undefined;
   }

@@ -171,7 +171,10 @@ export async function connectNode(
   return n;
 }
 
-/** A vitals frame with sensible defaults. */
+/**
+ * A vitals frame with sensible defaults, measured now (a fixed date years ago would be flagged
+ * `clock_skew` by a gateway on the system clock).
+ */
 export function vitals(seq: number, v: Partial<Record<string, unknown>> = {}): Record<string, unknown> {
-  return { type: "vitals", seq, t: 1_700_000_000_000 + seq * 1000, hr: 72, spo2: 98, temp: 36.8, ...v };
+  return { type: "vitals", seq, t: Date.now(), hr: 72, spo2: 98, temp: 36.8, ...v };
 }
