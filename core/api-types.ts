@@ -167,6 +167,26 @@ export interface BedsResponse {
   beds: BedView[];
 }
 
+/** Whether the gateway can store (`GET /healthz`, `storage`). */
+export interface StorageHealthView {
+  status: "ok" | "degraded";
+  problems: string[];
+  /** Free bytes on the data directory's file system at the last check (null: not measured). */
+  free_bytes: number | null;
+  min_free_bytes: number;
+  /** Alarm events that could not be written yet, kept in memory. */
+  unwritten_alarm_events: number;
+  /** Unwritten alarm events lost because too many were waiting. */
+  dropped_alarm_events: number;
+}
+
+/** `GET /healthz`: 200 when ok, 503 when degraded. */
+export interface HealthResponse {
+  status: "ok" | "degraded";
+  uptime_s: number;
+  storage?: StorageHealthView;
+}
+
 /** A node's clock as the gateway sees it (`GET /api/nodes`). */
 export interface NodeClockView {
   node: string;

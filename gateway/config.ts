@@ -151,6 +151,14 @@ export const gatewayConfigSchema = z
         /** "normal" survives a process crash (kill -9); "full" also survives power loss, at a cost. */
         synchronous: z.enum(["normal", "full"]).default("normal"),
         maxBatch: z.number().int().positive().default(10_000),
+        /** Free space on the data directory's file system below which the storage alarm is raised. */
+        minFreeBytes: z
+          .number()
+          .int()
+          .nonnegative()
+          .default(64 * 1024 * 1024),
+        /** How often free space is checked and unwritten alarm events are retried. */
+        checkIntervalMs: z.number().int().min(20).max(600_000).default(10_000),
       })
       .prefault({}),
     live: z.object({ throttleMs: z.number().int().min(10).max(5_000).default(100) }).prefault({}),

@@ -36,6 +36,7 @@ import { InfluxHistory } from "./store/influx-history.js";
 import { createInfluxClient } from "./store/influx-schema.js";
 import type { ReadingHistory } from "./store/reading-history.js";
 import { SqliteStore } from "./store/sqlite-store.js";
+import { StorageHealth } from "./store/storage-health.js";
 
 export interface GatewayDeps {
   config: GatewayConfig;
@@ -189,6 +190,15 @@ export class Gateway {
     });
     this.beds.decorate = { alarm: (b) => this.alarms.summary(b), news2: (b) => this.alarms.news2(b) };
     const engine = config.alarmEngine ? this.alarms : undefined;
+    const storageHealth = new StorageHealth({
+      dataDir: config.dataDir,
+      minFreeBytes: config.storage.minFreeBytes,
+      checkIntervalMs: config.storage.checkIntervalMs,
+      logger: logger.child({ ns: "store" }),
+      alarmLog: alarmStore,
+      onChange: (failing) => this.alarms.stationCondition("storage_failing", failing),
+    });
+    alarmStore.onBacklogChange = (waiting, error) => storageHealth.alarmLogChanged(waiting, error);
 
     // ---- ingest ----
     const nodeClocks = new NodeClocks(config.limits);
@@ -198,10 +208,12 @@ export class Gateway {
       classifier: deps.classifier ?? new OriginalPresetClassifier(config.classification),
       metrics: this.metrics,
       logger: logger.child({ ns: "store" }),
+      clock,
       maxBatch: config.storage.maxBatch,
       maxSeqJump: config.limits.maxSeqJump,
       onStored: (rs) => this.onStored(rs),
       clocks: nodeClocks,
+      commits: storageHealth,
     });
     this.presence = new NodePresence({
       beds: this.beds,
@@ -250,6 +262,7 @@ export class Gateway {
     this.services = [
       { name: "store", stop: () => this.store.close() },
       { name: "checkpointer", stop: () => checkpointer.stop() },
+      { name: "storage-health", start: () => storageHealth.start(), stop: () => storageHealth.stop() },
       {
         name: "notifications",
         start: () => this.notifications?.start(),
@@ -287,6 +300,7 @@ export class Gateway {
             metrics: this.metrics,
             clock,
             logger: logger.child({ ns: "http" }),
+            storage: () => storageHealth.view(),
             nodes: () => nodeClocks.views(),
             ...(deps.dashboardDir ? { dashboardDir: deps.dashboardDir } : {}),
           });

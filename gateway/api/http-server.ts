@@ -5,7 +5,14 @@ import fastifyStatic from "@fastify/static";
 import fastifyWebsocket from "@fastify/websocket";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { z } from "zod";
-import type { BedsResponse, NodeClockView, NodesResponse, ReadingsResponse } from "../../core/api-types.js";
+import type {
+  BedsResponse,
+  HealthResponse,
+  NodeClockView,
+  NodesResponse,
+  ReadingsResponse,
+  StorageHealthView,
+} from "../../core/api-types.js";
 import type { Logger } from "../../core/logger.js";
 import type { Clock } from "../../core/reading.js";
 import type { BedRegistry } from "../beds.js";
@@ -35,6 +42,8 @@ export interface HttpDeps {
   clock: Clock;
   logger: Logger;
   dashboardDir?: string;
+  /** Whether storage works; /healthz answers 503 when it does not. */
+  storage?: () => StorageHealthView;
   /** Device clocks per node (GET /api/nodes). */
   nodes?: () => NodeClockView[];
 }
@@ -47,10 +56,16 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
   const started = deps.clock.now();
   await app.register(fastifyWebsocket, { options: { maxPayload: 4096 } });
 
-  app.get("/healthz", async () => ({
-    status: "ok" as const,
-    uptime_s: Math.round((deps.clock.now() - started) / 1000),
-  }));
+  app.get("/healthz", async (_req, reply): Promise<HealthResponse> => {
+    const storage = deps.storage?.();
+    const status = storage?.status ?? "ok";
+    if (status !== "ok") reply.code(503);
+    return {
+      status,
+      uptime_s: Math.round((deps.clock.now() - started) / 1000),
+      ...(storage ? { storage } : {}),
+    };
+  });
 
   app.get("/metrics", async (_req, reply) => {
     reply.header("content-type", deps.metrics.registry.contentType);

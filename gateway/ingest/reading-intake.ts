@@ -1,9 +1,9 @@
 import type { Logger } from "../../core/logger.js";
-import type { ClassifiedReading, Reading } from "../../core/reading.js";
+import type { ClassifiedReading, Clock, Reading } from "../../core/reading.js";
 import type { Classifier } from "../classify/classifier.js";
 import type { GatewayMetrics } from "../metrics.js";
 import type { SqliteStore } from "../store/sqlite-store.js";
-import { CommitQueue, type CommitWaiter } from "./commit-queue.js";
+import { type CommitOutcome, CommitQueue, type CommitWaiter } from "./commit-queue.js";
 import type { NodeClocks } from "./node-clocks.js";
 import { SeqLedger } from "./seq-ledger.js";
 
@@ -12,12 +12,15 @@ export interface ReadingIntakeDeps {
   classifier: Classifier;
   metrics: GatewayMetrics;
   logger: Logger;
+  clock: Clock;
   maxBatch: number;
   maxSeqJump: number;
   /** New readings (not resends), after they are durable. */
   onStored: (readings: ClassifiedReading[]) => void;
   /** Flags readings whose device time cannot be right. */
   clocks?: NodeClocks;
+  /** Whether each commit succeeded (the storage health). */
+  commits?: CommitOutcome;
 }
 
 /**
@@ -36,8 +39,10 @@ export class ReadingIntake {
       ledger: this.ledger,
       metrics: deps.metrics,
       logger: deps.logger,
+      clock: deps.clock,
       maxBatch: deps.maxBatch,
       onStored: deps.onStored,
+      ...(deps.commits ? { outcome: deps.commits } : {}),
     });
   }
 
