@@ -144,6 +144,8 @@ export const gatewayConfigSchema = z
         perPatientIntervalMs: z.number().int().nonnegative().default(60_000),
         console: z.boolean().default(true),
         bell: z.boolean().default(true),
+        /** Console alert lines name the bed only; true adds the patient id (data minimisation). */
+        showPatient: z.boolean().default(false),
       })
       .prefault({}),
     storage: z

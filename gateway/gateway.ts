@@ -141,7 +141,12 @@ export class Gateway {
     this.live = new LiveHub(this.beds, clock, config.live.throttleMs);
     const outputs = [...(deps.outputs ?? [])];
     if (config.alerts.console) {
-      outputs.unshift(new ConsoleAlertOutput(deps.console ?? process.stdout, { bell: config.alerts.bell }));
+      outputs.unshift(
+        new ConsoleAlertOutput(deps.console ?? process.stdout, {
+          bell: config.alerts.bell,
+          showPatient: config.alerts.showPatient,
+        }),
+      );
     }
     if (config.notifications.enabled) {
       this.notifications = new NotificationService({
