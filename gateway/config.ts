@@ -91,6 +91,11 @@ export const limitsSchema = z
         "Failed MQTT logins for one username within `loginWindowMs`; beyond it that account's logins are refused without checking, except from an address with no recent failure",
       ),
     loginWindowMs: ms.default(60_000).describe("Window of the failed-login limits"),
+    maxConcurrentLoginChecks: count
+      .default(1)
+      .describe(
+        "MQTT password checks (scrypt, on the thread pool) running at once; more wait their turn (up to 1000, then refused), so a login flood keeps at most this many cores busy",
+      ),
   })
   .strict();
 

@@ -57,7 +57,10 @@ export class EmbeddedBroker {
     private readonly host: BridgeHost,
     env: NodeJS.ProcessEnv,
   ) {
-    this.acl = new MqttAccessControl(host.config.mqtt, env);
+    this.acl = new MqttAccessControl(host.config.mqtt, env, {
+      maxChecks: host.config.limits.maxConcurrentLoginChecks,
+      maxWaiting: 1_000,
+    });
     this.logins = new LoginThrottle(host.config.limits);
   }
 

@@ -21,10 +21,14 @@ export function accountOf(p: MqttPrincipal): string {
  */
 export class MqttAccessControl {
   private readonly dummy: string;
+  private checking = 0;
+  private readonly queue: (() => void)[] = [];
 
   constructor(
     private readonly config: MqttConfig,
     private readonly env: NodeJS.ProcessEnv = {},
+    /** scrypt checks at once (limits.maxConcurrentLoginChecks); the rest wait, up to maxWaiting. */
+    private readonly concurrency = { maxChecks: 1, maxWaiting: 1_000 },
   ) {
     const hashed = [...config.nodes, ...config.observers].find((a) => a.passwordHash)?.passwordHash;
     this.dummy = dummyHash(hashed);
@@ -41,11 +45,26 @@ export class MqttAccessControl {
     if (!password) return undefined;
     const node = this.config.nodes.find((n) => n.username === username);
     const obs = node ? undefined : this.config.observers.find((o) => o.username === username);
-    const ok = await this.passwordOk(node ?? obs, password);
+    const ok = await this.oneAtATime(() => this.passwordOk(node ?? obs, password));
     if (!ok) return undefined;
     if (node)
       return { kind: "node", node: username, ward: node.ward, bed: node.bed, patient: node.patient ?? null };
     return { kind: "observer", name: username };
+  }
+
+  /** Runs a check when fewer than maxChecks run; false (refused) when too many are waiting. */
+  private async oneAtATime(check: () => Promise<boolean>): Promise<boolean> {
+    if (this.checking >= this.concurrency.maxChecks) {
+      if (this.queue.length >= this.concurrency.maxWaiting) return false;
+      await new Promise<void>((resolve) => this.queue.push(resolve));
+    }
+    this.checking++;
+    try {
+      return await check();
+    } finally {
+      this.checking--;
+      this.queue.shift()?.();
+    }
   }
 
   private async passwordOk(

@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import mqtt, { type MqttClient } from "mqtt";
 import { topicFor } from "../../gateway/mqtt/topics.js";
 import { startMosquitto } from "../mqtt/mosquitto.js";
-import { type GatewayProcess, spawnGateway } from "./gateway-process.js";
+import { benchLimits, type GatewayProcess, spawnGateway } from "./gateway-process.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -95,7 +95,7 @@ async function run(
   };
 }
 
-const limits = { linesPerSecond: 1e9, burstLines: 1e9, maxConnections: connections + 10 };
+const limits = { ...benchLimits(connections), maxConnections: connections + 10 };
 
 // 1. Embedded aedes broker: PUBACK = stored in SQLite.
 const embedded = await spawnGateway({ limits, mqtt: { anonymous: true, ward: WARD } });

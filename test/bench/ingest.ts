@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
 import { LineSplitter } from "../../core/protocol/line-splitter.js";
-import { spawnGateway } from "./gateway-process.js";
+import { benchLimits, spawnGateway } from "./gateway-process.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -36,7 +36,8 @@ const gw = await spawnGateway(
   {
     storage: { synchronous: args.sync },
     alarmEngine: !args["no-alarms"],
-    limits: { linesPerSecond: 1e9, burstLines: 1e9, maxConnections: connections + 10 },
+    // Every bench node connects at once from one address and sends as fast as acks allow.
+    limits: { ...benchLimits(connections), maxConnections: connections + 10 },
   },
   undefined,
   args.profile ? ["--cpu-prof", `--cpu-prof-dir=${args.profile}`] : [],

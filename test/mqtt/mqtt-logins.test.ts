@@ -81,6 +81,22 @@ describe("MQTT password checks", () => {
   });
 });
 
+describe("MQTT password check concurrency", () => {
+  it("runs at most limits.maxConcurrentLoginChecks at once, queues a bounded number, refuses the rest", async () => {
+    const acl = new MqttAccessControl(
+      mqttConfigSchema.parse({
+        nodes: [{ username: "n", passwordHash: hashPassword("pw"), ward: "w", bed: "b" }],
+      }),
+      {},
+      { maxChecks: 1, maxWaiting: 1 },
+    );
+    const right = () => acl.authenticate("c", "n", Buffer.from("pw"));
+    // One runs, one waits its turn, the third finds the queue full (refused, right password or not).
+    const results = await Promise.all([right(), right(), right()]);
+    expect(results.map((p) => p?.kind ?? "refused")).toEqual(["node", "node", "refused"]);
+  });
+});
+
 describe("MQTT login limits", () => {
   it("refuses an address after too many failures, and an account except from a clean address", async () => {
     let now = Date.UTC(2026, 0, 1);
