@@ -155,8 +155,11 @@ export const gatewayConfigSchema = z
       .prefault({}),
     storage: z
       .object({
-        /** "normal" survives a process crash (kill -9); "full" also survives power loss, at a cost. */
-        synchronous: z.enum(["normal", "full"]).default("normal"),
+        /**
+         * "full" (default) survives power loss; "normal" survives a process crash (kill -9) only, but
+         * an acknowledged reading may be lost when the power goes (docs/deployment.md has the cost).
+         */
+        synchronous: z.enum(["normal", "full"]).default("full"),
         maxBatch: z.number().int().positive().default(10_000),
         /** Free space on the data directory's file system below which the storage alarm is raised. */
         minFreeBytes: z
