@@ -147,9 +147,7 @@ describe("HTTP and WebSocket API", () => {
     n.send(vitals(3, { hr: 70 }) as object);
     await n.waitAck(3);
     expect(gw.consoleLines).toHaveLength(1);
-    expect(gw.consoleLines[0]).toMatch(
-      /CRITICAL bed Bed-5: SpO2 88 % < 95 %, HR 112 bpm > 100 bpm/,
-    );
+    expect(gw.consoleLines[0]).toMatch(/CRITICAL bed Bed-5: SpO2 88 % < 95 %, HR 112 bpm > 100 bpm/);
     const stored = gw.gateway.store.db.prepare("SELECT bed, patient, status FROM alerts").all();
     expect(stored).toEqual([{ bed: "Bed-5", patient: "P5", status: "CRITICAL" }]);
     n.close();
