@@ -14,6 +14,9 @@ import { BedRegistry } from "./beds.js";
 import type { Classifier } from "./classify/classifier.js";
 import { OriginalPresetClassifier } from "./classify/original-preset.js";
 import type { GatewayConfig } from "./config.js";
+import { BedAdmission } from "./ingest/bed-admission.js";
+import { NodeBudgets } from "./ingest/node-budgets.js";
+import { NodeClocks } from "./ingest/node-clocks.js";
 import { NodePresence } from "./ingest/node-presence.js";
 import type { SessionHost } from "./ingest/node-session.js";
 import { ReadingIntake } from "./ingest/reading-intake.js";
@@ -37,6 +40,7 @@ import { InfluxHistory } from "./store/influx-history.js";
 import { createInfluxClient } from "./store/influx-schema.js";
 import type { ReadingHistory } from "./store/reading-history.js";
 import { SqliteStore } from "./store/sqlite-store.js";
+import { StorageHealth } from "./store/storage-health.js";
 
 export interface GatewayDeps {
   config: GatewayConfig;
@@ -123,7 +127,8 @@ export class Gateway {
     });
     this.access = new GatewayAccess(this.store.db, config.auth, time, logger.child({ ns: "auth" }));
     const checkpointer = new Checkpointer(this.store.path, logger.child({ ns: "store" }));
-    this.beds.restore(this.store.beds());
+    const restored = this.store.beds();
+    this.beds.restore(restored);
     const alarmStore = new AlarmStore(this.store.db);
     let history: ReadingHistory = this.store;
     if (config.influx.enabled) {
@@ -155,7 +160,12 @@ export class Gateway {
     this.live = new LiveHub(this.beds, time, config.live);
     const outputs = [...(deps.outputs ?? [])];
     if (config.alerts.console) {
-      outputs.unshift(new ConsoleAlertOutput(deps.console ?? process.stdout, { bell: config.alerts.bell }));
+      outputs.unshift(
+        new ConsoleAlertOutput(deps.console ?? process.stdout, {
+          bell: config.alerts.bell,
+          showPatient: config.alerts.showPatient,
+        }),
+      );
     }
     if (config.notifications.enabled) {
       this.notifications = new NotificationService({
@@ -205,28 +215,44 @@ export class Gateway {
     });
     this.beds.decorate = { alarm: (b) => this.alarms.summary(b), news2: (b) => this.alarms.news2(b) };
     const engine = config.alarmEngine ? this.alarms : undefined;
+    const storageHealth = new StorageHealth({
+      dataDir: config.dataDir,
+      minFreeBytes: config.storage.minFreeBytes,
+      checkIntervalMs: config.storage.checkIntervalMs,
+      logger: logger.child({ ns: "store" }),
+      alarmLog: alarmStore,
+      onChange: (failing) => this.alarms.stationCondition("storage_failing", failing),
+    });
+    alarmStore.onBacklogChange = (waiting, error) => storageHealth.alarmLogChanged(waiting, error);
 
     // ---- ingest ----
+    const nodeClocks = new NodeClocks(config.limits);
+    const admission = new BedAdmission(config, restored);
     this.intake = new ReadingIntake({
       store: this.store,
       classifier: deps.classifier ?? new OriginalPresetClassifier(config.classification),
       metrics: this.metrics,
       logger: logger.child({ ns: "store" }),
+      time,
       maxBatch: config.storage.maxBatch,
       maxSeqJump: config.limits.maxSeqJump,
       onStored: (rs) => this.onStored(rs),
+      clocks: nodeClocks,
+      commits: storageHealth,
     });
     this.presence = new NodePresence({
       beds: this.beds,
       alarms: engine,
       heartbeatMs: config.heartbeatMs,
       changed: (bed) => this.mqtt?.bedChanged(bed),
+      admission,
     });
     sessions = new SessionDirectory(this.presence);
-    const ingestHost: Pick<SessionHost, "config" | "time" | "metrics" | "submit" | "rejected"> = {
+    const ingestHost: Pick<SessionHost, "config" | "time" | "metrics" | "submit" | "rejected" | "budgets"> = {
       config,
       time,
       metrics: this.metrics,
+      budgets: new NodeBudgets(config.limits),
       submit: (r, waiter, arrived) => this.intake.submit(this.interop.admitted(r), waiter, arrived),
       rejected: (bed, parameter, value, why) => engine?.rejected(bed, parameter, value, why),
     };
@@ -240,6 +266,7 @@ export class Gateway {
       detach: (s) => sessions.detach(s),
       authorizeHello: (hello, session) => this.access.nodes.hello(hello, session),
       authorizeLegacy: (bed, session) => this.access.nodes.legacy(bed, session),
+      admission,
     };
     const tcp = new TcpIngestServer(tcpSessions, config.tls?.ingest ? loadTls(config.tls) : undefined);
     const https = config.tls ? loadTls(config.tls) : undefined;
@@ -262,6 +289,7 @@ export class Gateway {
     this.services = [
       { name: "store", stop: () => this.store.close() },
       { name: "checkpointer", stop: () => checkpointer.stop() },
+      { name: "storage-health", start: () => storageHealth.start(), stop: () => storageHealth.stop() },
       {
         name: "notifications",
         start: () => this.notifications?.start(),
@@ -305,6 +333,8 @@ export class Gateway {
             access: this.access,
             dataDir: config.dataDir,
             https,
+            storage: () => storageHealth.view(),
+            nodes: () => nodeClocks.views(),
             ...(deps.dashboardDir ? { dashboardDir: deps.dashboardDir } : {}),
           });
           this.http = http;

@@ -42,6 +42,7 @@ const TECHNICAL: Readonly<Record<string, string>> = {
   finger_out: "finger out",
   implausible: "implausible value",
   low_battery: "low battery",
+  storage_failing: "storage failing — readings not being acknowledged",
 };
 
 /** Anything but a physiological alarm is about the equipment, not the patient. */

@@ -140,6 +140,7 @@ export const alarmConfigSchema = z
         finger_out: priority.default("low"),
         implausible: priority.default("low"),
         low_battery: priority.default("low"),
+        storage_failing: priority.default("high"),
       } satisfies Record<TechnicalAlarmKind, z.ZodType>)
       .prefault({}),
   })

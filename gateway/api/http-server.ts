@@ -5,7 +5,14 @@ import fastifyStatic from "@fastify/static";
 import fastifyWebsocket from "@fastify/websocket";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { z } from "zod";
-import type { BedsResponse, ReadingsResponse } from "../../core/api-types.js";
+import type {
+  BedsResponse,
+  HealthResponse,
+  NodeClockView,
+  NodesResponse,
+  ReadingsResponse,
+  StorageHealthView,
+} from "../../core/api-types.js";
 import type { Logger } from "../../core/logger.js";
 import type { TimeSource } from "../../core/time.js";
 import type { GatewayAccess } from "../auth/gateway-access.js";
@@ -44,6 +51,10 @@ export interface HttpDeps {
   dataDir: string;
   /** Serve HTTPS (docs/security.md). */
   https?: TlsMaterial | undefined;
+  /** Whether storage works; /healthz answers 503 when it does not. */
+  storage?: () => StorageHealthView;
+  /** Device clocks per node (GET /api/nodes). */
+  nodes?: () => NodeClockView[];
 }
 
 /** The live API (REST + WebSocket), metrics and the dashboard's static files. */
@@ -64,11 +75,17 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
     dataDir: deps.dataDir,
   });
 
-  app.get("/healthz", async () => ({
-    status: "ok" as const,
-    uptime_s: Math.round((deps.time.now() - started) / 1000),
-    ...deps.access.control.health(),
-  }));
+  app.get("/healthz", async (_req, reply): Promise<HealthResponse> => {
+    const storage = deps.storage?.();
+    const status = storage?.status ?? "ok";
+    if (status !== "ok") reply.code(503);
+    return {
+      status,
+      uptime_s: Math.round((deps.time.now() - started) / 1000),
+      ...(storage ? { storage } : {}),
+      ...deps.access.control.health(),
+    };
+  });
 
   app.get("/metrics", async (_req, reply) => {
     reply.header("content-type", deps.metrics.registry.contentType);
@@ -76,6 +93,14 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
   });
 
   app.get("/api/beds", async (): Promise<BedsResponse> => ({ now: deps.time.now(), beds: deps.beds.all() }));
+
+  app.get(
+    "/api/nodes",
+    async (): Promise<NodesResponse> => ({
+      now: deps.time.now(),
+      nodes: deps.nodes?.() ?? [],
+    }),
+  );
 
   app.get(
     "/api/readings",

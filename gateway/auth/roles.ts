@@ -23,6 +23,7 @@ export const PERMISSIONS = {
   "limits.write": "change a patient's alarm limits, delays and profile",
   "notifications.read": "see the notification outbox and its dead letters (recipients)",
   "notifications.manage": "send dead-lettered notifications again",
+  "devices.read": "see the nodes: their beds, links and device clock offsets",
   "devices.manage": "manage devices and node credentials (reserved: `vitals nodes` on the gateway host)",
   "users.manage": "manage users and tokens (reserved: `vitals users`/`vitals tokens` on the gateway host)",
   "config.manage": "change the gateway configuration (reserved: no route yet)",
@@ -36,6 +37,7 @@ export type Permission = keyof typeof PERMISSIONS;
 
 const CLINICAL: readonly Permission[] = [
   "ward.read",
+  "devices.read",
   "alarm.acknowledge",
   "alarm.pause",
   "observation.enter",
@@ -47,10 +49,11 @@ const CLINICAL: readonly Permission[] = [
  * configuration but does not silence alarms or see patients; a person who does both has two accounts.
  */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
-  viewer: ["ward.read"],
+  viewer: ["ward.read", "devices.read"],
   nurse: CLINICAL,
   charge: [...CLINICAL, "limits.write", "notifications.read"],
   technician: [
+    "devices.read",
     "devices.manage",
     "notifications.read",
     "notifications.manage",
@@ -66,7 +69,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     "interop.read",
     "metrics.read",
   ],
-  integration: ["ward.read", "metrics.read", "fhir.read"],
+  integration: ["ward.read", "devices.read", "metrics.read", "fhir.read"],
 };
 
 export const ROLE_DESCRIPTIONS: Readonly<Record<Role, string>> = {
@@ -124,6 +127,7 @@ export const ROUTES: readonly RouteRule[] = [
     audit: "notification.requeue",
   },
   { method: "GET", url: "/api/audit", access: "audit.read" },
+  { method: "GET", url: "/api/nodes", access: "devices.read" },
   { method: "GET", url: "/api/interop", access: "interop.read" },
   { method: "POST", url: "/api/interop/:id/requeue", access: "interop.manage", audit: "interop.requeue" },
   { method: "GET", url: "/fhir/metadata", access: "fhir.read" },

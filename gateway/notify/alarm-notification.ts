@@ -10,6 +10,7 @@ const TECHNICAL: Record<Exclude<AlarmKind, "physiological">, string> = {
   finger_out: "finger out of the probe",
   implausible: "implausible readings",
   low_battery: "sensor node battery low",
+  storage_failing: "storage failing — readings not being acknowledged",
 };
 
 /**

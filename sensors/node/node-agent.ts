@@ -6,6 +6,12 @@ import type { Outbox } from "../link/outbox.js";
 import type { SensorDriver } from "../sample.js";
 import { SampleMerger, type SampleMergerOptions } from "./sample-merger.js";
 
+/**
+ * A system clock before this date has obviously not been set (a Raspberry Pi has no RTC and counts
+ * from its last shutdown, or 1970, until NTP answers): readings taken then are flagged clock_unsynced.
+ */
+export const CLOCK_SET_AFTER = Date.UTC(2024, 0, 1);
+
 /** A sensor the agent runs: made (and, after a failure, remade) on demand, e.g. once its board answers. */
 export interface NodeSensor {
   /** Unique within the agent, e.g. "max30205" or "max30205#2". */
@@ -127,7 +133,10 @@ export class NodeAgent {
     // The protocol's t is whole milliseconds; an injected time source (an emulator's) need not be.
     const now = this.time.now();
     try {
-      this.link.record({ ...this.merger.merge(now), t: Math.floor(now) });
+      const reading = this.merger.merge(now);
+      // At most 16 flags go on the wire: this one takes the place of the last if need be.
+      if (now < CLOCK_SET_AFTER) reading.flags = [...(reading.flags ?? []).slice(0, 15), "clock_unsynced"];
+      this.link.record({ ...reading, t: Math.floor(now) });
     } catch (e) {
       // A full or failing disk must not kill the agent: this reading is lost, the next may not be.
       this.failedRecords++;

@@ -73,6 +73,7 @@ const samples: Record<string, Sample> = {
     ok: [404],
   },
   "GET /api/audit": { method: "GET", path: () => "/api/audit?limit=5" },
+  "GET /api/nodes": { method: "GET", path: () => "/api/nodes" },
   "GET /api/interop": { method: "GET", path: () => "/api/interop" },
   // No dead letter exists: 404 means the request got past the guard.
   "POST /api/interop/:id/requeue": {
