@@ -7,6 +7,8 @@ import * as node from "./node.js";
 import * as notify from "./notify.js";
 import * as ports from "./ports.js";
 import * as ppg from "./ppg.js";
+import * as record from "./record.js";
+import * as replay from "./replay.js";
 import * as simulate from "./simulate.js";
 
 /** Each subcommand lives in its own file and registers itself here: one line per command. */
@@ -20,4 +22,6 @@ export function registerCommands(program: Command): void {
   notify.register(program);
   node.register(program);
   flash.register(program);
+  replay.register(program);
+  record.register(program);
 }
