@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import * as backup from "./backup.js";
 import * as demo from "./demo.js";
 import * as flash from "./flash.js";
 import * as gateway from "./gateway.js";
@@ -9,6 +10,7 @@ import * as ports from "./ports.js";
 import * as ppg from "./ppg.js";
 import * as record from "./record.js";
 import * as replay from "./replay.js";
+import * as restore from "./restore.js";
 import * as simulate from "./simulate.js";
 
 /** Each subcommand lives in its own file and registers itself here: one line per command. */
@@ -24,4 +26,6 @@ export function registerCommands(program: Command): void {
   flash.register(program);
   replay.register(program);
   record.register(program);
+  backup.register(program);
+  restore.register(program);
 }
