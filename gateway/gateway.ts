@@ -12,6 +12,7 @@ import { BedRegistry } from "./beds.js";
 import type { Classifier } from "./classify/classifier.js";
 import { OriginalPresetClassifier } from "./classify/original-preset.js";
 import type { GatewayConfig } from "./config.js";
+import { registerGatewayGauges } from "./gateway-gauges.js";
 import { NodePresence } from "./ingest/node-presence.js";
 import type { SessionHost } from "./ingest/node-session.js";
 import { ReadingIntake } from "./ingest/reading-intake.js";
@@ -248,7 +249,18 @@ export class Gateway {
         env,
       );
       outputs.push(this.mqtt.bridge);
+      this.metrics.mqttConnections = () => this.mqtt?.brokerStats?.clients ?? 0;
     }
+    const influx = this.influx;
+    registerGatewayGauges(this.metrics.registry, {
+      activeAlarms: () => this.alarms.engine.activeAlarms(),
+      ...(this.mqtt ? { broker: () => this.mqtt?.brokerStats } : {}),
+      ...(influx
+        ? { influx: { backlog: () => influx.backlog, oldestPendingAt: () => influx.oldestPendingAt } }
+        : {}),
+      webSocketClients: () => this.live.size,
+      now: () => time.now(),
+    });
 
     // Started top to bottom, stopped bottom to top: ingest stops first, storage last.
     this.services = [
