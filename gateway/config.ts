@@ -13,7 +13,7 @@ import { influxConfigSchema } from "./store/influx-config.js";
 const port = z.number().int().min(0).max(65535);
 
 /** The gateway's whole configuration. Every key has an embedded default; see docs/deployment.md. */
-const gatewayConfigSchema = z
+export const gatewayConfigSchema = z
   .object({
     /** Address to listen on. Loopback by default: exposing patient data to a network is a decision. */
     host: z.string().min(1).default("127.0.0.1"),

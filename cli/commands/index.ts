@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import * as backup from "./backup.js";
+import * as config from "./config.js";
 import * as demo from "./demo.js";
 import * as flash from "./flash.js";
 import * as gateway from "./gateway.js";
@@ -28,4 +29,5 @@ export function registerCommands(program: Command): void {
   record.register(program);
   backup.register(program);
   restore.register(program);
+  config.register(program);
 }
