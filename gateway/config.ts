@@ -84,7 +84,7 @@ export const gatewayConfigSchema = z
     influx: influxConfigSchema.prefault({}),
     /** The clinical alarm engine: profiles, delays, escalation, technical alarms (docs/alarms.md). */
     alarms: alarmConfigSchema.prefault({}),
-    /** The central station's alarm sound: console bell, audio device, piezo (docs/alarm-sound.md). */
+    /** The central station's alarm sound: console bell, audio device, piezo (docs/alarms.md, "Sound outputs"). */
     sound: soundConfigSchema.prefault({}),
     /** Off only to measure what the alarm engine costs (the bench's --no-alarms). */
     alarmEngine: z.boolean().default(true),
