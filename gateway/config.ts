@@ -104,7 +104,7 @@ export const limitsSchema = z
   .strict();
 
 /** The gateway's whole configuration. Every key has an embedded default; see docs/deployment.md. */
-const gatewayConfigSchema = z
+export const gatewayConfigSchema = z
   .object({
     /** Address to listen on. Loopback by default: exposing patient data to a network is a decision. */
     host: z.string().min(1).default("127.0.0.1"),
@@ -181,7 +181,7 @@ const gatewayConfigSchema = z
     influx: influxConfigSchema.prefault({}),
     /** The clinical alarm engine: profiles, delays, escalation, technical alarms (docs/alarms.md). */
     alarms: alarmConfigSchema.prefault({}),
-    /** The central station's alarm sound: console bell, audio device, piezo (docs/alarm-sound.md). */
+    /** The central station's alarm sound: console bell, audio device, piezo (docs/alarms.md, "Sound outputs"). */
     sound: soundConfigSchema.prefault({}),
     /** Off only to measure what the alarm engine costs (the bench's --no-alarms). */
     alarmEngine: z.boolean().default(true),

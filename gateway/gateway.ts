@@ -14,6 +14,7 @@ import { BedRegistry } from "./beds.js";
 import type { Classifier } from "./classify/classifier.js";
 import { OriginalPresetClassifier } from "./classify/original-preset.js";
 import type { GatewayConfig } from "./config.js";
+import { registerGatewayGauges } from "./gateway-gauges.js";
 import { BedAdmission } from "./ingest/bed-admission.js";
 import { NodeBudgets } from "./ingest/node-budgets.js";
 import { NodeClocks } from "./ingest/node-clocks.js";
@@ -283,7 +284,18 @@ export class Gateway {
         env,
       );
       outputs.push(this.mqtt.bridge);
+      this.metrics.mqttConnections = () => this.mqtt?.brokerStats?.clients ?? 0;
     }
+    const influx = this.influx;
+    registerGatewayGauges(this.metrics.registry, {
+      activeAlarms: () => this.alarms.engine.activeAlarms(),
+      ...(this.mqtt ? { broker: () => this.mqtt?.brokerStats } : {}),
+      ...(influx
+        ? { influx: { backlog: () => influx.backlog, oldestPendingAt: () => influx.oldestPendingAt } }
+        : {}),
+      webSocketClients: () => this.live.size,
+      now: () => time.now(),
+    });
 
     // Started top to bottom, stopped bottom to top: ingest stops first, storage last.
     this.services = [

@@ -109,7 +109,10 @@ export function register(program: Command): void {
         counts.set(r.definition.name, n);
         let create: NodeSensor["create"];
         try {
-          create = r.definition.prepare(r.options, { ...ctx, logger: logger.child({ ns: r.spec.driver }) });
+          create = r.definition.prepare(r.options, {
+            ...ctx,
+            logger: logger.child({ sensor: r.spec.driver }),
+          });
         } catch (e) {
           if (isVitalsError(e)) fail(e.message);
           throw e;

@@ -44,6 +44,13 @@ interface ClientState {
  */
 export class EmbeddedBroker {
   private aedes: Aedes | undefined;
+  /** PUBLISH packets clients sent that the broker accepted (vitals_mqtt_messages_received_total). */
+  messagesReceived = 0;
+
+  /** Clients connected now. */
+  get connectedClients(): number {
+    return this.aedes?.connectedClients ?? 0;
+  }
   private readonly servers: Server[] = [];
   private readonly clients = new WeakMap<Client, ClientState>();
   /** Payloads of rejected readings: acknowledged, but not forwarded to subscribers (aedes keeps the Buffer). */
@@ -188,6 +195,9 @@ export class EmbeddedBroker {
       },
     });
     this.aedes = aedes;
+    aedes.on("publish", (_packet, client) => {
+      if (client) this.messagesReceived++;
+    });
     aedes.on("clientDisconnect", (client) => {
       const st = this.clients.get(client);
       if (!st) return;

@@ -55,6 +55,8 @@ export class GatewayLink extends EventEmitter<{
   alarm: [SoundPriority];
   /** The link started a new seq space (the new boot id). */
   newBoot: [string];
+  /** A connection attempt failed or the connection broke (the reason); the link retries. */
+  connectionError: [string];
 }> {
   private socket: Socket | undefined;
   private splitter = new LineSplitter(1 << 16);
@@ -164,7 +166,10 @@ export class GatewayLink extends EventEmitter<{
       this.lastHeard = this.time.now();
       for (const ev of this.splitter.push(chunk)) if (ev.kind === "line") this.onLine(ev.line);
     });
-    s.on("error", (e) => this.logger.debug({ err: e.message }, "gateway connection error"));
+    s.on("error", (e) => {
+      this.logger.debug({ err: e.message }, "gateway connection error");
+      this.emit("connectionError", e.message);
+    });
     s.on("close", () => this.onClose(s));
   }
 

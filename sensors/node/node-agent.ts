@@ -47,13 +47,23 @@ export interface NodeAgentStatus {
   lastAckAt: number | undefined;
   /** Readings that could not be queued (disk full, I/O error). */
   failedRecords: number;
-  sensors: { label: string; running: boolean; lastSampleAt: number | undefined }[];
+  sensors: {
+    label: string;
+    /** state === "running". */
+    running: boolean;
+    /** "starting": not opened yet; "failed": the last attempt to open it failed (it is retried). */
+    state: "starting" | "running" | "failed";
+    /** Why the last attempt to open it failed. */
+    lastError?: string;
+    lastSampleAt: number | undefined;
+  }[];
 }
 
 interface SensorState {
   sensor: NodeSensor;
   driver: SensorDriver | undefined;
   retry: Timer | undefined;
+  lastError?: string | undefined;
   failures: number;
 }
 
@@ -158,11 +168,27 @@ export class NodeAgent {
       ackedSeq: this.link.acked,
       lastAckAt: this.lastAckAt,
       failedRecords: this.failedRecords,
-      sensors: this.states.map((s) => ({
-        label: s.sensor.label,
-        running: s.driver !== undefined,
-        lastSampleAt: last[s.sensor.label],
-      })),
+      sensors: this.states.map((s) => {
+        const device = s.driver?.device?.();
+        const error = s.driver === undefined ? s.lastError : device?.error;
+        const state =
+          s.driver === undefined
+            ? s.failures > 0
+              ? "failed"
+              : "starting"
+            : device && !device.open
+              ? device.error !== undefined
+                ? "failed"
+                : "starting"
+              : "running";
+        return {
+          label: s.sensor.label,
+          running: state === "running",
+          state,
+          ...(state !== "running" && error !== undefined ? { lastError: error } : {}),
+          lastSampleAt: last[s.sensor.label],
+        };
+      }),
     };
   }
 
@@ -220,6 +246,7 @@ export class NodeAgent {
       }
       s.driver = driver;
       s.failures = 0;
+      s.lastError = undefined;
       log.info("sensor started");
     } catch (e) {
       await driver?.stop().catch(() => undefined);
@@ -227,6 +254,7 @@ export class NodeAgent {
       // Back off (5 s … 60 s by default): a board left unplugged all night need not be hammered.
       const retryMs = Math.min(12, 2 ** s.failures) * (this.opts.sensorRetryMs ?? 5000);
       s.failures++;
+      s.lastError = (e as Error).message;
       log.warn({ err: (e as Error).message, retryMs }, "sensor failed to start; retrying");
       s.retry = this.time.after(retryMs, () => void this.startSensor(s));
     }

@@ -113,7 +113,7 @@ describe("HTTP and WebSocket API", () => {
     expect(text).toContain("vitals_readings_received_total 2");
     expect(text).toContain("vitals_readings_stored_total 1");
     expect(text).toContain('vitals_readings_rejected_total{code="bad_value"} 1');
-    expect(text).toContain("vitals_connections 1");
+    expect(text).toContain('vitals_connections{transport="tcp"} 1');
     expect(text).toMatch(/vitals_ingest_latency_seconds_bucket\{le="0.05"\} 1/);
     n.close();
   });

@@ -118,7 +118,13 @@ describe("NodeAgent → real gateway", () => {
     expect(flagged.every((r) => r.hr !== null && r.temp !== null)).toBe(true);
     expect(attempts).toBeGreaterThanOrEqual(2);
     expect(agent.status().sensors).toEqual([
-      { label: "max30205", running: false, lastSampleAt: undefined },
+      {
+        label: "max30205",
+        running: false,
+        state: "failed",
+        lastError: expect.any(String),
+        lastSampleAt: undefined,
+      },
       expect.objectContaining({ label: "sim", running: true }),
     ]);
   });
