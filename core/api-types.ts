@@ -176,6 +176,49 @@ export interface BedsResponse {
   beds: BedView[];
 }
 
+/** Whether the gateway can store (`GET /healthz`, `storage`). */
+export interface StorageHealthView {
+  status: "ok" | "degraded";
+  problems: string[];
+  /** Free bytes on the data directory's file system at the last check (null: not measured). */
+  free_bytes: number | null;
+  min_free_bytes: number;
+  /** Alarm events that could not be written yet, kept in memory. */
+  unwritten_alarm_events: number;
+  /** Unwritten alarm events lost because too many were waiting. */
+  dropped_alarm_events: number;
+}
+
+/** `GET /healthz`: 200 when ok, 503 when degraded. */
+export interface HealthResponse {
+  status: "ok" | "degraded";
+  uptime_s: number;
+  storage?: StorageHealthView;
+}
+
+/** A node's clock as the gateway sees it (`GET /api/nodes`). */
+export interface NodeClockView {
+  node: string;
+  bed: string;
+  /**
+   * Device time minus gateway time of the node's least-delayed reading in the last minute (ms):
+   * positive = the node's clock is ahead. While a node drains a backlog it looks behind until its
+   * live readings arrive.
+   */
+  clock_offset_ms: number;
+  /** The offset exceeds `limits.maxClockAheadMs` either way. */
+  clock_skew: boolean;
+  last_t: number;
+  last_received_at: number;
+  /** Readings of this node stored with the flag `clock_skew` since the gateway started. */
+  clock_skew_readings: number;
+}
+
+export interface NodesResponse {
+  now: number;
+  nodes: NodeClockView[];
+}
+
 export interface ReadingsResponse {
   readings: ReadingView[];
 }

@@ -3,7 +3,7 @@
  * check, the API view, the SQLite columns, the InfluxDB fields and trends, the MQTT payloads, the
  * notifications and the dashboard's numbers are all derived from this table; the derivations take a
  * parameter list (this one by default) so a test can run them on a longer one.
- * Adding a parameter: docs/architecture-parameters.md.
+ * Adding a parameter: docs/architecture.md ("One reading schema").
  *
  * Plausible ranges are physiologically possible values (inclusive): outside is a sensor or
  * transmission fault, rejected as `bad_value` and never classified. They are not alarm limits.

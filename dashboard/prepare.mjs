@@ -4,11 +4,13 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const require = createRequire(import.meta.url);
 let vite;
 try {
-  vite = require.resolve("vite/bin/vite.js");
+  // vite's "exports" do not list bin/vite.js (ERR_PACKAGE_PATH_NOT_EXPORTED): find it from package.json.
+  vite = fileURLToPath(new URL("bin/vite.js", pathToFileURL(require.resolve("vite/package.json"))));
 } catch {
   const built = existsSync(new URL("./dist/index.html", import.meta.url));
   console.warn(

@@ -41,14 +41,21 @@ export class BedRegistry {
   private readonly dirty = new Set<string>();
   /** Beds whose patient an admission (HL7 ADT) names: a node's hello does not override it. */
   private readonly admitted = new Set<string>();
+  /** Called when a bed becomes changed (the live hub pushes it). */
+  onChange: (() => void) | undefined;
   /** Adds the alarm engine's view of a bed, when there is one. */
   decorate:
     | { alarm(bed: string): BedAlarmSummary | null; news2(bed: string): News2Summary | null }
     | undefined;
 
+  private mark(bed: string): void {
+    this.dirty.add(bed);
+    this.onChange?.();
+  }
+
   /** Marks a bed changed (e.g. by an alarm event) so the live API pushes it. */
   touch(bed: string): void {
-    if (this.beds.has(bed)) this.dirty.add(bed);
+    if (this.beds.has(bed)) this.mark(bed);
   }
 
   restore(
@@ -78,7 +85,7 @@ export class BedRegistry {
     s.ward = r.ward;
     s.patient = r.patient;
     s.node = r.node;
-    this.dirty.add(r.bed);
+    this.mark(r.bed);
   }
 
   connected(
@@ -94,7 +101,7 @@ export class BedRegistry {
       if (meta.ward !== null && !this.admitted.has(bed)) s.ward = meta.ward;
       if (meta.patient !== null && !this.admitted.has(bed)) s.patient = meta.patient;
     }
-    this.dirty.add(bed);
+    this.mark(bed);
   }
 
   /** Binds a bed to an admitted patient (null: the stay ended; the bed shows no patient). */
@@ -108,7 +115,7 @@ export class BedRegistry {
       this.admitted.delete(bed);
       s.patient = null;
     }
-    this.dirty.add(bed);
+    this.mark(bed);
   }
 
   has(bed: string): boolean {

@@ -8,10 +8,16 @@ import { registerAlarmRoutes } from "./api/alarm-routes.js";
 import { createHttpServer, listen } from "./api/http-server.js";
 import { LiveHub } from "./api/live-hub.js";
 import { registerNotificationRoutes } from "./api/notification-routes.js";
+import { GatewayAccess } from "./auth/gateway-access.js";
+import { loadTls } from "./auth/tls-config.js";
 import { BedRegistry } from "./beds.js";
 import type { Classifier } from "./classify/classifier.js";
 import { OriginalPresetClassifier } from "./classify/original-preset.js";
 import type { GatewayConfig } from "./config.js";
+import { registerGatewayGauges } from "./gateway-gauges.js";
+import { BedAdmission } from "./ingest/bed-admission.js";
+import { NodeBudgets } from "./ingest/node-budgets.js";
+import { NodeClocks } from "./ingest/node-clocks.js";
 import { NodePresence } from "./ingest/node-presence.js";
 import type { SessionHost } from "./ingest/node-session.js";
 import { ReadingIntake } from "./ingest/reading-intake.js";
@@ -35,6 +41,7 @@ import { InfluxHistory } from "./store/influx-history.js";
 import { createInfluxClient } from "./store/influx-schema.js";
 import type { ReadingHistory } from "./store/reading-history.js";
 import { SqliteStore } from "./store/sqlite-store.js";
+import { StorageHealth } from "./store/storage-health.js";
 
 export interface GatewayDeps {
   config: GatewayConfig;
@@ -89,6 +96,8 @@ export class Gateway {
   readonly influx: InfluxForwarder | undefined;
   readonly interop: InteropService;
   address: GatewayAddress | undefined;
+  /** Staff sign-in, tokens, node credentials, audit log (docs/security.md). */
+  readonly access: GatewayAccess;
   private readonly time: TimeSource;
   private readonly logger: Logger;
   private readonly intake: ReadingIntake;
@@ -117,8 +126,10 @@ export class Gateway {
       synchronous: config.storage.synchronous,
       checkpointInWorker: true,
     });
+    this.access = new GatewayAccess(this.store.db, config.auth, time, logger.child({ ns: "auth" }));
     const checkpointer = new Checkpointer(this.store.path, logger.child({ ns: "store" }));
-    this.beds.restore(this.store.beds());
+    const restored = this.store.beds();
+    this.beds.restore(restored);
     const alarmStore = new AlarmStore(this.store.db);
     let history: ReadingHistory = this.store;
     if (config.influx.enabled) {
@@ -147,10 +158,15 @@ export class Gateway {
     });
 
     // ---- outputs ----
-    this.live = new LiveHub(this.beds, time, config.live.throttleMs);
+    this.live = new LiveHub(this.beds, time, config.live);
     const outputs = [...(deps.outputs ?? [])];
     if (config.alerts.console) {
-      outputs.unshift(new ConsoleAlertOutput(deps.console ?? process.stdout, { bell: config.alerts.bell }));
+      outputs.unshift(
+        new ConsoleAlertOutput(deps.console ?? process.stdout, {
+          bell: config.alerts.bell,
+          showPatient: config.alerts.showPatient,
+        }),
+      );
     }
     if (config.notifications.enabled) {
       this.notifications = new NotificationService({
@@ -200,28 +216,44 @@ export class Gateway {
     });
     this.beds.decorate = { alarm: (b) => this.alarms.summary(b), news2: (b) => this.alarms.news2(b) };
     const engine = config.alarmEngine ? this.alarms : undefined;
+    const storageHealth = new StorageHealth({
+      dataDir: config.dataDir,
+      minFreeBytes: config.storage.minFreeBytes,
+      checkIntervalMs: config.storage.checkIntervalMs,
+      logger: logger.child({ ns: "store" }),
+      alarmLog: alarmStore,
+      onChange: (failing) => this.alarms.stationCondition("storage_failing", failing),
+    });
+    alarmStore.onBacklogChange = (waiting, error) => storageHealth.alarmLogChanged(waiting, error);
 
     // ---- ingest ----
+    const nodeClocks = new NodeClocks(config.limits);
+    const admission = new BedAdmission(config, restored);
     this.intake = new ReadingIntake({
       store: this.store,
       classifier: deps.classifier ?? new OriginalPresetClassifier(config.classification),
       metrics: this.metrics,
       logger: logger.child({ ns: "store" }),
+      time,
       maxBatch: config.storage.maxBatch,
       maxSeqJump: config.limits.maxSeqJump,
       onStored: (rs) => this.onStored(rs),
+      clocks: nodeClocks,
+      commits: storageHealth,
     });
     this.presence = new NodePresence({
       beds: this.beds,
       alarms: engine,
       heartbeatMs: config.heartbeatMs,
       changed: (bed) => this.mqtt?.bedChanged(bed),
+      admission,
     });
     sessions = new SessionDirectory(this.presence);
-    const ingestHost: Pick<SessionHost, "config" | "time" | "metrics" | "submit" | "rejected"> = {
+    const ingestHost: Pick<SessionHost, "config" | "time" | "metrics" | "submit" | "rejected" | "budgets"> = {
       config,
       time,
       metrics: this.metrics,
+      budgets: new NodeBudgets(config.limits),
       submit: (r, waiter, arrived) => this.intake.submit(this.interop.admitted(r), waiter, arrived),
       rejected: (bed, parameter, value, why) => engine?.rejected(bed, parameter, value, why),
     };
@@ -233,8 +265,12 @@ export class Gateway {
       submitNumbered: (r, arrived) => this.intake.submitNumbered(this.interop.admitted(r), arrived),
       attach: (s) => sessions.attach(s),
       detach: (s) => sessions.detach(s),
+      authorizeHello: (hello, session) => this.access.nodes.hello(hello, session),
+      authorizeLegacy: (bed, session) => this.access.nodes.legacy(bed, session),
+      admission,
     };
-    const tcp = new TcpIngestServer(tcpSessions);
+    const tcp = new TcpIngestServer(tcpSessions, config.tls?.ingest ? loadTls(config.tls) : undefined);
+    const https = config.tls ? loadTls(config.tls) : undefined;
     if (config.mqtt.mode !== "off") {
       this.mqtt = new MqttService(
         {
@@ -248,12 +284,24 @@ export class Gateway {
         env,
       );
       outputs.push(this.mqtt.bridge);
+      this.metrics.mqttConnections = () => this.mqtt?.brokerStats?.clients ?? 0;
     }
+    const influx = this.influx;
+    registerGatewayGauges(this.metrics.registry, {
+      activeAlarms: () => this.alarms.engine.activeAlarms(),
+      ...(this.mqtt ? { broker: () => this.mqtt?.brokerStats } : {}),
+      ...(influx
+        ? { influx: { backlog: () => influx.backlog, oldestPendingAt: () => influx.oldestPendingAt } }
+        : {}),
+      webSocketClients: () => this.live.size,
+      now: () => time.now(),
+    });
 
     // Started top to bottom, stopped bottom to top: ingest stops first, storage last.
     this.services = [
       { name: "store", stop: () => this.store.close() },
       { name: "checkpointer", stop: () => checkpointer.stop() },
+      { name: "storage-health", start: () => storageHealth.start(), stop: () => storageHealth.stop() },
       {
         name: "notifications",
         start: () => this.notifications?.start(),
@@ -294,6 +342,11 @@ export class Gateway {
             metrics: this.metrics,
             time,
             logger: logger.child({ ns: "http" }),
+            access: this.access,
+            dataDir: config.dataDir,
+            https,
+            storage: () => storageHealth.view(),
+            nodes: () => nodeClocks.views(),
             ...(deps.dashboardDir ? { dashboardDir: deps.dashboardDir } : {}),
           });
           this.http = http;
@@ -303,10 +356,12 @@ export class Gateway {
           // Before listen: the broker registers its WebSocket route (/mqtt) on the HTTP server.
           await this.mqtt?.start(http);
           this.httpPort = await listen(http, config.httpPort, config.host);
+          this.access.start(config.dataDir);
           this.notifications?.watch((s) => this.live.broadcast({ type: "notifications", ...s }));
         },
         stop: async () => {
           await this.mqtt?.stop();
+          this.access.stop();
           await this.http?.close();
         },
       },
@@ -321,6 +376,10 @@ export class Gateway {
   }
 
   async start(): Promise<GatewayAddress> {
+    // Refuses an unsafe exposure (plain HTTP beyond loopback, no admin…) before anything listens.
+    this.access.check(this.config.host, this.config.tls !== undefined, {
+      mqttAnonymous: this.config.mqtt.mode === "embedded" && this.config.mqtt.anonymous,
+    });
     for (const s of this.services) await s.start?.();
     const { host } = this.config;
     const mqttPort = this.mqtt?.port;

@@ -1,7 +1,23 @@
 import { isVitalsError } from "../../core/errors.js";
 import { createLogger } from "../../core/logger.js";
+import { setupCommand } from "../../gateway/auth/http-auth.js";
 import { type GatewayConfig, loadConfig } from "../../gateway/config.js";
 import { Gateway } from "../../gateway/gateway.js";
+
+/** What the operator must know about access at start-up: lab modes, and how to add the first admin. */
+function accessNotice(gateway: Gateway): string {
+  const { config } = gateway;
+  const lines: string[] = [];
+  if (config.auth.openNodes) lines.push("open-nodes lab mode: nodes connect without credentials");
+  if (config.auth.insecureHttp)
+    lines.push("--insecure-http: plain HTTP beyond loopback (TLS must be done in front)");
+  if (gateway.access.control.setupRequired())
+    lines.push(
+      "no administrator account yet: the dashboard and API answer 503 until you run",
+      `  ${setupCommand(config.dataDir)}`,
+    );
+  return lines.map((l) => `vitals: ${l}\n`).join("");
+}
 
 export interface GatewayFlags {
   config?: string;
@@ -11,6 +27,11 @@ export interface GatewayFlags {
   dataDir?: string;
   mqttPort?: number;
   mqttAnonymous?: boolean;
+  openNodes?: boolean;
+  insecureHttp?: boolean;
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsIngest?: boolean;
 }
 
 export function configFrom(flags: GatewayFlags, extra: Record<string, unknown> = {}): GatewayConfig {
@@ -24,6 +45,11 @@ export function configFrom(flags: GatewayFlags, extra: Record<string, unknown> =
         httpPort: flags.httpPort,
         dataDir: flags.dataDir,
         mqtt: { port: flags.mqttPort, anonymous: flags.mqttAnonymous },
+        auth: { openNodes: flags.openNodes, insecureHttp: flags.insecureHttp },
+        tls:
+          flags.tlsCert || flags.tlsKey
+            ? { certFile: flags.tlsCert, keyFile: flags.tlsKey, ingest: flags.tlsIngest }
+            : undefined,
         ...extra,
       },
     });
@@ -66,14 +92,9 @@ export async function runGateway(
   const started = gateway;
   const shown = a.host === "0.0.0.0" || a.host === "::" ? "127.0.0.1" : a.host;
   process.stdout.write(
-    `vitals gateway listening: tcp ${a.host}:${a.tcpPort}, http http://${shown}:${a.httpPort}/${a.mqttPort === undefined ? "" : `, mqtt ${a.host}:${a.mqttPort}`}\n`,
+    `vitals gateway listening: tcp${config.tls?.ingest ? "+tls" : ""} ${a.host}:${a.tcpPort}, http ${config.tls ? "https" : "http"}://${shown}:${a.httpPort}/${a.mqttPort === undefined ? "" : `, mqtt ${a.host}:${a.mqttPort}`}\n`,
   );
-  if (a.host !== "127.0.0.1" && a.host !== "localhost" && a.host !== "::1") {
-    logger.warn(
-      { host: a.host },
-      "listening beyond loopback: set auth.nodeToken and protect the dashboard (see docs/deployment.md)",
-    );
-  }
+  process.stdout.write(accessNotice(gateway));
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

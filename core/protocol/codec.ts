@@ -21,6 +21,7 @@ import {
   WIRE_ERROR_CODES,
   type WireErrorCode,
 } from "./frames.js";
+import { MAX_LABEL_LENGTH, normalizeLabel } from "./label.js";
 
 /** What one line from a node decodes to: a frame, or the reason it was rejected. */
 export type NodeLine =
@@ -41,11 +42,16 @@ export type NodeLine =
 
 export type GatewayLine = { kind: "frame"; frame: GatewayFrame } | { kind: "rejected"; message: string };
 
+/** A node, bed, patient or ward label, normalised (see normalizeLabel); look-alikes are refused. */
 const id = z
   .string()
-  .min(1)
-  .max(64)
-  .regex(/^[\p{L}\p{N} ._:/#-]+$/u, "letters, digits, space and . _ : / # - only");
+  .max(4 * MAX_LABEL_LENGTH)
+  .transform((raw, ctx) => {
+    const r = normalizeLabel(raw);
+    if ("label" in r) return r.label;
+    ctx.addIssue({ code: "custom", message: r.error });
+    return z.NEVER;
+  });
 const value = z.number().finite().nullable();
 const optValue = value.optional();
 const flag = z.string().regex(FLAG_PATTERN, "lower-case word");

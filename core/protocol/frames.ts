@@ -27,6 +27,10 @@ export const KNOWN_FLAGS = [
   "nibp_overpressure",
   "nibp_air_leak",
   "nibp_irregular_pulse",
+  /** Set by the gateway: the device time `t` is far from gateway time (docs/protocol.md, "Time"). */
+  "clock_skew",
+  /** Set by a node whose clock has not been synchronised yet (a Pi without RTC before NTP). */
+  "clock_unsynced",
 ] as const;
 export type KnownFlag = (typeof KNOWN_FLAGS)[number];
 /** Any flag on the wire is a lower-case word of at most 32 characters, known or not. */
@@ -99,7 +103,10 @@ export interface WelcomeFrame {
   heartbeat_ms: number;
   /** Highest seq the gateway has stored for this node, so a node that lost its state can continue. */
   last_seq?: number | undefined;
-  /** The gateway's per-connection line limit: a node pacing a backlog stays below it. */
+  /**
+   * The pace a node may keep up: the per-connection line limit, or less when the per-node reading
+   * limit is lower. A node pacing a backlog stays below it.
+   */
   max_lines_per_s?: number | undefined;
 }
 
@@ -121,6 +128,8 @@ export const WIRE_ERROR_CODES = [
   "too_many_errors",
   "replaced",
   "idle",
+  "line_timeout",
+  "bed_limit",
   "shutting_down",
   "internal",
 ] as const;

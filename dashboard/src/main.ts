@@ -10,7 +10,8 @@ import { formatTimeOfDay } from "./format.js";
 import { gatewayTime } from "./freshness.js";
 import { HistoryPanel } from "./history-panel.js";
 import { LiveConnection, liveUrl } from "./live-connection.js";
-import { loadUser, normaliseUser, saveUser } from "./user-name.js";
+import { SessionClient, signedInLabel } from "./session-client.js";
+import { SignInView } from "./sign-in-view.js";
 import {
   initialWardState,
   visibleBeds,
@@ -41,7 +42,10 @@ const ui = {
   showAll: must<HTMLButtonElement>("#show-all"),
   alerts: must<HTMLElement>("#alerts"),
   dialog: must<HTMLDialogElement>("#history"),
-  user: must<HTMLInputElement>("#user-name"),
+  signIn: must<HTMLElement>("#sign-in"),
+  signedIn: must<HTMLElement>("#signed-in-user"),
+  signOut: must<HTMLButtonElement>("#sign-out"),
+  labMode: must<HTMLElement>("#lab-mode"),
   soundOn: must<HTMLInputElement>("#sound-on"),
   actionStatus: must<HTMLElement>("#action-status"),
   alarmList: must<HTMLElement>("#alarm-list"),
@@ -56,15 +60,25 @@ let state: WardState = initialWardState();
 let retryAt: number | null = null;
 let detailBed: string | null = null;
 
+// Nothing else runs until someone is signed in: the gateway answers 401 to everything else anyway.
+const sessions = new SessionClient(page);
+const signInView = new SignInView(ui.signIn, sessions);
+let me = await signInView.session();
+// Technicians and administrators hold no ward.read: the central station is not theirs to watch.
+while (!me.permissions.includes("ward.read"))
+  me = await signInView.again(`${me.user} (${me.role}) may not see the ward. Sign in with a ward role.`);
+ui.signedIn.textContent = signedInLabel(me);
+ui.signOut.hidden = me.kind !== "user";
+ui.signOut.addEventListener("click", () => {
+  void sessions.signOut(me.csrf_token).finally(() => window.location.reload());
+});
+const lab = [me.demo ? "Demo mode" : "", me.open_nodes ? "lab mode: nodes connect without credentials" : ""];
+ui.labMode.textContent = lab.filter(Boolean).join(" · ");
+ui.labMode.hidden = ui.labMode.textContent === "";
+
 const api = new AlarmActions(page);
+api.csrf = me.csrf_token;
 const sound = new AlarmSound();
-const storage = (() => {
-  try {
-    return window.localStorage;
-  } catch {
-    return null;
-  }
-})();
 
 function dispatch(action: WardAction) {
   state = wardReducer(state, action);
@@ -82,21 +96,10 @@ function say(text: string, kind: "error" | "info" = "info") {
   }, 6_000);
 }
 
-/** Actions are logged under a name; without one, point the nurse at the field instead of acting. */
-function requireUser(): string | null {
-  const user = normaliseUser(ui.user.value);
-  if (user) return user;
-  say("Enter your name in the User field first: every action is logged under it.", "error");
-  ui.user.classList.add("needs-value");
-  ui.user.focus();
-  return null;
-}
-
+/** Actions are logged under the signed-in user, by the gateway. */
 function acknowledge(bed: string, ids: string[]) {
-  const user = requireUser();
-  if (!user) return;
   dispatch({ type: "ack-sent", ids });
-  void Promise.allSettled(ids.map((id) => api.acknowledge(id, user))).then((results) => {
+  void Promise.allSettled(ids.map((id) => api.acknowledge(id))).then((results) => {
     dispatch({ type: "ack-settled", ids });
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
     if (failed.length)
@@ -105,20 +108,14 @@ function acknowledge(bed: string, ids: string[]) {
 }
 
 function pause(bed: string) {
-  const user = requireUser();
-  if (!user) return;
-  api.pause(bed, user).catch((e: Error) => say(`${bed}: audio pause failed (${e.message}).`, "error"));
+  api.pause(bed).catch((e: Error) => say(`${bed}: audio pause failed (${e.message}).`, "error"));
 }
 
 const history = new HistoryPanel(ui.dialog, page);
 const detail = new BedDetail(ui.dialog, {
   acknowledge,
   pause,
-  observe: (bed, entry) => {
-    const user = requireUser();
-    if (!user) return Promise.reject(new Error("no user name"));
-    return api.observe(bed, user, entry);
-  },
+  observe: (bed, entry) => api.observe(bed, entry),
 });
 function openBed(bed: string) {
   detailBed = bed;
@@ -193,32 +190,25 @@ function render() {
   }
 }
 
-ui.user.value = loadUser(storage);
-ui.user.addEventListener("input", () => {
-  saveUser(storage, ui.user.value);
-  ui.user.classList.toggle(
-    "needs-value",
-    normaliseUser(ui.user.value) === null && ui.user.classList.contains("needs-value"),
-  );
-});
 // Browsers start audio only from a user gesture: the checkbox click is that gesture.
 ui.soundOn.addEventListener("change", () => {
   if (ui.soundOn.checked) sound.enable();
   else sound.disable();
 });
 ui.openAlarmHistory.addEventListener("click", () => alarmHistory.open(state.alarmEventCount));
-const deadLetters = new DeadLettersDialog(ui.deadLetters, api, requireUser);
+const deadLetters = new DeadLettersDialog(ui.deadLetters, api);
 ui.notifyFailed.addEventListener("click", () => void deadLetters.open());
 // The live feed reports changes only; the current counts come from the API once at load.
-void api.notifications().then(
-  (n) =>
-    dispatch({
-      type: "live",
-      message: { type: "notifications", pending: n.pending, dead: n.dead },
-      browserNow: Date.now(),
-    }),
-  () => {},
-);
+if (me.permissions.includes("notifications.read"))
+  void api.notifications().then(
+    (n) =>
+      dispatch({
+        type: "live",
+        message: { type: "notifications", pending: n.pending, dead: n.dead },
+        browserNow: Date.now(),
+      }),
+    () => {},
+  );
 ui.criticalOnly.addEventListener("change", () =>
   dispatch({ type: "set-critical-only", on: ui.criticalOnly.checked }),
 );
@@ -230,7 +220,15 @@ new LiveConnection(liveUrl("api/live", page), {
   state: (s, at) => {
     retryAt = at ?? null;
     dispatch({ type: "connection", state: s });
+    // A refused upgrade looks like any drop to the browser: ask whether the session is still there.
+    if (s === "down")
+      void sessions.current().then(
+        (c) => c || window.location.reload(),
+        () => {},
+      );
   },
+  // Signed out (here or elsewhere), session expired, token revoked: back to the sign-in form.
+  ended: () => window.location.reload(),
 }).start();
 
 // Initial load over HTTP so the grid fills even if the WebSocket is slow or blocked by a proxy.

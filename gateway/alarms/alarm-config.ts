@@ -168,6 +168,7 @@ export const alarmConfigSchema = z
         implausible: priority.default("low"),
         low_battery: priority.default("low"),
         nibp_failed: priority.default("medium"),
+        storage_failing: priority.default("high"),
       } satisfies Record<TechnicalAlarmKind, z.ZodType>)
       .prefault({}),
   })

@@ -5,7 +5,14 @@ import { type AlarmConfig, type AlarmConfigInput, parseAlarmConfig } from "./ala
 import { BedMonitor } from "./bed-monitor.js";
 import { applyOverrides, type BedLimits, initialLimits, type LimitOverrides } from "./limit-overrides.js";
 import { computeNews2, type News2Manual, type News2Result } from "./news2.js";
-import type { AlarmEvent, AlarmView, BedAlarmState, LimitsChangedEvent } from "./types.js";
+import {
+  type AlarmEvent,
+  type AlarmView,
+  type BedAlarmState,
+  type LimitsChangedEvent,
+  STATION,
+  type StationAlarmKind,
+} from "./types.js";
 
 export interface AlarmEngineOptions {
   time: TimeSource;
@@ -89,6 +96,17 @@ export class AlarmEngine {
     if (monitor === undefined) return;
     monitor.tick(at);
     monitor.disconnect(node, at);
+  }
+
+  /**
+   * A technical condition of the central station itself (listed under the bed STATION). It clears
+   * when the condition ends, without latching: staff cannot fix a disk by acknowledging.
+   */
+  stationCondition(kind: StationAlarmKind, on: boolean, at = this.time.now()): void {
+    const alarms = this.bed(STATION, null).alarms;
+    if (on && !alarms.has(kind, "device")) {
+      alarms.raiseAlarm(kind, "device", this.config.technical[kind], null, at, at);
+    } else if (!on && alarms.has(kind, "device")) alarms.resolveAlarm(kind, "device", null, at, false);
   }
 
   /** The heartbeat negotiated with the bed's node; silence for `silentHeartbeats` of them raises no_data. */

@@ -15,6 +15,7 @@ import {
   higherPriority,
   type LimitsChangedEvent,
   type Priority,
+  type StationAlarmKind,
 } from "./types.js";
 
 export interface AlarmServiceDeps {
@@ -90,6 +91,12 @@ export class AlarmService {
 
   disconnected(bed: string, node: string): void {
     this.engine.nodeDisconnected(bed, node, this.deps.time.now());
+    this.settle();
+  }
+
+  /** Raises or clears a technical alarm of the central station (e.g. storage failing). */
+  stationCondition(kind: StationAlarmKind, on: boolean): void {
+    this.engine.stationCondition(kind, on, this.deps.time.now());
     this.settle();
   }
 

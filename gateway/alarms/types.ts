@@ -32,9 +32,19 @@ export const ALARM_KINDS = [
   "implausible",
   "low_battery",
   "nibp_failed",
+  /** The gateway cannot store (disk full, I/O errors): readings are not being acknowledged. */
+  "storage_failing",
 ] as const;
 export type AlarmKind = (typeof ALARM_KINDS)[number];
 export type TechnicalAlarmKind = Exclude<AlarmKind, "physiological">;
+/** Technical alarms about the central station itself rather than a bed's equipment. */
+export type StationAlarmKind = Extract<TechnicalAlarmKind, "storage_failing">;
+
+/**
+ * The "bed" station alarms are listed under. Not a valid wire label (parentheses are refused), so no
+ * node can name it.
+ */
+export const STATION = "(station)";
 
 /** What an alarm is about: a parameter, or the bed's node as a whole (technical alarms). */
 export type AlarmSubject = AlarmParameter | "device";

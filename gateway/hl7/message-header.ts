@@ -78,3 +78,46 @@ export function pid(patient: string, authority: string): string {
 export function pv1(ward: string | null, bed: string): string {
   return segment("PV1", ["", "I", `${escapeHl7(ward ?? "")}^^${escapeHl7(bed)}`]);
 }
+
+/**
+ * The head every ORU this gateway sends starts with — MSH, PID, PV1, and the OBR that names what the
+ * message reports (`filler`: the reading or alarm it is about, `service`: its coded kind, `at`: when).
+ */
+export function oruHead(
+  ctx: {
+    identity: Hl7Identity;
+    receiver: Hl7Receiver;
+    patientAuthority: string;
+    controlId: string;
+    now: number;
+  },
+  o: {
+    type: string;
+    profile: string;
+    acceptAck: string;
+    applicationAck: string;
+    patient: string;
+    ward: string | null;
+    bed: string;
+    filler: string;
+    service: string;
+    at: string;
+  },
+): string[] {
+  const hd = identityHd(ctx.identity);
+  return [
+    msh({
+      identity: ctx.identity,
+      receiver: ctx.receiver,
+      now: ctx.now,
+      type: o.type,
+      controlId: ctx.controlId,
+      profile: o.profile,
+      acceptAck: o.acceptAck,
+      applicationAck: o.applicationAck,
+    }),
+    pid(o.patient, ctx.patientAuthority),
+    pv1(o.ward, o.bed),
+    segment("OBR", ["1", `${ctx.controlId}^${hd}`, `${o.filler}^${hd}`, o.service, "", "", o.at]),
+  ];
+}

@@ -1,15 +1,7 @@
 import type { StoredReading } from "../interop/reading-feed.js";
 import { IHE_PCD_01_PROFILE, mdcCwe, PCD_01_SERVICE, VITAL_CODES } from "../interop/vital-codes.js";
 import { hl7Time, message, segment } from "./hl7-text.js";
-import {
-  equipmentEi,
-  type Hl7Identity,
-  type Hl7Receiver,
-  identityHd,
-  msh,
-  pid,
-  pv1,
-} from "./message-header.js";
+import { equipmentEi, type Hl7Identity, type Hl7Receiver, oruHead } from "./message-header.js";
 
 export interface Pcd01Context {
   identity: Hl7Identity;
@@ -31,29 +23,18 @@ export function hl7Number(v: number): string {
  */
 export function buildPcd01(r: StoredReading, patient: string, ctx: Pcd01Context): string {
   const observed = hl7Time(r.t);
-  const segs = [
-    msh({
-      identity: ctx.identity,
-      receiver: ctx.receiver,
-      now: ctx.now,
-      type: "ORU^R01^ORU_R01",
-      controlId: ctx.controlId,
-      profile: IHE_PCD_01_PROFILE,
-      acceptAck: "NE",
-      applicationAck: "AL",
-    }),
-    pid(patient, ctx.patientAuthority),
-    pv1(r.ward, r.bed),
-    segment("OBR", [
-      "1",
-      `${ctx.controlId}^${identityHd(ctx.identity)}`,
-      `R${r.id}^${identityHd(ctx.identity)}`,
-      PCD_01_SERVICE,
-      "",
-      "",
-      observed,
-    ]),
-  ];
+  const segs = oruHead(ctx, {
+    type: "ORU^R01^ORU_R01",
+    profile: IHE_PCD_01_PROFILE,
+    acceptAck: "NE",
+    applicationAck: "AL",
+    patient,
+    ward: r.ward,
+    bed: r.bed,
+    filler: `R${r.id}`,
+    service: PCD_01_SERVICE,
+    at: observed,
+  });
   let n = 0;
   for (const c of VITAL_CODES) {
     const v = r.values[c.parameter];

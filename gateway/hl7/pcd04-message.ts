@@ -11,15 +11,7 @@ import {
   VITAL_CODE_BY_PARAMETER,
 } from "../interop/vital-codes.js";
 import { escapeHl7, hl7Time, message, segment } from "./hl7-text.js";
-import {
-  equipmentEi,
-  type Hl7Identity,
-  type Hl7Receiver,
-  identityHd,
-  msh,
-  pid,
-  pv1,
-} from "./message-header.js";
+import { equipmentEi, type Hl7Identity, type Hl7Receiver, oruHead } from "./message-header.js";
 import { hl7Number } from "./pcd01-message.js";
 
 /** Alarm events with a PCD-04 report; pauses and limit changes are not alarm state changes. */
@@ -106,27 +98,18 @@ export function buildPcd04(e: ReportedAlarmEvent, patient: string, ctx: Pcd04Con
     );
   };
   const segs = [
-    msh({
-      identity: ctx.identity,
-      receiver: ctx.receiver,
-      now: ctx.now,
+    ...oruHead(ctx, {
       type: "ORU^R40^ORU_R40",
-      controlId: ctx.controlId,
       profile: IHE_PCD_04_PROFILE,
       acceptAck: "AL",
       applicationAck: "NE",
-    }),
-    pid(patient, ctx.patientAuthority),
-    pv1(ctx.ward, e.bed),
-    segment("OBR", [
-      "1",
-      `${ctx.controlId}^${identityHd(ctx.identity)}`,
-      `${escapeHl7(e.alarmId)}^${identityHd(ctx.identity)}`,
-      mdcCwe(MDC_EVT_ALARM),
-      "",
-      "",
+      patient,
+      ward: ctx.ward,
+      bed: e.bed,
+      filler: escapeHl7(e.alarmId),
+      service: mdcCwe(MDC_EVT_ALARM),
       at,
-    ]),
+    }),
     obx(1, "ST", mdcCwe(ctx.event), escapeHl7(text), { 8: `${priority}~${type}`, 14: at, 18: equipment }),
     code && e.value !== null
       ? obx(2, "NM", mdcCwe(code.mdc), hl7Number(e.value), { 6: mdcCwe(code.mdcUnit), 14: at })

@@ -1,9 +1,11 @@
 import type { Logger } from "../../core/logger.js";
 import type { ClassifiedReading, Reading } from "../../core/reading.js";
+import type { TimeSource } from "../../core/time.js";
 import type { Classifier } from "../classify/classifier.js";
 import type { GatewayMetrics } from "../metrics.js";
 import type { SqliteStore } from "../store/sqlite-store.js";
-import { CommitQueue, type CommitWaiter } from "./commit-queue.js";
+import { type CommitOutcome, CommitQueue, type CommitWaiter } from "./commit-queue.js";
+import type { NodeClocks } from "./node-clocks.js";
 import { SeqLedger } from "./seq-ledger.js";
 
 export interface ReadingIntakeDeps {
@@ -11,10 +13,15 @@ export interface ReadingIntakeDeps {
   classifier: Classifier;
   metrics: GatewayMetrics;
   logger: Logger;
+  time: TimeSource;
   maxBatch: number;
   maxSeqJump: number;
   /** New readings (not resends), after they are durable. */
   onStored: (readings: ClassifiedReading[]) => void;
+  /** Flags readings whose device time cannot be right. */
+  clocks?: NodeClocks;
+  /** Whether each commit succeeded (the storage health). */
+  commits?: CommitOutcome;
 }
 
 /**
@@ -33,8 +40,10 @@ export class ReadingIntake {
       ledger: this.ledger,
       metrics: deps.metrics,
       logger: deps.logger,
+      time: deps.time,
       maxBatch: deps.maxBatch,
       onStored: deps.onStored,
+      ...(deps.commits ? { outcome: deps.commits } : {}),
     });
   }
 
@@ -55,6 +64,7 @@ export class ReadingIntake {
   submit(reading: Reading, waiter: CommitWaiter | undefined, arrived: number): string | undefined {
     const verdict = this.ledger.judge(reading.node, reading.boot, reading.seq);
     if (typeof verdict === "object") return verdict.refused;
+    if (verdict === "new") this.deps.clocks?.judge(reading);
     this.enqueue(reading, waiter, arrived, verdict === "resend");
     return undefined;
   }

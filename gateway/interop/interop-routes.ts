@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
-import { z } from "zod";
 import type { TimeSource } from "../../core/time.js";
+import { idParam } from "../api/route-params.js";
 import type { DeliveryPump } from "./delivery-pump.js";
 import type { InteropOutbox } from "./interop-outbox.js";
 
@@ -36,16 +36,12 @@ export function registerInteropRoutes(
   });
 
   app.post("/api/interop/:id/requeue", async (req, reply) => {
-    const id = z.coerce
-      .number()
-      .int()
-      .positive()
-      .safeParse((req.params as { id: string }).id);
-    if (!id.success || !d.outbox.requeue(id.data, d.time.now())) {
+    const id = idParam(req);
+    if (id === undefined || !d.outbox.requeue(id, d.time.now())) {
       reply.code(404);
       return { error: "not_found", message: "no such dead letter" };
     }
     for (const p of d.pumps()) p.kick(0);
-    return { requeued: id.data };
+    return { requeued: id };
   });
 }

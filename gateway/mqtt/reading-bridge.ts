@@ -7,6 +7,7 @@ import type { Timer, TimeSource } from "../../core/time.js";
 import type { BedRegistry } from "../beds.js";
 import type { GatewayConfig } from "../config.js";
 import type { CommitWaiter } from "../ingest/commit-queue.js";
+import type { NodeBudgets } from "../ingest/node-budgets.js";
 import type { GatewayMetrics } from "../metrics.js";
 import type { AlertOutput } from "../outputs/alert-output.js";
 import type { MqttConfig } from "./mqtt-config.js";
@@ -19,6 +20,8 @@ export interface BridgeHost {
   logger: Logger;
   metrics: GatewayMetrics;
   beds: BedRegistry;
+  /** Per-node line and reading budgets, shared with the node's TCP connections. */
+  budgets: NodeBudgets;
   /** Returns why the reading's seq is refused (bad_seq), if it is. */
   submit(reading: Reading, waiter: CommitWaiter | undefined, arrived: number): string | undefined;
   /** A node came online / went away for a bed (bed registry and alarm engine). */

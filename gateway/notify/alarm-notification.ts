@@ -11,6 +11,7 @@ const TECHNICAL: Record<Exclude<AlarmKind, "physiological">, string> = {
   implausible: "implausible readings",
   low_battery: "sensor node battery low",
   nibp_failed: "blood pressure measurement failed",
+  storage_failing: "storage failing — readings not being acknowledged",
 };
 
 /**

@@ -19,7 +19,7 @@ import {
 import { MIGRATIONS } from "./schema.js";
 
 /**
- * docs/architecture-parameters.md: adding a parameter is its declaration plus a migration. Here a
+ * docs/architecture.md ("One reading schema"): adding a parameter is its declaration plus a migration. Here a
  * hypothetical one (end-tidal CO2) is appended to the real list, and every derived artefact is built
  * from that longer list, as the real ones are built from PARAMETERS.
  */

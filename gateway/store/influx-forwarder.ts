@@ -20,6 +20,7 @@ export class InfluxForwarder {
   private readonly selectMark: Database.Statement;
   private readonly saveMark: Database.Statement;
   private readonly countAfter: Database.Statement;
+  private readonly firstAfter: Database.Statement;
   private timer: Timer | undefined;
   private running: Promise<void> | undefined;
   private again = false;
@@ -48,6 +49,7 @@ export class InfluxForwarder {
       "INSERT INTO outbox_marks (sink, last_id) VALUES (?, ?) ON CONFLICT(sink) DO UPDATE SET last_id = excluded.last_id",
     );
     this.countAfter = db.prepare("SELECT count(*) AS n FROM readings WHERE id > ?");
+    this.firstAfter = db.prepare("SELECT received_at AS at FROM readings WHERE id > ? ORDER BY id LIMIT 1");
   }
 
   /** rowid of the last reading InfluxDB has acknowledged. */
@@ -58,6 +60,11 @@ export class InfluxForwarder {
   /** Readings stored in SQLite and not yet in InfluxDB. */
   get backlog(): number {
     return (this.countAfter.get(this.mark) as { n: number }).n;
+  }
+
+  /** Receive time of the oldest reading not yet in InfluxDB (undefined when none is waiting). */
+  get oldestPendingAt(): number | undefined {
+    return (this.firstAfter.get(this.mark) as { at: number } | undefined)?.at;
   }
 
   start(): void {

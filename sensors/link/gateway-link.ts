@@ -1,5 +1,6 @@
 import { EventEmitter } from "node:events";
 import { connect, type Socket } from "node:net";
+import { connect as connectTls } from "node:tls";
 import { type Logger, silentLogger } from "../../core/logger.js";
 import { decodeGatewayLine, encodeFrame } from "../../core/protocol/codec.js";
 import {
@@ -19,6 +20,8 @@ import type { Outbox } from "./outbox.js";
 export interface GatewayLinkOptions {
   host: string;
   port: number;
+  /** Connect over TLS, trusting `ca` (the gateway's `vitals certs init` CA) instead of the system's. */
+  tls?: { ca?: string | Buffer; servername?: string } | undefined;
   hello: Omit<HelloFrame, "type" | "proto">;
   outbox: Outbox;
   time?: TimeSource;
@@ -54,6 +57,8 @@ export class GatewayLink extends EventEmitter<{
   nibpStart: [];
   /** The link started a new seq space (the new boot id). */
   newBoot: [string];
+  /** A connection attempt failed or the connection broke (the reason); the link retries. */
+  connectionError: [string];
 }> {
   private socket: Socket | undefined;
   private splitter = new LineSplitter(1 << 16);
@@ -146,11 +151,15 @@ export class GatewayLink extends EventEmitter<{
   }
 
   private open(): void {
-    const s = connect(this.opts.port, this.opts.host);
+    const { tls } = this.opts;
+    const s = tls
+      ? connectTls({ host: this.opts.host, port: this.opts.port, ...tls })
+      : connect(this.opts.port, this.opts.host);
     this.socket = s;
     this.splitter = new LineSplitter(1 << 16);
     s.setNoDelay(true);
-    s.on("connect", () => {
+    // The token goes in the hello: over TLS, only once the gateway's certificate has been verified.
+    s.on(tls ? "secureConnect" : "connect", () => {
       this.lastHeard = this.time.now();
       const boot = this.opts.outbox.boot;
       this.write({ type: "hello", proto: PROTO_VERSION, ...this.opts.hello, ...(boot ? { boot } : {}) });
@@ -159,7 +168,10 @@ export class GatewayLink extends EventEmitter<{
       this.lastHeard = this.time.now();
       for (const ev of this.splitter.push(chunk)) if (ev.kind === "line") this.onLine(ev.line);
     });
-    s.on("error", (e) => this.logger.debug({ err: e.message }, "gateway connection error"));
+    s.on("error", (e) => {
+      this.logger.debug({ err: e.message }, "gateway connection error");
+      this.emit("connectionError", e.message);
+    });
     s.on("close", () => this.onClose(s));
   }
 

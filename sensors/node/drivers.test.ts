@@ -5,7 +5,7 @@ import { silentLogger } from "../../core/logger.js";
 import { systemTime } from "../../core/time.js";
 import type { I2cIo } from "../i2c/i2c-register-port.js";
 import { SERIAL_DRIVERS } from "../serial/serial-driver-registry.js";
-import { type DriverContext, resolveSensor } from "./drivers.js";
+import { type DriverContext, describeDrivers, resolveSensor } from "./drivers.js";
 import { defaultNodeId, outboxFileName } from "./node-id.js";
 import { parseSensorSpec } from "./sensor-spec.js";
 import { SimDriver } from "./sim-driver.js";
@@ -151,5 +151,16 @@ describe("node ids", () => {
     expect(long).not.toBe(defaultNodeId("x".repeat(80), "Bed-2"));
     expect(outboxFileName("a/b")).not.toBe(outboxFileName("a_b"));
     expect(outboxFileName("pi/Bed 1")).toMatch(/^outbox-pi_Bed_1-[0-9a-f]{8}\.db$/);
+  });
+});
+
+describe("driver help", () => {
+  it("gives each I2C chip its own default address (MAX30102 0x57, MAX30205 0x48, MLX90614 0x5a)", () => {
+    const help = describeDrivers();
+    const block = (name: string) =>
+      help.split(/\n(?= {2}\S)/).find((b) => b.trimStart().startsWith(`${name}:`)) ?? "";
+    expect(block("max30102")).toContain("default 0x57");
+    expect(block("max30205")).toContain("default 0x48");
+    expect(block("mlx90614")).toContain("default 0x5a");
   });
 });

@@ -5,7 +5,7 @@ import type { TimeSource } from "../../core/time.js";
 import { createSerialFirmwareDriver } from "../firmware-link/serial-firmware-driver.js";
 import type { I2cIo } from "../i2c/i2c-register-port.js";
 import { Max30102Driver } from "../i2c/max30102-driver.js";
-import { MAX30102_AVERAGES, MAX30102_SAMPLE_RATES } from "../i2c/max30102-registers.js";
+import { MAX30102_ADDRESS, MAX30102_AVERAGES, MAX30102_SAMPLE_RATES } from "../i2c/max30102-registers.js";
 import { Max30205Driver } from "../i2c/max30205-driver.js";
 import { Mlx90614Driver } from "../i2c/mlx90614-driver.js";
 import type { PolledThermometerOptions } from "../i2c/polled-thermometer-driver.js";
@@ -44,11 +44,14 @@ export interface DriverDefinition {
   prepare(options: SpecOptions, ctx: DriverContext): () => Promise<SensorDriver>;
 }
 
-const I2C_OPTIONS = {
-  port: "serial port of the Firmata board (default: the first found)",
-  address: "I2C address, e.g. 0x48",
-  period: "poll period, ms",
-} as const;
+/** The I2C options; `address` shows the chip's own default address (MAX30205 0x48, MAX30102 0x57). */
+function i2cOptions(defaultAddress: number) {
+  return {
+    port: "serial port of the Firmata board (default: the first found)",
+    address: `I2C address (default 0x${defaultAddress.toString(16)})`,
+    period: "poll period, ms",
+  } as const;
+}
 
 function i2cAddress(o: SpecOptions): number | undefined {
   return o.int("address", 0x08, 0x77);
@@ -59,12 +62,13 @@ function i2cThermometer(
   name: string,
   what: string,
   Driver: new (o: PolledThermometerOptions) => SensorDriver,
+  defaultAddress: number,
 ): DriverDefinition {
   return {
     name,
     summary: `${what} (I2C via a Firmata board): temp`,
     parameters: ["temp"],
-    options: I2C_OPTIONS,
+    options: i2cOptions(defaultAddress),
     prepare(o, ctx) {
       const opts = definedOnly({ address: i2cAddress(o), periodMs: o.int("period", 50, 600_000) });
       const port = o.string("port");
@@ -105,7 +109,7 @@ const BUILTIN_DRIVERS: readonly DriverDefinition[] = [
     summary: "MAX30102/MAX30105 pulse oximeter (I2C via a Firmata board): HR, SpO2",
     parameters: ["hr", "spo2"],
     options: {
-      ...I2C_OPTIONS,
+      ...i2cOptions(MAX30102_ADDRESS),
       "sample-rate": `ADC rate, Hz: ${MAX30102_SAMPLE_RATES.join(", ")} (default 100)`,
       averaging: `on-chip averaging: ${MAX30102_AVERAGES.join(", ")} (default 4)`,
       "red-ma": "red LED current, mA (default 7)",
@@ -146,8 +150,8 @@ const BUILTIN_DRIVERS: readonly DriverDefinition[] = [
       };
     },
   },
-  i2cThermometer("max30205", "MAX30205 clinical thermometer", Max30205Driver),
-  i2cThermometer("mlx90614", "MLX90614 infrared thermometer", Mlx90614Driver),
+  i2cThermometer("max30205", "MAX30205 clinical thermometer", Max30205Driver, 0x48),
+  i2cThermometer("mlx90614", "MLX90614 infrared thermometer", Mlx90614Driver, 0x5a),
   {
     name: "serial-firmware",
     summary: "a vitals firmware board (firmware/) on USB serial: HR, SpO2, temp; plays alarms on its buzzer",

@@ -6,6 +6,12 @@ import type { Outbox } from "../link/outbox.js";
 import type { SensorDriver } from "../sample.js";
 import { SampleMerger, type SampleMergerOptions } from "./sample-merger.js";
 
+/**
+ * A system clock before this date has obviously not been set (a Raspberry Pi has no RTC and counts
+ * from its last shutdown, or 1970, until NTP answers): readings taken then are flagged clock_unsynced.
+ */
+export const CLOCK_SET_AFTER = Date.UTC(2024, 0, 1);
+
 /** A sensor the agent runs: made (and, after a failure, remade) on demand, e.g. once its board answers. */
 export interface NodeSensor {
   /** Unique within the agent, e.g. "max30205" or "max30205#2". */
@@ -15,7 +21,7 @@ export interface NodeSensor {
 }
 
 export interface NodeAgentOptions {
-  gateway: { host: string; port: number };
+  gateway: { host: string; port: number; tls?: { ca?: string | Buffer; servername?: string } | undefined };
   hello: Omit<HelloFrame, "type" | "proto">;
   sensors: NodeSensor[];
   outbox: Outbox & { readonly dropped?: number };
@@ -41,13 +47,23 @@ export interface NodeAgentStatus {
   lastAckAt: number | undefined;
   /** Readings that could not be queued (disk full, I/O error). */
   failedRecords: number;
-  sensors: { label: string; running: boolean; lastSampleAt: number | undefined }[];
+  sensors: {
+    label: string;
+    /** state === "running". */
+    running: boolean;
+    /** "starting": not opened yet; "failed": the last attempt to open it failed (it is retried). */
+    state: "starting" | "running" | "failed";
+    /** Why the last attempt to open it failed. */
+    lastError?: string;
+    lastSampleAt: number | undefined;
+  }[];
 }
 
 interface SensorState {
   sensor: NodeSensor;
   driver: SensorDriver | undefined;
   retry: Timer | undefined;
+  lastError?: string | undefined;
   failures: number;
 }
 
@@ -81,6 +97,7 @@ export class NodeAgent {
     this.link = new GatewayLink({
       host: opts.gateway.host,
       port: opts.gateway.port,
+      tls: opts.gateway.tls,
       hello: opts.hello,
       outbox: opts.outbox,
       time: this.time,
@@ -126,7 +143,10 @@ export class NodeAgent {
     // The protocol's t is whole milliseconds; an injected time source (an emulator's) need not be.
     const now = this.time.now();
     try {
-      this.link.record({ ...this.merger.merge(now), t: Math.floor(now) });
+      const reading = this.merger.merge(now);
+      // At most 16 flags go on the wire: this one takes the place of the last if need be.
+      if (now < CLOCK_SET_AFTER) reading.flags = [...(reading.flags ?? []).slice(0, 15), "clock_unsynced"];
+      this.link.record({ ...reading, t: Math.floor(now) });
     } catch (e) {
       // A full or failing disk must not kill the agent: this reading is lost, the next may not be.
       this.failedRecords++;
@@ -148,11 +168,27 @@ export class NodeAgent {
       ackedSeq: this.link.acked,
       lastAckAt: this.lastAckAt,
       failedRecords: this.failedRecords,
-      sensors: this.states.map((s) => ({
-        label: s.sensor.label,
-        running: s.driver !== undefined,
-        lastSampleAt: last[s.sensor.label],
-      })),
+      sensors: this.states.map((s) => {
+        const device = s.driver?.device?.();
+        const error = s.driver === undefined ? s.lastError : device?.error;
+        const state =
+          s.driver === undefined
+            ? s.failures > 0
+              ? "failed"
+              : "starting"
+            : device && !device.open
+              ? device.error !== undefined
+                ? "failed"
+                : "starting"
+              : "running";
+        return {
+          label: s.sensor.label,
+          running: state === "running",
+          state,
+          ...(state !== "running" && error !== undefined ? { lastError: error } : {}),
+          lastSampleAt: last[s.sensor.label],
+        };
+      }),
     };
   }
 
@@ -210,6 +246,7 @@ export class NodeAgent {
       }
       s.driver = driver;
       s.failures = 0;
+      s.lastError = undefined;
       log.info("sensor started");
     } catch (e) {
       await driver?.stop().catch(() => undefined);
@@ -217,6 +254,7 @@ export class NodeAgent {
       // Back off (5 s … 60 s by default): a board left unplugged all night need not be hammered.
       const retryMs = Math.min(12, 2 ** s.failures) * (this.opts.sensorRetryMs ?? 5000);
       s.failures++;
+      s.lastError = (e as Error).message;
       log.warn({ err: (e as Error).message, retryMs }, "sensor failed to start; retrying");
       s.retry = this.time.after(retryMs, () => void this.startSensor(s));
     }

@@ -107,6 +107,10 @@ export class SerialOximeterDriver implements SensorDriver {
     this.reopenIfSilentMs = options.reopenIfSilentMs ?? (spec.readingsPerSecond >= 10 ? 5_000 : 10_000);
   }
 
+  device(): { open: boolean; error?: string | undefined } {
+    return { open: this.stateV === "open", error: this.lastError?.message };
+  }
+
   get state(): SerialDriverState {
     return this.stateV;
   }

@@ -37,15 +37,34 @@ interface SimBed {
   rr: number;
   rrBaseline: number;
   rrRandom: () => number;
+  stats: { sent: number; acked: number; ackedSeq: number; everConnected: boolean; lostAcked: number };
+}
+
+/** What a simulator run has done so far, over all its nodes (vitals simulate prints it). */
+export interface SimulatorSummary {
+  connected: number;
+  total: number;
+  /** Nodes that completed a handshake at least once. */
+  everConnected: number;
+  sent: number;
+  acked: number;
+  pending: number;
+  /** Readings the outboxes dropped (full): taken but never delivered. */
+  dropped: number;
+  /** Acknowledged readings the gateway no longer holds (its welcome's last_seq fell below our acks). */
+  lostAcked: number;
+  lastError: string | undefined;
 }
 
 /** N simulated bedside nodes, each its own TCP connection speaking protocol v1 (or the legacy flat JSON). */
 export class WardSimulator {
   readonly beds: SimBed[] = [];
+  private readonly outboxes: MemoryOutbox[] = [];
   private readonly random: () => number;
   private readonly time: TimeSource;
   private readonly logger: Logger;
   private startedAt = 0;
+  private lastError: string | undefined;
 
   constructor(private readonly opts: WardSimulatorOptions) {
     this.random = seededRandom(opts.seed ?? 1);
@@ -69,6 +88,7 @@ export class WardSimulator {
         nextEpisodeAtS: undefined,
         nextEpisodeName: undefined,
         ...simulatedRr(seededRandom((opts.seed ?? 1) * 7919 + i)),
+        stats: { sent: 0, acked: 0, ackedSeq: 0, everConnected: false, lostAcked: 0 },
       };
       if (opts.legacy) sim.legacy = new LegacyLink(opts.host, opts.port, this.time);
       else {
@@ -83,11 +103,12 @@ export class WardSimulator {
             fw: "sim/0.1",
             ...(opts.token ? { token: opts.token } : {}),
           },
-          outbox: new MemoryOutbox(),
+          outbox: this.outbox(),
           time: this.time,
           logger: this.logger.child({ node: `sim-${id}` }),
           random: this.random,
         });
+        this.watch(sim, sim.link);
       }
       this.beds.push(sim);
     }
@@ -136,6 +157,7 @@ export class WardSimulator {
       ),
     );
     const rr = v.hr === null ? {} : { rr: Math.round(b.rr), rr_src: "ppg" as const };
+    b.stats.sent++;
     if (b.link)
       b.link.record({
         hr: v.hr,
@@ -145,6 +167,78 @@ export class WardSimulator {
         ...(v.flags.length ? { flags: v.flags } : {}),
       });
     else b.legacy?.send({ patient_id: b.patient, bed_no: b.bed, hr: v.hr, temp: v.temp, spo2: v.spo2 });
+  }
+
+  private watch(b: SimBed, link: GatewayLink): void {
+    link.on("connected", (w) => {
+      b.stats.everConnected = true;
+      if (w.last_seq !== undefined && w.last_seq < b.stats.ackedSeq) {
+        b.stats.lostAcked += b.stats.ackedSeq - w.last_seq;
+        this.lastError = `${b.bed}: the gateway holds seq ${w.last_seq} but had acknowledged ${b.stats.ackedSeq}`;
+      }
+    });
+    link.on("ack", (seq) => {
+      b.stats.acked += seq - b.stats.ackedSeq;
+      b.stats.ackedSeq = seq;
+    });
+    link.on("newBoot", () => {
+      b.stats.ackedSeq = 0;
+    });
+    link.on("connectionError", (why) => {
+      this.lastError = why;
+    });
+    link.on("rejected", (e) => {
+      this.lastError = `${e.code}: ${e.message}`;
+    });
+  }
+
+  summary(): SimulatorSummary {
+    let connected = 0;
+    let everConnected = 0;
+    let sent = 0;
+    let acked = 0;
+    let dropped = 0;
+    let lostAcked = 0;
+    for (const b of this.beds) {
+      if (b.link?.connected) connected++;
+      if (b.stats.everConnected) everConnected++;
+      sent += b.stats.sent;
+      acked += b.stats.acked;
+      lostAcked += b.stats.lostAcked;
+    }
+    for (const o of this.outboxes) dropped += o.dropped;
+    return {
+      connected,
+      total: this.beds.length,
+      everConnected,
+      sent,
+      acked,
+      pending: this.pending,
+      dropped,
+      lostAcked,
+      lastError: this.lastError,
+    };
+  }
+
+  /** Stops taking readings and waits up to `ms` for the gateway to acknowledge what is pending. */
+  async drain(ms: number): Promise<void> {
+    for (const b of this.beds) b.timer?.cancel();
+    if (this.opts.legacy) return;
+    await new Promise<void>((resolve) => {
+      const deadline = this.time.now() + ms;
+      const poll = this.time.every(50, () => {
+        if (this.pending === 0 || this.time.now() >= deadline || !this.beds.some((b) => b.link?.connected)) {
+          poll.cancel();
+          resolve();
+        }
+      });
+    });
+  }
+
+  private outbox(): MemoryOutbox {
+    const o = new MemoryOutbox();
+    this.outboxes.push(o);
+    return o;
   }
 
   /** Readings taken and not yet acknowledged, over all nodes. */

@@ -16,10 +16,16 @@ afterEach(async () => {
 /** Short delays so the scenario runs in about two seconds of real time; the rules are the same. */
 const fast = { delayMs: { spo2: 300 }, escalationMs: { high: 400, medium: 600 } };
 
-async function post(path: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+/** Acts as `user` when given: through a charge-nurse API token of that name (the alarm log shows `token:<name>`). */
+async function post(
+  path: string,
+  { user, ...body }: Record<string, unknown>,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (typeof user === "string") headers.authorization = `Bearer ${gw.token("charge", user)}`;
   const r = await fetch(`${gw.url}${path}`, {
     method: path.endsWith("limits") ? "PUT" : "POST",
-    headers: { "content-type": "application/json" },
+    headers,
     body: JSON.stringify(body),
   });
   return { status: r.status, body: (await r.json()) as Record<string, unknown> };
@@ -95,7 +101,7 @@ describe("alarm engine over the real gateway", () => {
       .toEqual([
         "raised:physiological:spo2:medium",
         "escalated:physiological:spo2:medium",
-        "acknowledged:physiological:spo2:medium:nurse.kim",
+        "acknowledged:physiological:spo2:medium:token:nurse.kim",
         "cleared:physiological:spo2:medium:resolved",
       ]);
     const beds = (await (await fetch(`${gw.url}/api/beds`)).json()) as BedsResponse;
@@ -123,7 +129,7 @@ describe("alarm engine over the real gateway", () => {
       {
         priority: "high",
         parameter: "spo2",
-        acknowledged_by: "dr.ade",
+        acknowledged_by: "token:dr.ade",
         cleared_reason: "acknowledged",
         value: 80,
       },
@@ -160,7 +166,7 @@ describe("alarm engine over the real gateway", () => {
     const pause = await post("/api/beds/Bed-4/pause", { user: "nurse.kim", duration_s: 60 });
     expect(pause.status).toBe(200);
     expect(pause.body.paused_until).toBeGreaterThan(Date.now());
-    expect((await post("/api/beds/Bed-4/pause", {})).status).toBe(400);
+    expect((await post("/api/beds/Bed-4/pause", { duration_s: 0 })).status).toBe(400);
     expect((await post("/api/beds/Nope/pause", { user: "x" })).status).toBe(404);
 
     const put = await post("/api/beds/Bed-4/limits", {
@@ -171,7 +177,7 @@ describe("alarm engine over the real gateway", () => {
     expect(put.status).toBe(200);
     expect(put.body.changes).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ user: "dr.ade", parameter: "hr", field: "high", from: 120, to: 140 }),
+        expect.objectContaining({ user: "token:dr.ade", parameter: "hr", field: "high", from: 120, to: 140 }),
       ]),
     );
     const bad = await post("/api/beds/Bed-4/limits", {

@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import mqtt, { type MqttClient } from "mqtt";
 import { encodeFrame } from "../../core/protocol/codec.js";
 import { topicFor } from "../../gateway/mqtt/topics.js";
-import { type GatewayProcess, spawnGateway } from "../harness/gateway-process.js";
+import { benchLimits, type GatewayProcess, spawnGateway } from "../harness/gateway-process.js";
 import { startMosquitto } from "../mqtt/mosquitto.js";
 import { vitals } from "../support/frames.js";
 
@@ -99,7 +99,7 @@ async function run(
   };
 }
 
-const limits = { linesPerSecond: 1e9, burstLines: 1e9, maxConnections: connections + 10 };
+const limits = { ...benchLimits(connections), maxConnections: connections + 10 };
 
 // 1. Embedded aedes broker: PUBACK = stored in SQLite.
 const embedded = await spawnGateway({ limits, mqtt: { anonymous: true, ward: WARD } });

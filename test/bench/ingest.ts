@@ -13,7 +13,7 @@ import Database from "better-sqlite3";
 import { encodeFrame } from "../../core/protocol/codec.js";
 import { PROTO_VERSION } from "../../core/protocol/frames.js";
 import { LineSplitter } from "../../core/protocol/line-splitter.js";
-import { spawnGateway } from "../harness/gateway-process.js";
+import { benchLimits, spawnGateway } from "../harness/gateway-process.js";
 import { vitals } from "../support/frames.js";
 
 const { values: args } = parseArgs({
@@ -39,7 +39,8 @@ const gw = await spawnGateway(
   {
     storage: { synchronous: args.sync },
     alarmEngine: !args["no-alarms"],
-    limits: { linesPerSecond: 1e9, burstLines: 1e9, maxConnections: connections + 10 },
+    // Every bench node connects at once from one address and sends as fast as acks allow.
+    limits: { ...benchLimits(connections), maxConnections: connections + 10 },
   },
   undefined,
   args.profile ? ["--cpu-prof", `--cpu-prof-dir=${args.profile}`] : [],

@@ -83,6 +83,16 @@ describe.skipIf(!haveTool("chromium", "chromium"))("dashboard in Chromium agains
     await gw?.stop();
   });
 
+  it("says in the footer and the top bar that this is the demo, with nodes admitted without credentials", async () => {
+    await expect
+      .poll(() => page.locator("#lab-mode").textContent())
+      .toBe("Demo mode · lab mode: nodes connect without credentials");
+    expect(await page.locator("#signed-in-user").textContent()).toBe(
+      "Demo (signed in automatically on this computer)",
+    );
+    expect(await page.locator("#sign-out").isVisible()).toBe(false);
+  });
+
   it("shows a tile for each of the 20 beds, in natural order, with the live numbers", async () => {
     await expect.poll(() => page.locator(".tile").count(), { timeout: 5_000 }).toBe(BEDS);
     const order = await page

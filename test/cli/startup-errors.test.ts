@@ -90,6 +90,8 @@ describe("gateway start-up errors", () => {
       "gateway",
       "--host",
       "192.0.2.1",
+      // Past the plain-HTTP refusal (tested in test/auth/exposure.test.ts) to the bind itself.
+      "--insecure-http",
       "--tcp-port",
       "0",
       "--http-port",

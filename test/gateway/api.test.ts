@@ -113,7 +113,7 @@ describe("HTTP and WebSocket API", () => {
     expect(text).toContain("vitals_readings_received_total 2");
     expect(text).toContain("vitals_readings_stored_total 1");
     expect(text).toContain('vitals_readings_rejected_total{code="bad_value"} 1');
-    expect(text).toContain("vitals_connections 1");
+    expect(text).toContain('vitals_connections{transport="tcp"} 1');
     expect(text).toMatch(/vitals_ingest_latency_seconds_bucket\{le="0.05"\} 1/);
     n.close();
   });
@@ -148,11 +148,18 @@ describe("HTTP and WebSocket API", () => {
     n.send(vitals(3, { hr: 70 }));
     await n.waitAck(3);
     expect(gw.consoleLines).toHaveLength(1);
-    expect(gw.consoleLines[0]).toMatch(
-      /CRITICAL bed Bed-5 patient P5: SpO2 88 % < 95 %, HR 112 bpm > 100 bpm/,
-    );
+    expect(gw.consoleLines[0]).toMatch(/CRITICAL bed Bed-5: SpO2 88 % < 95 %, HR 112 bpm > 100 bpm/);
     const stored = gw.gateway.store.db.prepare("SELECT bed, patient, status FROM alerts").all();
     expect(stored).toEqual([{ bed: "Bed-5", patient: "P5", status: "CRITICAL" }]);
+    n.close();
+  });
+
+  it("names the patient on the console only when alerts.showPatient is set", async () => {
+    gw = await startTestGateway({ config: { alerts: { showPatient: true } } });
+    const n = await connectNode(gw.tcpPort, { node: "n", bed: "Bed-5", patient: "P5" });
+    n.send(vitals(1, { spo2: 88 }));
+    await n.waitAck(1);
+    expect(gw.consoleLines).toEqual([expect.stringMatching(/CRITICAL bed Bed-5 patient P5: SpO2 88 %/)]);
     n.close();
   });
 

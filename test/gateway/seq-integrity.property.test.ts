@@ -15,7 +15,11 @@ const MAX_JUMP = 50;
 let gw: TestGateway;
 beforeAll(async () => {
   gw = await startTestGateway({
-    config: { limits: { maxSeqJump: MAX_JUMP, maxErrors: 1_000 }, alarmEngine: false },
+    // Every run uses new beds on this one open gateway: more than limits.maxBedsWithoutAuth.
+    config: {
+      limits: { maxSeqJump: MAX_JUMP, maxErrors: 1_000, maxBedsWithoutAuth: 1e6 },
+      alarmEngine: false,
+    },
   });
 });
 afterAll(() => gw.stop());

@@ -19,6 +19,21 @@ export interface GatewayProcess {
   exited: Promise<number | string>;
 }
 
+/**
+ * Per-source limits out of the way of a bench: its nodes all connect at once from one address,
+ * each sending as fast as acknowledgements allow.
+ */
+export function benchLimits(connections: number): Record<string, number> {
+  return {
+    linesPerSecond: 1e9,
+    burstLines: 1e9,
+    maxReadingsPerNodePerMinute: 1e12,
+    maxPendingConnections: connections + 10,
+    maxPendingPerAddress: connections + 10,
+    maxBedsWithoutAuth: connections + 10,
+  };
+}
+
 /** Runs `vitals gateway` as a separate process on free loopback ports, for benches and crash tests. */
 export async function spawnGateway(
   config: Record<string, unknown> = {},
@@ -35,6 +50,8 @@ export async function spawnGateway(
       logLevel: "warn",
       ...config,
       alerts: { console: false, ...((config.alerts as object) ?? {}) },
+      // The harness's lab defaults (open nodes, the loopback demo user): see test/harness/gateway.ts.
+      auth: { openNodes: true, demo: true, ...((config.auth as object) ?? {}) },
     }),
   );
   const child = spawn(

@@ -120,7 +120,7 @@ describe("CLI", () => {
     const p = run(process.execPath, [BIN, "mqtt-passwd"]);
     p.child.stdin?.end("a long enough secret\n");
     const { stdout } = await p;
-    expect(verifyPassword("a long enough secret", stdout.trim())).toBe(true);
-    expect(verifyPassword("a long enough secret\n", stdout.trim())).toBe(false);
+    expect(await verifyPassword("a long enough secret", stdout.trim())).toBe(true);
+    expect(await verifyPassword("a long enough secret\n", stdout.trim())).toBe(false);
   });
 });

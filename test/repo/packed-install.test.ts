@@ -37,6 +37,16 @@ describe("packed package, production dependencies only", () => {
     for (const dev of ["vite", "vitest", "@biomejs", "playwright-core", "avr8js"])
       expect(installed).not.toContain(dev);
 
+    // No default credentials: the first administrator comes from the installed CLI (password on stdin).
+    const bin = join(app, "node_modules/vitals/bin/vitals.js");
+    execFileSync(
+      process.execPath,
+      [bin, "users", "add", "ward-admin", "--role", "admin", "--data-dir", join(app, "data")],
+      {
+        input: "a long enough admin password\n",
+        stdio: ["pipe", "pipe", "pipe"],
+      },
+    );
     child = spawn(
       process.execPath,
       [
