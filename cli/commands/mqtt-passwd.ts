@@ -1,36 +1,6 @@
 import type { Command } from "commander";
 import { hashPassword } from "../../gateway/mqtt/password-hash.js";
-
-/** Reads one line from a terminal without echoing it (raw mode); Ctrl-C aborts. */
-function readHidden(prompt: string): Promise<string> {
-  const stdin = process.stdin;
-  process.stderr.write(prompt);
-  stdin.setRawMode(true);
-  stdin.resume();
-  return new Promise((resolve) => {
-    let text = "";
-    const onData = (chunk: Buffer) => {
-      for (const ch of chunk.toString("utf8")) {
-        if (ch === "\r" || ch === "\n") {
-          stdin.off("data", onData);
-          stdin.setRawMode(false);
-          stdin.pause();
-          process.stderr.write("\n");
-          resolve(text);
-          return;
-        }
-        if (ch === "\u0003") {
-          stdin.setRawMode(false);
-          process.stderr.write("\n");
-          process.exit(130);
-        }
-        if (ch === "\u007f" || ch === "\b") text = text.slice(0, -1);
-        else text += ch;
-      }
-    };
-    stdin.on("data", onData);
-  });
-}
+import { PasswordMismatch, readPassword } from "./read-password.js";
 
 /** `vitals mqtt-passwd`: reads a password (hidden prompt on a terminal, else stdin), prints its scrypt hash. */
 export function register(program: Command): void {
@@ -40,17 +10,12 @@ export function register(program: Command): void {
     .action(async () => {
       // The password arrives on a terminal or stdin, not argv, so it stays out of shell history and `ps`.
       let password: string;
-      if (process.stdin.isTTY) {
-        password = await readHidden("MQTT password: ");
-        const again = await readHidden("Again: ");
-        if (again !== password) {
-          process.stderr.write("vitals: the passwords do not match\n");
-          process.exit(2);
-        }
-      } else {
-        let text = "";
-        for await (const chunk of process.stdin) text += chunk;
-        password = text.replace(/\r?\n$/, "");
+      try {
+        password = await readPassword("MQTT password");
+      } catch (e) {
+        if (!(e instanceof PasswordMismatch)) throw e;
+        process.stderr.write("vitals: the passwords do not match\n");
+        process.exit(2);
       }
       if (password.length < 8) {
         process.stderr.write("vitals: an MQTT password needs at least 8 characters\n");

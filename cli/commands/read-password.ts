@@ -23,8 +23,9 @@ export class PasswordMismatch extends Error {
 
 function promptNoEcho(prompt: string): Promise<string> {
   const stdin = process.stdin;
-  process.stderr.write(prompt);
+  // Echo off before the prompt shows: whoever types as soon as they see it must not be echoed.
   stdin.setRawMode(true);
+  process.stderr.write(prompt);
   stdin.resume();
   stdin.setEncoding("utf8");
   let typed = "";
