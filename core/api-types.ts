@@ -66,6 +66,10 @@ export interface AlarmItemView {
   acknowledged_by: string | null;
   acknowledged_at: number | null;
   escalated: boolean;
+  /** The limit the value crossed (physiological alarms); null for technical alarms. */
+  limit: number | null;
+  /** Id of the ward-level notice this alarm is grouped under (gateway restart, many nodes lost), or null. */
+  group: string | null;
 }
 
 export interface BedAlarmSummary {
@@ -153,13 +157,31 @@ export interface AlarmsResponse {
   history?: AlarmRecordView[];
 }
 
+/**
+ * A message to staff about one patient's alarm events (the console line and bell, the dashboard's strip,
+ * the alerts table): at most one per patient per `alerts.perPatientIntervalMs`; events within that
+ * interval are coalesced into the next message, never dropped.
+ */
 export interface AlertView {
   bed: string;
   patient: string | null;
   ward: string | null;
+  /** The bed's derived status when the message went out. */
   status: BedStatus;
+  /** One line per event reported, e.g. "raised MEDIUM SpO2 92 % < 95 %", "cleared SpO2 (resolved)". */
   reasons: string[];
+  /** Highest priority among the raised or escalated alarms it reports; null when it reports only clears. */
+  priority: AlarmPriority | null;
   at: number;
+}
+
+/** MQTT `vitals/<ward>/<bed>/alarm`: every alarm event, with the bed's derived status after it. */
+export interface AlarmTopicView {
+  bed: string;
+  patient: string | null;
+  ward: string | null;
+  status: BedStatus;
+  event: AlarmEventView;
 }
 
 export interface BedsResponse {

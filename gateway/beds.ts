@@ -1,5 +1,5 @@
 import type { BedAlarmSummary, BedView, News2Summary, ReadingView } from "../core/api-types.js";
-import type { ClassifiedReading } from "../core/reading.js";
+import type { Classification, ClassifiedReading } from "../core/reading.js";
 
 export function toReadingView(r: ClassifiedReading): ReadingView {
   const v = r.values;
@@ -41,14 +41,22 @@ interface BedState {
 export class BedRegistry {
   private readonly beds = new Map<string, BedState>();
   private readonly dirty = new Set<string>();
-  /** Adds the alarm engine's view of a bed, when there is one. */
+  /** Adds the alarm engine's view of a bed and its derived status (UNKNOWN without an engine). */
   decorate:
-    | { alarm(bed: string): BedAlarmSummary | null; news2(bed: string): News2Summary | null }
+    | {
+        alarm(bed: string): BedAlarmSummary | null;
+        news2(bed: string): News2Summary | null;
+        classify(bed: string): Classification;
+      }
     | undefined;
+  /** Told of every bed change (readings, connections, alarm events), e.g. to republish MQTT state. */
+  onChange: ((bed: string) => void) | undefined;
 
   /** Marks a bed changed (e.g. by an alarm event) so the live API pushes it. */
   touch(bed: string): void {
-    if (this.beds.has(bed)) this.dirty.add(bed);
+    if (!this.beds.has(bed)) return;
+    this.dirty.add(bed);
+    this.onChange?.(bed);
   }
 
   restore(
@@ -79,6 +87,7 @@ export class BedRegistry {
     s.patient = r.patient;
     s.node = r.node;
     this.dirty.add(r.bed);
+    this.onChange?.(r.bed);
   }
 
   connected(
@@ -95,20 +104,23 @@ export class BedRegistry {
       if (meta.patient !== null) s.patient = meta.patient;
     }
     this.dirty.add(bed);
+    this.onChange?.(bed);
   }
 
   view(bed: string): BedView | undefined {
     const s = this.beds.get(bed);
     if (!s) return undefined;
     const last = s.last === null ? null : "values" in s.last ? toReadingView(s.last) : s.last;
+    // The bed's status is derived from the alarm engine now, not copied from its last reading.
+    const judged = this.decorate?.classify(s.bed) ?? { status: "UNKNOWN" as const, reasons: [] };
     return {
       bed: s.bed,
       ward: s.ward,
       patient: s.patient,
       node: s.node,
       connected: s.connections > 0,
-      status: last?.status ?? "UNKNOWN",
-      reasons: last?.reasons ?? [],
+      status: judged.status,
+      reasons: judged.reasons,
       last_reading: last,
       last_reading_at: last?.received_at ?? null,
       alarm: this.decorate?.alarm(s.bed) ?? null,

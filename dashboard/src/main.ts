@@ -18,6 +18,7 @@ import {
   type WardState,
   wardAlarms,
   wardCounts,
+  wardCountsText,
   wardReducer,
   wardSound,
 } from "./ward-state.js";
@@ -36,7 +37,8 @@ const ui = {
   connection: must<HTMLElement>("#connection-state"),
   clock: must<HTMLElement>("#gateway-clock"),
   counts: must<HTMLElement>("#ward-counts"),
-  criticalOnly: must<HTMLInputElement>("#critical-only"),
+  alarmingOnly: must<HTMLInputElement>("#alarming-only"),
+  sort: must<HTMLSelectElement>("#grid-sort"),
   clearView: must<HTMLButtonElement>("#clear-view"),
   showAll: must<HTMLButtonElement>("#show-all"),
   alerts: must<HTMLElement>("#alerts"),
@@ -162,19 +164,22 @@ function render() {
   ui.notifyFailed.hidden = badge === null;
   if (badge !== null && ui.notifyFailed.textContent !== badge) ui.notifyFailed.textContent = badge;
   const c = wardCounts(state);
-  ui.counts.textContent = `${c.total} beds · ${c.critical} critical${c.hidden ? ` · ${c.hidden} hidden` : ""}`;
-  ui.counts.dataset.critical = String(c.critical);
+  const countsText = wardCountsText(c);
+  if (ui.counts.textContent !== countsText) ui.counts.textContent = countsText;
+  ui.counts.dataset.alarming = String(c.alarming);
+  ui.counts.dataset.alarms = String(c.alarms);
   ui.showAll.hidden = c.hidden === 0;
   ui.showAll.textContent = `Show hidden (${c.hidden})`;
-  ui.criticalOnly.checked = state.criticalOnly;
+  ui.alarmingOnly.checked = state.alarmingOnly;
+  ui.sort.value = state.sort;
   ui.empty.hidden = beds.length > 0;
   ui.empty.textContent =
-    c.total === 0
+    c.beds === 0
       ? "Waiting for beds…"
       : c.hidden > 0
         ? "View cleared. Beds reappear with their next reading."
-        : "No critical beds.";
-  ui.clock.textContent = state.connection === "open" || c.total > 0 ? formatTimeOfDay(now) : "--:--:--";
+        : "No alarming beds.";
+  ui.clock.textContent = state.connection === "open" || c.beds > 0 ? formatTimeOfDay(now) : "--:--:--";
   const down = state.connection !== "open";
   document.body.dataset.connection = state.connection;
   ui.connection.textContent =
@@ -219,8 +224,11 @@ void api.notifications().then(
     }),
   () => {},
 );
-ui.criticalOnly.addEventListener("change", () =>
-  dispatch({ type: "set-critical-only", on: ui.criticalOnly.checked }),
+ui.alarmingOnly.addEventListener("change", () =>
+  dispatch({ type: "set-alarming-only", on: ui.alarmingOnly.checked }),
+);
+ui.sort.addEventListener("change", () =>
+  dispatch({ type: "set-sort", sort: ui.sort.value === "bed" ? "bed" : "severity" }),
 );
 ui.clearView.addEventListener("click", () => dispatch({ type: "clear-view" }));
 ui.showAll.addEventListener("click", () => dispatch({ type: "show-hidden" }));

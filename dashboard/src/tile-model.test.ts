@@ -106,6 +106,8 @@ describe("toTileModel with the alarm engine", () => {
     acknowledged_by: null,
     acknowledged_at: null,
     escalated: false,
+    limit: null,
+    group: null,
     ...over,
   });
 

@@ -1,6 +1,6 @@
 import type { VitalParameter } from "../../core/protocol/index.js";
-import type { Clock, Reading } from "../../core/reading.js";
-import { type AlarmConfig, type AlarmConfigInput, parseAlarmConfig } from "./alarm-config.js";
+import type { Classification, Clock, Reading } from "../../core/reading.js";
+import { type AlarmConfig, type AlarmConfigInput, parseAlarmConfig, profileForWard } from "./alarm-config.js";
 import { BedMonitor } from "./bed-monitor.js";
 import { applyOverrides, type BedLimits, initialLimits, type LimitOverrides } from "./limit-overrides.js";
 import { computeNews2, type News2Manual, type News2Result } from "./news2.js";
@@ -60,9 +60,17 @@ export class AlarmEngine {
     // A different patient in the bed must not inherit the last one's alarms or personal limits.
     if (reading.patient !== null && known !== null && reading.patient !== known)
       this.resetBed(reading.bed, "system", at);
-    const bed = this.bed(reading.bed, reading.patient);
+    const bed = this.bed(reading.bed, reading.patient, reading.ward);
     bed.tick(at);
     bed.ingest(reading, at);
+  }
+
+  /**
+   * The bed's status derived from what is listed now (core/bed-status.ts): CRITICAL with a medium or
+   * high physiological alarm, else NORMAL while a watched parameter is current, else UNKNOWN.
+   */
+  classify(bed: string, now = this.clock.now()): Classification {
+    return this.beds.get(bed)?.classify(now) ?? { status: "UNKNOWN", reasons: [] };
   }
 
   /** A value the gateway refused as implausible (`why` is for logs; the event carries the value). */
@@ -78,8 +86,8 @@ export class AlarmEngine {
     monitor.rejected(parameter, value, at);
   }
 
-  nodeConnected(bed: string, node: string, at = this.clock.now()): void {
-    this.bed(bed, null).connect(node, at);
+  nodeConnected(bed: string, node: string, at = this.clock.now(), ward: string | null = null): void {
+    this.bed(bed, null, ward).connect(node, at);
   }
 
   nodeDisconnected(bed: string, node: string, at = this.clock.now()): void {
@@ -188,10 +196,17 @@ export class AlarmEngine {
     return [...this.beds.keys()];
   }
 
-  private bed(name: string, patient: string | null): BedMonitor {
+  private bed(name: string, patient: string | null, ward: string | null = null): BedMonitor {
     let monitor = this.beds.get(name);
     if (monitor === undefined) {
-      monitor = new BedMonitor(name, patient, this.config, this.emit, this.nextId(name));
+      monitor = new BedMonitor(
+        name,
+        patient,
+        this.config,
+        this.emit,
+        this.nextId(name),
+        profileForWard(this.config, ward),
+      );
       this.beds.set(name, monitor);
     }
     return monitor;

@@ -19,6 +19,10 @@ export class AlarmRecord {
   acknowledgedBy: string | null = null;
   acknowledgedAt: number | null = null;
   escalated = false;
+  /** The limit the value crossed (physiological alarms), null for technical ones. */
+  limit: number | null = null;
+  /** The ward-level notice this alarm is grouped under (a gateway restart, many nodes lost at once). */
+  group: string | null = null;
   /** When to emit "escalated" if still unacknowledged; Infinity when this priority never escalates. */
   escalationDueAt: number;
 
@@ -72,6 +76,8 @@ export class AlarmRecord {
       acknowledgedBy: this.acknowledgedBy,
       acknowledgedAt: this.acknowledgedAt,
       escalated: this.escalated,
+      limit: this.limit,
+      group: this.group,
     };
   }
 }

@@ -1,7 +1,7 @@
-import type { BedAlarmSummary, LiveMessage, News2Summary } from "../../core/api-types.js";
+import type { AlarmItemView, BedAlarmSummary, LiveMessage, News2Summary } from "../../core/api-types.js";
 import type { Logger } from "../../core/logger.js";
 import type { AlarmCommandFrame, VitalParameter } from "../../core/protocol/frames.js";
-import type { Clock, Reading } from "../../core/reading.js";
+import type { Classification, ClassifiedReading, Clock, Reading } from "../../core/reading.js";
 import type { BedRegistry } from "../beds.js";
 import { type AlarmStore, eventView } from "../store/alarm-store.js";
 import type { AlarmConfig } from "./alarm-config.js";
@@ -10,6 +10,7 @@ import type { LimitOverrides } from "./limit-overrides.js";
 import type { News2Manual } from "./news2.js";
 import {
   type AlarmEvent,
+  type AlarmView,
   type EscalatedEvent,
   higherPriority,
   type LimitsChangedEvent,
@@ -31,6 +32,30 @@ export interface AlarmServiceDeps {
   onEscalation?: (event: EscalatedEvent) => void;
   /** Every alarm event, after it is logged. */
   onAlarmEvent?: (event: AlarmEvent) => void;
+  /** The events of one input (a committed batch, a tick, an action), together, after onAlarmEvent. */
+  onAlarmEvents?: (events: readonly AlarmEvent[]) => void;
+}
+
+/** The published view of one listed alarm. */
+export function alarmItemView(a: AlarmView): AlarmItemView {
+  return {
+    id: a.id,
+    bed: a.bed,
+    patient: a.patient,
+    kind: a.kind,
+    parameter: a.parameter,
+    priority: a.priority,
+    state: a.state,
+    latched: a.latched,
+    value: a.value,
+    since: a.since,
+    raised_at: a.raisedAt,
+    acknowledged_by: a.acknowledgedBy,
+    acknowledged_at: a.acknowledgedAt,
+    escalated: a.escalated,
+    limit: a.limit,
+    group: a.group,
+  };
 }
 
 const MAX_TICK_MS = 1_000;
@@ -39,6 +64,10 @@ const MAX_TICK_MS = 1_000;
  * The alarm engine inside the gateway: feeds it readings, rejections and connections; ticks it exactly
  * when something falls due; logs every event; pushes changes live; keeps bedside and central buzzers
  * in step with the loudest audible alarm; forwards escalations.
+ *
+ * Readings are judged before their commit (`judge`), so each is stored with the status derived right
+ * after it; the events that judging caused are held and fanned out by `settle()` once the batch is
+ * durable. Every other input (timer, acknowledgement, pause, connections) settles at once.
  */
 export class AlarmService {
   readonly engine: AlarmEngine;
@@ -50,6 +79,8 @@ export class AlarmService {
   private readonly bedSound = new Map<string, Priority | null>();
   private wardSound: Priority | null = null;
   private readonly staleSignature = new Map<string, string>();
+  /** Events emitted and not yet logged and fanned out (judged readings wait for their commit). */
+  private pending: AlarmEvent[] = [];
 
   constructor(private readonly deps: AlarmServiceDeps) {
     this.engine = new AlarmEngine({
@@ -76,14 +107,37 @@ export class AlarmService {
     this.settle();
   }
 
+  /**
+   * Feeds a batch that is about to be committed and sets each reading's status and reasons to the
+   * bed's derived status right after it. Call `settle()` once the batch is durable.
+   */
+  judge(readings: readonly ClassifiedReading[]): void {
+    for (const r of readings) {
+      this.engine.ingest(r);
+      const c = this.engine.classify(r.bed, r.receivedAt);
+      r.status = c.status;
+      r.reasons = c.reasons;
+    }
+  }
+
+  /** The bed's derived status now (core/bed-status.ts). */
+  classify(bed: string): Classification {
+    return this.engine.classify(bed, this.deps.clock.now());
+  }
+
   rejected(bed: string, parameter: VitalParameter, value: number | null, why: string): void {
     this.engine.rejected(bed, parameter, value, why, this.deps.clock.now());
     this.settle();
   }
 
-  connected(bed: string, node: string, heartbeatMs: number): void {
+  connected(
+    bed: string,
+    node: string,
+    heartbeatMs: number,
+    meta: { ward: string | null; patient: string | null } = { ward: null, patient: null },
+  ): void {
+    this.engine.nodeConnected(bed, node, this.deps.clock.now(), meta.ward);
     this.engine.heartbeat(bed, heartbeatMs);
-    this.engine.nodeConnected(bed, node, this.deps.clock.now());
     this.settle();
   }
 
@@ -147,22 +201,7 @@ export class AlarmService {
       audible: s.audible,
       paused_until: s.pausedUntil,
       stale: s.stale,
-      alarms: s.alarms.map((a) => ({
-        id: a.id,
-        bed: a.bed,
-        patient: a.patient,
-        kind: a.kind,
-        parameter: a.parameter,
-        priority: a.priority,
-        state: a.state,
-        latched: a.latched,
-        value: a.value,
-        since: a.since,
-        raised_at: a.raisedAt,
-        acknowledged_by: a.acknowledgedBy,
-        acknowledged_at: a.acknowledgedAt,
-        escalated: a.escalated,
-      })),
+      alarms: s.alarms.map(alarmItemView),
     };
   }
 
@@ -172,21 +211,36 @@ export class AlarmService {
   }
 
   private onEvent(e: AlarmEvent): void {
-    this.deps.store.record(e);
-    this.deps.beds.touch(e.bed);
+    this.pending.push(e);
     this.soundDirty.add(e.bed);
-    if (e.type !== "limits_changed") this.deps.live.broadcast({ type: "alarm_event", event: eventView(e) });
-    if (e.type === "raised")
-      this.deps.logger.info(
-        { bed: e.bed, kind: e.kind, parameter: e.parameter, priority: e.priority },
-        "alarm raised",
-      );
-    if (e.type === "escalated") this.deps.onEscalation?.(e);
-    this.deps.onAlarmEvent?.(e);
   }
 
-  /** After any input: update buzzers for beds whose alarms changed, and re-arm the tick timer. */
-  private settle(): void {
+  /** Logs and fans out the events held so far. */
+  private fanOut(): void {
+    if (this.pending.length === 0) return;
+    const events = this.pending;
+    this.pending = [];
+    for (const e of events) this.deps.store.record(e);
+    for (const e of events) {
+      this.deps.beds.touch(e.bed);
+      if (e.type !== "limits_changed") this.deps.live.broadcast({ type: "alarm_event", event: eventView(e) });
+      if (e.type === "raised")
+        this.deps.logger.info(
+          { bed: e.bed, kind: e.kind, parameter: e.parameter, priority: e.priority },
+          "alarm raised",
+        );
+      if (e.type === "escalated") this.deps.onEscalation?.(e);
+      this.deps.onAlarmEvent?.(e);
+    }
+    this.deps.onAlarmEvents?.(events);
+  }
+
+  /**
+   * After any input (and after a judged batch is durable): log and fan out its events, update buzzers
+   * for beds whose alarms changed, and re-arm the tick timer.
+   */
+  settle(): void {
+    this.fanOut();
     if (this.soundDirty.size) {
       for (const bed of this.soundDirty) {
         const now = this.engine.state(bed)?.audible ?? null;

@@ -31,6 +31,8 @@ export class BedAlarms implements PhysiologicalSink {
     private readonly config: AlarmConfig,
     private readonly emit: EmitAlarmEvent,
     private readonly nextId: () => string,
+    /** The bed's profile decides which priorities latch. */
+    private readonly latching: () => readonly Priority[] = () => config.latching,
   ) {}
 
   // ---- PhysiologicalSink ---------------------------------------------------------------------------
@@ -51,7 +53,7 @@ export class BedAlarms implements PhysiologicalSink {
     if (record !== undefined) record.value = value;
   }
 
-  resolve(parameter: AlarmParameter, value: number, at: number): void {
+  resolve(parameter: AlarmParameter, value: number | null, at: number): void {
     this.resolveAlarm("physiological", parameter, value, at);
   }
 
@@ -75,6 +77,7 @@ export class BedAlarms implements PhysiologicalSink {
       if (PRIORITY_RANK[priority] <= PRIORITY_RANK[existing.priority]) return;
       const from = existing.priority;
       existing.upgrade(priority, at, this.config.escalationMs[priority]);
+      if (limit !== undefined) existing.limit = limit;
       this.emit({
         type: "raised",
         ...this.base(existing, at),
@@ -98,6 +101,7 @@ export class BedAlarms implements PhysiologicalSink {
       at,
       this.config.escalationMs[priority],
     );
+    if (limit !== undefined) record.limit = limit;
     this.records.set(key, record);
     this.emit({ type: "raised", ...this.base(record, at), since, ...limitField(limit) });
     this.breakThroughPause(record, at);
@@ -107,7 +111,7 @@ export class BedAlarms implements PhysiologicalSink {
     const record = this.records.get(alarmKey(kind, parameter));
     if (record === undefined) return;
     if (value !== null) record.value = value;
-    if (record.state === "active" && this.config.latching.includes(record.priority)) {
+    if (record.state === "active" && this.latching().includes(record.priority)) {
       record.latched = true;
       return;
     }

@@ -1,6 +1,8 @@
+import { makesCritical, statusReasons } from "../../core/bed-status.js";
 import type { VitalParameter } from "../../core/protocol/index.js";
-import type { Reading } from "../../core/reading.js";
+import type { Classification, Reading } from "../../core/reading.js";
 import type { AlarmConfig } from "./alarm-config.js";
+import type { AlarmRecord } from "./alarm-record.js";
 import { BedAlarms } from "./bed-alarms.js";
 import { type BedLimits, initialLimits } from "./limit-overrides.js";
 import { ParameterMonitor } from "./parameter-monitor.js";
@@ -42,9 +44,10 @@ export class BedMonitor {
     private readonly config: AlarmConfig,
     emit: EmitAlarmEvent,
     nextId: () => string,
+    profile = config.defaultProfile,
   ) {
-    this.alarms = new BedAlarms(bed, patient, config, emit, nextId);
-    this.limits = initialLimits(config);
+    this.limits = initialLimits(config, profile);
+    this.alarms = new BedAlarms(bed, patient, config, emit, nextId, () => this.limits.latching);
     this.heartbeatMs = config.heartbeatMs;
     this.monitors = ALARM_PARAMETERS.map(
       (p) =>
@@ -52,8 +55,8 @@ export class BedMonitor {
           p,
           this.limits.limits[p],
           this.limits.delayMs[p],
-          config.highPriorityDelayMs,
-          config.hysteresis[p],
+          this.limits.highPriorityDelayMs,
+          this.limits.hysteresis[p],
           this.alarms,
         ),
     );
@@ -84,12 +87,15 @@ export class BedMonitor {
     this.technical("implausible", false, null, at, "device");
 
     const values = reading.values;
+    const hold = this.limits.holdValues;
     for (let i = 0; i < COUNT; i++) {
       const parameter = ALARM_PARAMETERS[i] as AlarmParameter;
       const v = values[parameter];
-      if (v === undefined) continue; // not sent in this frame: keep the held value until it goes stale
-      if (v === null || (probeOff && (i === OXIMETER[0] || i === OXIMETER[1]))) {
+      if (v === undefined && hold) continue; // not sent in this frame: keep the held value until it goes stale
+      if (v === undefined || v === null || (probeOff && (i === OXIMETER[0] || i === OXIMETER[1]))) {
         this.blanked[i] = 1;
+        // Judged reading by reading, a value this reading lacks ends its condition.
+        if (!hold) (this.monitors[i] as ParameterMonitor).absent(at);
         continue;
       }
       this.lastValidAt[i] = at;
@@ -134,7 +140,7 @@ export class BedMonitor {
     for (let i = 0; i < COUNT; i++) {
       const p = ALARM_PARAMETERS[i] as AlarmParameter;
       const m = this.monitors[i] as ParameterMonitor;
-      m.configure(next.limits[p], next.delayMs[p]);
+      m.configure(next.limits[p], next.delayMs[p], next.highPriorityDelayMs, next.hysteresis[p]);
       // Re-judge the held value against the new limits so a widened limit clears and a narrowed one starts now.
       if (m.lastValue !== null && !this.isStale(i, at)) m.observe(m.lastValue, at);
     }
@@ -173,7 +179,30 @@ export class BedMonitor {
       audible: this.alarms.audible(now),
       pausedUntil,
       stale,
+      current: this.hasCurrentValue(now),
     };
+  }
+
+  /** The derived status (core/bed-status.ts) without building views: this runs for every stored reading. */
+  classify(now: number): Classification {
+    let critical: AlarmRecord[] | null = null;
+    for (const r of this.alarms.records.values()) {
+      if (!makesCritical(r)) continue;
+      if (critical === null) critical = [];
+      critical.push(r);
+    }
+    if (critical !== null) return { status: "CRITICAL", reasons: statusReasons(critical) };
+    return { status: this.hasCurrentValue(now) ? "NORMAL" : "UNKNOWN", reasons: [] };
+  }
+
+  /** Some parameter the profile watches (at least one limit on) has a current value: the bed is judged. */
+  hasCurrentValue(now: number): boolean {
+    for (let i = 0; i < COUNT; i++) {
+      const l = this.limits.limits[ALARM_PARAMETERS[i] as AlarmParameter];
+      const watched = l.low !== null || l.high !== null || l.criticalLow !== null || l.criticalHigh !== null;
+      if (watched && !this.isStale(i, now)) return true;
+    }
+    return false;
   }
 
   /** Held values that are still current at `now`; stale ones are left out, never reported as live. */

@@ -63,6 +63,10 @@ export interface AlarmView {
   acknowledgedAt: number | null;
   /** Whether an escalation has been emitted for the current priority. */
   escalated: boolean;
+  /** The limit the value crossed (physiological alarms); null for technical alarms. */
+  limit: number | null;
+  /** Id of the ward-level notice this alarm is grouped under, or null. */
+  group: string | null;
 }
 
 export interface BedAlarmState {
@@ -76,6 +80,8 @@ export interface BedAlarmState {
   pausedUntil: number | null;
   /** True when the parameter has no current value: never show the last number as live. */
   stale: Record<AlarmParameter, boolean>;
+  /** Some parameter the bed's profile watches has a current value (the bed is being judged). */
+  current: boolean;
 }
 
 interface EventBase {

@@ -36,6 +36,8 @@ export class CommitQueue {
       metrics: GatewayMetrics;
       logger: Logger;
       maxBatch: number;
+      /** Called with the new readings (not resends) just before their commit, to judge them. */
+      judge?: (readings: ClassifiedReading[]) => void;
       /** Called with the new readings (not resends), after commit. */
       onStored: (readings: ClassifiedReading[]) => void;
     },
@@ -63,6 +65,7 @@ export class CommitQueue {
     this.pending = [];
     const fresh: ClassifiedReading[] = [];
     for (const p of batch) if (!p.duplicate) fresh.push(p.reading);
+    if (fresh.length) this.deps.judge?.(fresh);
     try {
       this.deps.store.appendBatch(fresh, this.deps.ledger.rows(fresh));
     } catch (e) {

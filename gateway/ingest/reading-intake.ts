@@ -1,6 +1,5 @@
 import type { Logger } from "../../core/logger.js";
 import type { ClassifiedReading, Reading } from "../../core/reading.js";
-import type { Classifier } from "../classify/classifier.js";
 import type { GatewayMetrics } from "../metrics.js";
 import type { SqliteStore } from "../store/sqlite-store.js";
 import { CommitQueue, type CommitWaiter } from "./commit-queue.js";
@@ -8,7 +7,11 @@ import { SeqLedger } from "./seq-ledger.js";
 
 export interface ReadingIntakeDeps {
   store: SqliteStore;
-  classifier: Classifier;
+  /**
+   * Judges a batch just before its commit (the alarm engine): sets each reading's status and reasons
+   * to the bed's derived status right after that reading.
+   */
+  judge: (readings: ClassifiedReading[]) => void;
   metrics: GatewayMetrics;
   logger: Logger;
   maxBatch: number;
@@ -19,14 +22,15 @@ export interface ReadingIntakeDeps {
 
 /**
  * Where every reading enters storage, from TCP and MQTT alike: the seq ledger decides new, resend or
- * refused; new readings are classified; all go through the group commit, and waiters are told once
- * their reading (or the stored original of a resend) is durable.
+ * refused; all go through the group commit, where new readings are judged by the alarm engine just
+ * before they are written; waiters are told once their reading (or the stored original of a resend)
+ * is durable.
  */
 export class ReadingIntake {
   readonly ledger: SeqLedger;
   private readonly commits: CommitQueue;
 
-  constructor(private readonly deps: ReadingIntakeDeps) {
+  constructor(deps: ReadingIntakeDeps) {
     this.ledger = new SeqLedger(deps.store, { maxJump: deps.maxSeqJump });
     this.commits = new CommitQueue({
       store: deps.store,
@@ -34,6 +38,7 @@ export class ReadingIntake {
       metrics: deps.metrics,
       logger: deps.logger,
       maxBatch: deps.maxBatch,
+      judge: deps.judge,
       onStored: deps.onStored,
     });
   }
@@ -65,10 +70,10 @@ export class ReadingIntake {
   }
 
   private enqueue(reading: Reading, waiter: CommitWaiter | undefined, arrived: number, resend: boolean) {
-    const c = resend ? { status: "UNKNOWN" as const, reasons: [] } : this.deps.classifier.classify(reading);
+    // Judged at commit time (CommitQueue → judge); a resend is never judged again.
     const classified = reading as ClassifiedReading;
-    classified.status = c.status;
-    classified.reasons = c.reasons;
+    classified.status = "UNKNOWN";
+    classified.reasons = [];
     this.commits.submit(classified, waiter, arrived, resend);
   }
 

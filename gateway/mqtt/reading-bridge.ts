@@ -1,13 +1,13 @@
+import type { AlarmTopicView } from "../../core/api-types.js";
 import type { Logger } from "../../core/logger.js";
 import { decodeNodeLine } from "../../core/protocol/codec.js";
 import type { ErrorFrame, VitalParameter, WireErrorCode } from "../../core/protocol/frames.js";
 import { MAX_LINE_BYTES } from "../../core/protocol/frames.js";
-import type { Alert, ClassifiedReading, Clock, Reading } from "../../core/reading.js";
+import type { ClassifiedReading, Clock, Reading } from "../../core/reading.js";
 import type { BedRegistry } from "../beds.js";
 import type { GatewayConfig } from "../config.js";
 import type { CommitWaiter } from "../ingest/commit-queue.js";
 import type { GatewayMetrics } from "../metrics.js";
-import type { AlertOutput } from "../outputs/alert-output.js";
 import type { MqttConfig } from "./mqtt-config.js";
 import { MQTT_TOPICS, type MqttPayloads, type NodeStatus, type TopicKind, topicFor } from "./topics.js";
 
@@ -61,10 +61,9 @@ class PublishWaiter implements CommitWaiter {
 /**
  * Treats MQTT nodes exactly like TCP nodes: decodeNodeLine on the payload, the gateway's submit
  * (classification, seq dedupe, group commit, alerts), and an ack only once durable. Also publishes
- * what the gateway knows: retained bed state, alarms, and errors for rejected readings.
+ * what the gateway knows: retained bed state, alarm events, and errors for rejected readings.
  */
-export class MqttReadingBridge implements AlertOutput {
-  readonly name = "mqtt";
+export class MqttReadingBridge {
   private readonly patients = new Map<string, string>();
   /** Seq space per bed, from the node's online status. */
   private readonly boots = new Map<string, string>();
@@ -197,17 +196,9 @@ export class MqttReadingBridge implements AlertOutput {
     this.dirty.clear();
   }
 
-  /** AlertOutput: the gateway's patient alerts, on `vitals/<ward>/<bed>/alarm`. */
-  send(a: Alert): void {
-    const ward = a.ward ?? this.cfg.ward;
-    this.publishTopic("alarm", ward, a.bed, {
-      bed: a.bed,
-      patient: a.patient,
-      ward: a.ward,
-      status: a.status,
-      reasons: a.reasons,
-      at: a.at,
-    });
+  /** Every alarm engine event, with the bed's derived status after it, on `vitals/<ward>/<bed>/alarm`. */
+  alarmEvent(a: AlarmTopicView): void {
+    this.publishTopic("alarm", a.ward ?? this.cfg.ward, a.bed, a);
   }
 
   stop(): void {

@@ -1,4 +1,4 @@
-export { alarmEventToNotification } from "./alarm-notification.js";
+export { alarmEventToNotification, notifiedBy } from "./alarm-notification.js";
 export { retryDelayMs } from "./backoff.js";
 export { classifySmtpError, type SmtpTransportFactory } from "./channels/smtp-notifier.js";
 export {
@@ -12,7 +12,6 @@ export {
 } from "./config.js";
 export { createNotifier, recipientsFor } from "./create-notifiers.js";
 export { type NotificationMessage, renderDigest, renderEvent } from "./message.js";
-export { alertToEvent, NotificationAlertOutput } from "./notification-alert-output.js";
 export {
   type NotificationEvent,
   type NotificationParameter,

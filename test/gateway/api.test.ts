@@ -11,6 +11,9 @@ afterEach(async () => {
   await gw?.stop();
 });
 
+/** These scenarios use the original design's thresholds: the alarm profile "original". */
+const original = { alarms: { defaultProfile: "original" } } as const;
+
 async function json<T>(path: string): Promise<{ status: number; body: T }> {
   const r = await fetch(`${gw.url}${path}`);
   return { status: r.status, body: (await r.json()) as T };
@@ -46,8 +49,8 @@ async function live(): Promise<{
 }
 
 describe("HTTP and WebSocket API", () => {
-  it("lists beds with their node, patient, connection state, last reading and status", async () => {
-    gw = await startTestGateway();
+  it("lists beds with their node, patient, connection state, last reading and derived status", async () => {
+    gw = await startTestGateway({ config: original });
     const n = await connectNode(gw.tcpPort, { node: "n7", bed: "Bed-7", patient: "P7", ward: "ICU" });
     n.send(vitals(1, { hr: 108, temp: 39.2, spo2: 96, flags: ["artifact"] }) as object);
     await n.waitAck(1);
@@ -61,7 +64,7 @@ describe("HTTP and WebSocket API", () => {
       node: "n7",
       connected: true,
       status: "CRITICAL",
-      reasons: ["Temp 39.2 °C > 38 °C", "HR 108 bpm > 100 bpm"],
+      reasons: ["HR 108 bpm > 100 bpm", "Temp 39.2 °C > 38 °C"],
       last_reading: { seq: 1, hr: 108, temp: 39.2, spo2: 96, flags: ["artifact"], rr: null },
     });
     expect(body.beds[0]?.last_reading_at).toBe(body.beds[0]?.last_reading?.received_at);
@@ -118,7 +121,7 @@ describe("HTTP and WebSocket API", () => {
   });
 
   it("pushes a snapshot, then bed changes and alerts as they happen", async () => {
-    gw = await startTestGateway({ config: { live: { throttleMs: 20 } } });
+    gw = await startTestGateway({ config: { ...original, live: { throttleMs: 20 } } });
     const l = await live();
     const snap = await l.until((m) => m.type === "snapshot");
     expect(snap).toMatchObject({ type: "snapshot", beds: [] });
@@ -133,22 +136,30 @@ describe("HTTP and WebSocket API", () => {
     const alert = await l.until((m) => m.type === "alert");
     expect(alert).toMatchObject({
       type: "alert",
-      alert: { bed: "Bed-3", patient: "P3", status: "CRITICAL", reasons: ["SpO2 88 % < 95 %"] },
+      alert: {
+        bed: "Bed-3",
+        patient: "P3",
+        status: "CRITICAL",
+        priority: "medium",
+        reasons: ["MEDIUM SpO2 88 % < 95 %"],
+      },
     });
     l.ws.close();
     n.close();
   });
 
-  it("alerts once per patient per minute over the real path, on the console and in the database", async () => {
-    gw = await startTestGateway();
+  it("alerts on alarm events once per patient per minute over the real path, on the console and in the database", async () => {
+    gw = await startTestGateway({ config: original });
     const n = await connectNode(gw.tcpPort, { node: "n", bed: "Bed-5", patient: "P5" });
     n.send(vitals(1, { hr: 112, temp: 36.6, spo2: 88 }) as object);
-    n.send(vitals(2, { hr: 115 }) as object);
+    await n.waitAck(1);
+    n.send(vitals(2, { hr: 115 }) as object); // SpO2 back to 98: cleared, held for the next message
+    await n.waitAck(2);
     n.send(vitals(3, { hr: 70 }) as object);
     await n.waitAck(3);
     expect(gw.consoleLines).toHaveLength(1);
     expect(gw.consoleLines[0]).toMatch(
-      /CRITICAL bed Bed-5 patient P5: SpO2 88 % < 95 %, HR 112 bpm > 100 bpm/,
+      /CRITICAL bed Bed-5 patient P5: MEDIUM HR 112 bpm > 100 bpm; MEDIUM SpO2 88 % < 95 %\n$/,
     );
     const stored = gw.gateway.store.db.prepare("SELECT bed, patient, status FROM alerts").all();
     expect(stored).toEqual([{ bed: "Bed-5", patient: "P5", status: "CRITICAL" }]);
@@ -156,16 +167,24 @@ describe("HTTP and WebSocket API", () => {
   });
 
   it("restores the ward from SQLite after a restart, with beds shown as disconnected", async () => {
-    gw = await startTestGateway();
+    gw = await startTestGateway({ config: original });
     const dataDir = gw.dataDir;
     const n = await connectNode(gw.tcpPort, { node: "n1", bed: "Bed-1", patient: "P1" });
     n.send(vitals(1, { hr: 55 }) as object);
     await n.waitAck(1);
     await gw.stop({ keepData: true });
-    gw = await startTestGateway({ dataDir });
+    gw = await startTestGateway({ dataDir, config: original });
     const { body } = await json<BedsResponse>("/api/beds");
+    // The stored reading keeps the status derived when it was stored; the bed is not judged until its
+    // alarm state is known again.
     expect(body.beds).toMatchObject([
-      { bed: "Bed-1", patient: "P1", connected: false, status: "CRITICAL", last_reading: { hr: 55, seq: 1 } },
+      {
+        bed: "Bed-1",
+        patient: "P1",
+        connected: false,
+        status: "UNKNOWN",
+        last_reading: { hr: 55, seq: 1, status: "CRITICAL", reasons: ["HR 55 bpm < 60 bpm"] },
+      },
     ]);
     expect((await json<ReadingsResponse>("/api/readings?bed=Bed-1")).body.readings).toHaveLength(1);
   });

@@ -28,7 +28,6 @@ export interface TestGateway {
 type Sections =
   | "limits"
   | "auth"
-  | "classification"
   | "alerts"
   | "storage"
   | "live"
