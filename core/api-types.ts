@@ -104,7 +104,8 @@ export interface News2Summary {
 
 /** One entry of the alarm log. */
 export interface AlarmEventView {
-  type: "raised" | "acknowledged" | "cleared" | "escalated" | "paused" | "pause_ended";
+  /** "notice": a ward notice (bed "") was raised, acknowledged or cleared (`reason`), `alarm_id` its id. */
+  type: "raised" | "acknowledged" | "cleared" | "escalated" | "paused" | "pause_ended" | "notice";
   at: number;
   bed: string;
   patient: string | null;
@@ -119,6 +120,28 @@ export interface AlarmEventView {
   unacknowledged_ms?: number;
   /** Previous priority when an alarm was upgraded in place. */
   from?: string;
+  /** A notice's text. */
+  text?: string;
+  /** The ward notice the alarm is grouped under. */
+  group?: string;
+}
+
+/**
+ * A ward-level technical condition that groups the per-bed alarms it causes: the gateway restarted (a
+ * gap in monitoring), or many sensor nodes were lost at once. Listed in `GET /api/alarms` as `notices`.
+ */
+export interface NoticeView {
+  id: string;
+  kind: "gateway_restart" | "mass_disconnect";
+  text: string;
+  at: number;
+  /** gateway_restart: how long nobody was monitoring. */
+  gap_ms: number | null;
+  state: "active" | "acknowledged";
+  acknowledged_by: string | null;
+  acknowledged_at: number | null;
+  /** Beds whose listed alarms are grouped under it (each keeps its own alarm). */
+  beds: string[];
 }
 
 /** An alarm's whole life, folded from its events. */
@@ -153,6 +176,8 @@ export interface AlarmsResponse {
   now: number;
   /** Alarms listed now (state=active), highest priority first. */
   alarms: AlarmItemView[];
+  /** Ward notices listed now, oldest first. */
+  notices: NoticeView[];
   /** With state=all: past alarms too, newest first. */
   history?: AlarmRecordView[];
 }
@@ -195,7 +220,9 @@ export interface ReadingsResponse {
 
 /** Messages pushed on the WebSocket /api/live, one JSON object per message. */
 export type LiveMessage =
-  | { type: "snapshot"; now: number; beds: BedView[] }
+  | { type: "snapshot"; now: number; beds: BedView[]; notices?: NoticeView[] }
+  /** The ward notices changed: the whole list. */
+  | { type: "notices"; notices: NoticeView[] }
   | { type: "beds"; now: number; beds: BedView[] }
   | { type: "alert"; alert: AlertView }
   | { type: "alarm_event"; event: AlarmEventView }

@@ -7,6 +7,7 @@ import { type EscalatedEvent, PRIORITY_RANK, type Priority } from "./alarms/type
 import { registerAlarmRoutes } from "./api/alarm-routes.js";
 import { createHttpServer, listen } from "./api/http-server.js";
 import { LiveHub } from "./api/live-hub.js";
+import { registerNoticeRoutes } from "./api/notice-routes.js";
 import { registerNotificationRoutes } from "./api/notification-routes.js";
 import { BedRegistry } from "./beds.js";
 import type { GatewayConfig } from "./config.js";
@@ -199,6 +200,7 @@ export class Gateway {
       classify: (b) => (config.alarmEngine ? this.alarms.classify(b) : { status: "UNKNOWN", reasons: [] }),
     };
     this.beds.onChange = (bed) => this.mqtt?.bedChanged(bed);
+    if (config.alarmEngine) this.live.notices = () => this.alarms.notices();
     registerAlarmMetrics(this.metrics.registry, {
       alarms: () => this.beds.all().flatMap((b) => b.alarm?.alarms ?? []),
       statuses: () => this.beds.all().map((b) => b.status),
@@ -216,6 +218,11 @@ export class Gateway {
         this.alarms.judge(rs);
         this.metrics.alarmIngest.observe((performance.now() - t0) / 1000);
       },
+      // Alarm events and state are as durable as the readings that caused them: one transaction.
+      inTransaction: () => {
+        if (config.alarmEngine) this.alarms.writePending();
+      },
+      rolledBack: () => this.alarms.rolledBack(),
       metrics: this.metrics,
       logger: logger.child({ ns: "store" }),
       maxBatch: config.storage.maxBatch,
@@ -307,6 +314,7 @@ export class Gateway {
           this.http = http;
           registerNotificationRoutes(http, this.notifications);
           registerAlarmRoutes(http, { alarms: this.alarms, store: alarmStore, beds: this.beds, clock });
+          registerNoticeRoutes(http, { alarms: this.alarms });
           // Before listen: the broker registers its WebSocket route (/mqtt) on the HTTP server.
           await this.mqtt?.start(http);
           this.httpPort = await listen(http, config.httpPort, config.host);

@@ -45,6 +45,10 @@ export class AlarmActions {
     return this.post(`api/alarms/${encodeURIComponent(alarmId)}/ack`, { user });
   }
 
+  acknowledgeNotice(noticeId: string, user: string): Promise<{ acknowledged: string }> {
+    return this.post(`api/notices/${encodeURIComponent(noticeId)}/ack`, { user });
+  }
+
   pause(
     bed: string,
     user: string,

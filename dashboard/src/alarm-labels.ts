@@ -42,6 +42,7 @@ const TECHNICAL: Readonly<Record<string, string>> = {
   finger_out: "finger out",
   implausible: "implausible value",
   low_battery: "low battery",
+  patient_mismatch: "patient mismatch",
 };
 
 /** Anything but a physiological alarm is about the equipment, not the patient. */

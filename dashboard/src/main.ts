@@ -85,10 +85,16 @@ function say(text: string, kind: "error" | "info" = "info") {
 }
 
 /** Actions are logged under a name; without one, point the nurse at the field instead of acting. */
+const NAME_PROMPT = "Enter your name in the User field first: every action is logged under it.";
 function requireUser(): string | null {
   const user = normaliseUser(ui.user.value);
-  if (user) return user;
-  say("Enter your name in the User field first: every action is logged under it.", "error");
+  if (user) {
+    // The prompt has been answered: it must not linger over a successful action.
+    if (ui.actionStatus.textContent === NAME_PROMPT) ui.actionStatus.hidden = true;
+    ui.user.classList.remove("needs-value");
+    return user;
+  }
+  say(NAME_PROMPT, "error");
   ui.user.classList.add("needs-value");
   ui.user.focus();
   return null;
@@ -132,7 +138,23 @@ ui.dialog.addEventListener("close", () => {
   detailBed = null;
 });
 const grid = new BedGrid(ui.grid, { open: openBed, acknowledge, pause });
-const alarmBar = new AlarmBar(ui.alarmList, ui.alarmSummary, { open: openBed, acknowledge });
+function acknowledgeNotice(noticeId: string) {
+  const user = requireUser();
+  if (!user) return;
+  dispatch({ type: "ack-sent", ids: [noticeId] });
+  api.acknowledgeNotice(noticeId, user).then(
+    () => dispatch({ type: "ack-settled", ids: [noticeId] }),
+    (e: Error) => {
+      dispatch({ type: "ack-settled", ids: [noticeId] });
+      say(`Acknowledging the notice failed (${e.message}).`, "error");
+    },
+  );
+}
+const alarmBar = new AlarmBar(ui.alarmList, ui.alarmSummary, {
+  open: openBed,
+  acknowledge,
+  acknowledgeNotice,
+});
 const alarmHistory = new AlarmHistoryDialog(
   ui.alarmHistory,
   async () => (await api.history(200)).history ?? [],
@@ -155,7 +177,7 @@ function render() {
   const beds = visibleBeds(state);
   grid.render(beds, now, state.pendingAcks);
   const alarms = wardAlarms(state);
-  alarmBar.render(alarms, now, state.pendingAcks);
+  alarmBar.render(alarms, now, state.pendingAcks, state.notices);
   document.body.dataset.alarm = alarms[0]?.priority ?? "none";
   if (detailBed) detail.render(state.beds.get(detailBed), now, state.pendingAcks);
   alarmHistory.refresh(state.alarmEventCount);

@@ -1,4 +1,11 @@
-import type { AlarmItemView, AlarmPriority, AlertView, BedView, LiveMessage } from "../../core/api-types.js";
+import type {
+  AlarmItemView,
+  AlarmPriority,
+  AlertView,
+  BedView,
+  LiveMessage,
+  NoticeView,
+} from "../../core/api-types.js";
 import {
   type WardCounts as AlarmCounts,
   compareBedSeverity,
@@ -41,6 +48,8 @@ export interface WardState {
   alarmEventCount: number;
   /** Remote notifications waiting and dead-lettered (null: not known yet, or notifications are off). */
   notifications: { pending: number; dead: number } | null;
+  /** Ward notices (gateway restarted, many nodes lost at once), oldest first. */
+  notices: NoticeView[];
 }
 
 export const MAX_ALERTS_SHOWN = 5;
@@ -72,6 +81,7 @@ export function initialWardState(): WardState {
     pendingAcks: new Set(),
     alarmEventCount: 0,
     notifications: null,
+    notices: [],
   };
 }
 
@@ -100,7 +110,9 @@ function replaceAll(state: WardState, now: number, beds: BedView[], browserNow: 
 function applyLive(state: WardState, m: LiveMessage, browserNow: number): WardState {
   switch (m.type) {
     case "snapshot":
-      return replaceAll(state, m.now, m.beds, browserNow);
+      return { ...replaceAll(state, m.now, m.beds, browserNow), notices: m.notices ?? [] };
+    case "notices":
+      return { ...state, notices: m.notices };
     case "beds": {
       const beds = new Map(state.beds);
       for (const b of m.beds) beds.set(b.bed, b);

@@ -197,6 +197,16 @@ export const alarmConfigSchema = z
     staleAfterMs: perParameter(z.number().int().positive())
       .partial()
       .default({ sbp: 20 * 60_000, rr: 5 * 60_000 }),
+    /**
+     * Many nodes lost at once (a switch, a Wi-Fi access point): when this many beds raise "disconnected"
+     * within windowMs, one ward-level notice groups them (each bed keeps its own alarm).
+     */
+    massDisconnect: z
+      .object({
+        minBeds: z.number().int().min(2).default(3),
+        windowMs: z.number().int().positive().default(5_000),
+      })
+      .prefault({}),
     /** Battery percentage below which "low_battery" is raised (also raised by the low_battery flag). */
     lowBatteryPercent: z.number().min(0).max(100).default(20),
     /** Priority of each technical alarm. */
@@ -208,6 +218,7 @@ export const alarmConfigSchema = z
         finger_out: priority.default("low"),
         implausible: priority.default("low"),
         low_battery: priority.default("low"),
+        patient_mismatch: priority.default("medium"),
       } satisfies Record<TechnicalAlarmKind, z.ZodType>)
       .prefault({}),
   })

@@ -1,4 +1,10 @@
-import type { AlarmItemView, BedAlarmSummary, LiveMessage, News2Summary } from "../../core/api-types.js";
+import type {
+  AlarmItemView,
+  BedAlarmSummary,
+  LiveMessage,
+  News2Summary,
+  NoticeView,
+} from "../../core/api-types.js";
 import type { Logger } from "../../core/logger.js";
 import type { AlarmCommandFrame, VitalParameter } from "../../core/protocol/frames.js";
 import type { Classification, ClassifiedReading, Clock, Reading } from "../../core/reading.js";
@@ -11,6 +17,7 @@ import type { News2Manual } from "./news2.js";
 import {
   type AlarmEvent,
   type AlarmView,
+  type ClearReason,
   type EscalatedEvent,
   higherPriority,
   type LimitsChangedEvent,
@@ -59,6 +66,8 @@ export function alarmItemView(a: AlarmView): AlarmItemView {
 }
 
 const MAX_TICK_MS = 1_000;
+/** How often the gateway writes its last sign of life (the restart notice's gap is measured from it). */
+const ALIVE_EVERY_MS = 1_000;
 
 /**
  * The alarm engine inside the gateway: feeds it readings, rejections and connections; ticks it exactly
@@ -68,6 +77,10 @@ const MAX_TICK_MS = 1_000;
  * Readings are judged before their commit (`judge`), so each is stored with the status derived right
  * after it; the events that judging caused are held and fanned out by `settle()` once the batch is
  * durable. Every other input (timer, acknowledgement, pause, connections) settles at once.
+ *
+ * The engine's state survives restarts: the events and the changed beds' snapshots are written by
+ * `writePending()` — inside the readings' transaction for a judged batch, in one transaction of their
+ * own otherwise — before anything is fanned out, and restored when the service is built.
  */
 export class AlarmService {
   readonly engine: AlarmEngine;
@@ -81,6 +94,13 @@ export class AlarmService {
   private readonly staleSignature = new Map<string, string>();
   /** Events emitted and not yet logged and fanned out (judged readings wait for their commit). */
   private pending: AlarmEvent[] = [];
+  /** How many of `pending` are written (inside a transaction that has not failed). */
+  private written = 0;
+  /** Beds whose snapshot changed since it was last written, and those the last write covered. */
+  private dirty = new Set<string>();
+  private lastWritten = new Set<string>();
+  private readonly persisted = new Set<string>();
+  private aliveWrittenAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly deps: AlarmServiceDeps) {
     this.engine = new AlarmEngine({
@@ -90,16 +110,70 @@ export class AlarmService {
       onListenerError: (err, e) => deps.logger.error({ err, event: e.type }, "alarm event handling failed"),
     });
     this.observations = deps.store.latestObservations();
+    this.restore();
+  }
+
+  /** Picks up the previous run's alarms; a previous run that monitored beds leaves a restart notice. */
+  private restore(): void {
+    const beds = this.deps.store.states();
+    const lastAliveAt = this.deps.store.meta<number>("alive_at");
+    if (beds.length === 0 || lastAliveAt === undefined) return;
+    const now = this.deps.clock.now();
+    this.engine.restore(beds, this.deps.store.meta("alarm_ward"), { at: now, lastAliveAt });
+    for (const b of beds) {
+      this.persisted.add(b.bed);
+      // Restored alarms sound at once, on the central station and the bedside.
+      this.soundDirty.add(b.bed);
+    }
+    this.deps.logger.warn(
+      { beds: beds.length, alarms: this.engine.activeAlarms().length, gapMs: now - lastAliveAt },
+      "alarm state restored after a restart",
+    );
   }
 
   start(): void {
     this.running = true;
+    this.alive(this.deps.clock.now(), true);
+    this.settle();
     this.arm();
   }
 
   stop(): void {
     this.running = false;
     clearTimeout(this.timer);
+    this.settle();
+    this.alive(this.deps.clock.now(), true);
+  }
+
+  /**
+   * Writes the events held and the changed beds' snapshots. Call inside the transaction that stores
+   * the readings they came from; `settle()` writes what is left in a transaction of its own.
+   */
+  writePending(): void {
+    const store = this.deps.store;
+    for (let i = this.written; i < this.pending.length; i++) store.record(this.pending[i] as AlarmEvent);
+    const beds = new Set(this.dirty);
+    for (const bed of beds) {
+      store.saveState(bed, this.engine.snapshot(bed), this.deps.clock.now());
+      this.persisted.add(bed);
+    }
+    if (this.pending.length > this.written) store.saveMeta("alarm_ward", this.engine.wardSnapshot());
+    this.written = this.pending.length;
+    this.lastWritten = beds;
+    this.dirty.clear();
+  }
+
+  /** The transaction `writePending()` ran in failed: it is all still to be written. */
+  rolledBack(): void {
+    this.written = 0;
+    for (const bed of this.lastWritten) this.dirty.add(bed);
+    this.lastWritten = new Set();
+  }
+
+  private alive(now: number, force = false): void {
+    if (!force && now - this.aliveWrittenAt < ALIVE_EVERY_MS) return;
+    this.aliveWrittenAt = now;
+    this.deps.store.saveMeta("alive_at", now);
   }
 
   ingest(readings: readonly Reading[]): void {
@@ -114,6 +188,8 @@ export class AlarmService {
   judge(readings: readonly ClassifiedReading[]): void {
     for (const r of readings) {
       this.engine.ingest(r);
+      // Listed alarms change in place (latest value, latching) without an event: keep them current.
+      if (!this.persisted.has(r.bed) || this.engine.listsAlarms(r.bed)) this.dirty.add(r.bed);
       const c = this.engine.classify(r.bed, r.receivedAt);
       r.status = c.status;
       r.reasons = c.reasons;
@@ -127,6 +203,7 @@ export class AlarmService {
 
   rejected(bed: string, parameter: VitalParameter, value: number | null, why: string): void {
     this.engine.rejected(bed, parameter, value, why, this.deps.clock.now());
+    this.dirty.add(bed);
     this.settle();
   }
 
@@ -136,13 +213,64 @@ export class AlarmService {
     heartbeatMs: number,
     meta: { ward: string | null; patient: string | null } = { ward: null, patient: null },
   ): void {
-    this.engine.nodeConnected(bed, node, this.deps.clock.now(), meta.ward);
+    this.engine.nodeConnected(bed, node, this.deps.clock.now(), meta.ward, meta.patient);
     this.engine.heartbeat(bed, heartbeatMs);
+    this.dirty.add(bed);
     this.settle();
+    // Tell the (re)connected node what its bed sounds now, once its hello has been answered.
+    queueMicrotask(() =>
+      this.deps.toBed?.(bed, { type: "alarm", priority: this.engine.state(bed)?.audible ?? "none" }),
+    );
   }
 
   disconnected(bed: string, node: string): void {
     this.engine.nodeDisconnected(bed, node, this.deps.clock.now());
+    this.dirty.add(bed);
+    this.settle();
+  }
+
+  /** Acknowledges a ward notice and the listed alarms grouped under it; false for an unknown notice. */
+  acknowledgeNotice(id: string, user: string): boolean {
+    const ok = this.engine.acknowledgeNotice(id, user, this.deps.clock.now());
+    this.settle();
+    return ok;
+  }
+
+  notices(): NoticeView[] {
+    return this.engine.listNotices().map((n) => ({
+      id: n.id,
+      kind: n.kind,
+      text: n.text,
+      at: n.at,
+      gap_ms: n.gapMs,
+      state: n.state,
+      acknowledged_by: n.acknowledgedBy,
+      acknowledged_at: n.acknowledgedAt,
+      beds: this.engine.noticeBeds(n.id),
+    }));
+  }
+
+  /** Standby on/off (no alarms while on: they close with reason standby). */
+  standby(bed: string, on: boolean, user: string): void {
+    this.engine.standby(bed, on, user, this.deps.clock.now());
+    this.dirty.add(bed);
+    this.deps.beds.touch(bed);
+    this.settle();
+  }
+
+  /** The bed's patient is now this one (admission, transfer in). */
+  setPatient(bed: string, patient: string | null): void {
+    this.engine.setPatient(bed, patient, this.deps.clock.now());
+    this.dirty.add(bed);
+    this.deps.beds.touch(bed);
+    this.settle();
+  }
+
+  /** Forgets the bed: its alarms close with `reason` (discharge, transfer out, removal). */
+  release(bed: string, user: string, reason: ClearReason): void {
+    this.engine.resetBed(bed, user, this.deps.clock.now(), reason);
+    this.dirty.add(bed);
+    this.deps.beds.touch(bed);
     this.settle();
   }
 
@@ -161,6 +289,7 @@ export class AlarmService {
   setLimits(bed: string, overrides: LimitOverrides, user: string): LimitsChangedEvent[] {
     const patient = this.deps.beds.view(bed)?.patient ?? null;
     const audit = this.engine.setLimits(bed, patient, overrides, user, this.deps.clock.now());
+    this.dirty.add(bed);
     this.deps.beds.touch(bed);
     this.settle();
     return audit;
@@ -212,16 +341,25 @@ export class AlarmService {
 
   private onEvent(e: AlarmEvent): void {
     this.pending.push(e);
+    if (e.bed === "") return; // a ward notice
     this.soundDirty.add(e.bed);
+    this.dirty.add(e.bed);
   }
 
-  /** Logs and fans out the events held so far. */
+  /** Fans out the events held so far (they are written by then). */
   private fanOut(): void {
     if (this.pending.length === 0) return;
     const events = this.pending;
     this.pending = [];
-    for (const e of events) this.deps.store.record(e);
+    this.written = 0;
+    let notices = false;
     for (const e of events) {
+      if (e.type === "notice" || ("group" in e && e.group !== undefined)) notices = true;
+      if (e.bed === "") {
+        this.deps.live.broadcast({ type: "alarm_event", event: eventView(e) });
+        this.deps.onAlarmEvent?.(e);
+        continue;
+      }
       this.deps.beds.touch(e.bed);
       if (e.type !== "limits_changed") this.deps.live.broadcast({ type: "alarm_event", event: eventView(e) });
       if (e.type === "raised")
@@ -232,6 +370,7 @@ export class AlarmService {
       if (e.type === "escalated") this.deps.onEscalation?.(e);
       this.deps.onAlarmEvent?.(e);
     }
+    if (notices) this.deps.live.broadcast({ type: "notices", notices: this.notices() });
     this.deps.onAlarmEvents?.(events);
   }
 
@@ -240,6 +379,9 @@ export class AlarmService {
    * for beds whose alarms changed, and re-arm the tick timer.
    */
   settle(): void {
+    if (this.pending.length > this.written || this.dirty.size > 0)
+      this.deps.store.transaction(() => this.writePending());
+    this.lastWritten = new Set();
     this.fanOut();
     if (this.soundDirty.size) {
       for (const bed of this.soundDirty) {
@@ -264,6 +406,7 @@ export class AlarmService {
   private tick(): void {
     const now = this.deps.clock.now();
     this.engine.tick(now);
+    this.alive(now);
     // Staleness changes with time alone: push beds whose stale set changed since the last tick.
     for (const bed of this.engine.bedNames()) {
       const s = this.engine.state(bed, now);

@@ -10,6 +10,7 @@ import {
   ALARM_PARAMETERS,
   type AlarmParameter,
   type BedAlarmState,
+  type BedSnapshot,
   type EmitAlarmEvent,
   type TechnicalAlarmKind,
 } from "./types.js";
@@ -37,6 +38,12 @@ export class BedMonitor {
   private heartbeatMs: number;
   private connected = true;
   private node: string | null = null;
+  /** After a restart: the node must be heard from by then, or "disconnected" is raised. */
+  private reconnectBy = Number.POSITIVE_INFINITY;
+  /** After a restart: when monitoring stopped, and the notice the resulting alarms are grouped under. */
+  private restart: { lastAliveAt: number; group: string } | null = null;
+  /** On standby (no alarms) since then; null while monitoring. */
+  standbySince: number | null = null;
 
   constructor(
     readonly bed: string,
@@ -63,8 +70,10 @@ export class BedMonitor {
   }
 
   ingest(reading: Reading, at: number): void {
-    if (reading.patient !== null) this.alarms.patient = reading.patient;
     this.node = reading.node;
+    if (this.standbySince !== null) return;
+    // The bed's patient is who was admitted (or first named); another id is a technical alarm, never a reset.
+    this.checkPatient(reading.patient, at);
     this.seen(at);
     const flags = reading.flags;
     let probeOff = false;
@@ -107,6 +116,7 @@ export class BedMonitor {
 
   /** A value the gateway refused as physiologically impossible: a technical alarm, and no current value. */
   rejected(parameter: VitalParameter, value: number | null, at: number): void {
+    if (this.standbySince !== null) return;
     this.seen(at);
     const i = INDEX[parameter];
     if (i === undefined) {
@@ -117,8 +127,13 @@ export class BedMonitor {
     this.technical("implausible", true, value, at, parameter as AlarmParameter);
   }
 
-  connect(node: string, at: number): void {
+  connect(node: string, at: number, patient: string | null = null): void {
     this.node = node;
+    if (this.standbySince !== null) {
+      this.connected = true;
+      return;
+    }
+    this.checkPatient(patient, at);
     this.seen(at);
   }
 
@@ -126,6 +141,7 @@ export class BedMonitor {
     // A replaced connection's late close must not mark the bed's current node as gone.
     if (this.node !== null && node !== this.node) return;
     this.connected = false;
+    if (this.standbySince !== null) return;
     for (const m of this.monitors) m.cancelPending();
     this.technical("no_data", false, null, at);
     this.technical("disconnected", true, null, at);
@@ -147,6 +163,8 @@ export class BedMonitor {
   }
 
   tick(now: number): void {
+    if (this.standbySince !== null) return;
+    if (now >= this.reconnectBy) this.missedReconnect(now);
     this.alarms.advance(now);
     if (this.connected && this.lastSeenAt !== NEVER && now - this.lastSeenAt > this.silentMs()) {
       this.technical("no_data", true, null, now, "device", this.lastSeenAt);
@@ -158,7 +176,8 @@ export class BedMonitor {
 
   /** Earliest time something may change without new input: pending alarm, silence, escalation, pause end. */
   nextDueAt(): number {
-    let due = this.alarms.nextDueAt();
+    if (this.standbySince !== null) return Number.POSITIVE_INFINITY;
+    let due = Math.min(this.alarms.nextDueAt(), this.reconnectBy);
     if (this.connected && this.lastSeenAt !== NEVER && !this.alarms.has("no_data", "device")) {
       due = Math.min(due, this.lastSeenAt + this.silentMs() + 1);
     }
@@ -180,11 +199,13 @@ export class BedMonitor {
       pausedUntil,
       stale,
       current: this.hasCurrentValue(now),
+      standbySince: this.standbySince,
     };
   }
 
   /** The derived status (core/bed-status.ts) without building views: this runs for every stored reading. */
   classify(now: number): Classification {
+    if (this.standbySince !== null) return { status: "UNKNOWN", reasons: [] };
     let critical: AlarmRecord[] | null = null;
     for (const r of this.alarms.records.values()) {
       if (!makesCritical(r)) continue;
@@ -197,6 +218,7 @@ export class BedMonitor {
 
   /** Some parameter the profile watches (at least one limit on) has a current value: the bed is judged. */
   hasCurrentValue(now: number): boolean {
+    if (this.standbySince !== null) return false;
     for (let i = 0; i < COUNT; i++) {
       const l = this.limits.limits[ALARM_PARAMETERS[i] as AlarmParameter];
       const watched = l.low !== null || l.high !== null || l.criticalLow !== null || l.criticalHigh !== null;
@@ -216,7 +238,7 @@ export class BedMonitor {
   }
 
   private isStale(i: number, now: number): boolean {
-    if (!this.connected || this.alarms.has("no_data", "device")) return true;
+    if (this.standbySince !== null || !this.connected || this.alarms.has("no_data", "device")) return true;
     return now > this.currentUntil(i);
   }
 
@@ -233,6 +255,7 @@ export class BedMonitor {
 
   private seen(at: number): void {
     this.lastSeenAt = at;
+    this.reconnectBy = Number.POSITIVE_INFINITY;
     if (!this.connected) {
       this.connected = true;
       this.technical("disconnected", false, null, at);
@@ -248,11 +271,90 @@ export class BedMonitor {
     at: number,
     subject: AlarmParameter | "device" = "device",
     since = at,
+    group?: string,
   ): void {
     const active = this.alarms.has(kind, subject);
     // A latched alarm whose condition comes back is live again (raiseAlarm un-latches it).
     if (on && (!active || this.alarms.isLatched(kind, subject))) {
-      this.alarms.raiseAlarm(kind, subject, this.config.technical[kind], value, since, at);
+      this.alarms.raiseAlarm(kind, subject, this.config.technical[kind], value, since, at, undefined, group);
     } else if (!on && active) this.alarms.resolveAlarm(kind, subject, value, at);
+  }
+
+  /** A node or reading naming a patient other than the bed's: "patient mismatch" instead of a silent reset. */
+  private checkPatient(patient: string | null, at: number): void {
+    if (patient === null) return;
+    if (this.alarms.patient === null) this.alarms.patient = patient;
+    this.technical("patient_mismatch", patient !== this.alarms.patient, null, at);
+  }
+
+  /** The bed's patient is (now) this one: admission, or a transfer in. Ends a mismatch. */
+  setPatient(patient: string | null, at: number): void {
+    this.alarms.patient = patient;
+    this.technical("patient_mismatch", false, null, at);
+  }
+
+  /** Standby: every alarm closes (reason standby) and nothing is judged until monitoring resumes. */
+  setStandby(on: boolean, user: string, at: number): void {
+    if (on === (this.standbySince !== null)) return;
+    if (on) {
+      this.alarms.reset(user, at, "standby");
+      this.standbySince = at;
+      for (const m of this.monitors) m.clear();
+      this.lastValidAt.fill(NEVER);
+      this.blanked.fill(0);
+      this.reconnectBy = Number.POSITIVE_INFINITY;
+      this.restart = null;
+    } else {
+      this.standbySince = null;
+      this.lastSeenAt = NEVER;
+    }
+  }
+
+  /** The node was not heard from within its heartbeat window after a gateway restart. */
+  private missedReconnect(now: number): void {
+    this.reconnectBy = Number.POSITIVE_INFINITY;
+    const restart = this.restart;
+    this.restart = null;
+    this.connected = false;
+    for (const m of this.monitors) m.cancelPending();
+    this.technical("disconnected", true, null, now, "device", restart?.lastAliveAt ?? now, restart?.group);
+  }
+
+  /** What must survive a gateway restart (JSON-safe). */
+  snapshot(): BedSnapshot {
+    return {
+      bed: this.bed,
+      patient: this.alarms.patient,
+      limits: this.limits,
+      heartbeatMs: this.heartbeatMs,
+      node: this.node,
+      monitored: this.connected && this.standbySince === null,
+      standbySince: this.standbySince,
+      ...this.alarms.snapshot(),
+    };
+  }
+
+  /**
+   * Picks up where the previous run left off: listed alarms (with their acknowledgements, latches and
+   * escalation times), the pause, limits, heartbeat. Values are not restored: they are stale until the
+   * node sends again, and a bed that was monitored must be heard from within its heartbeat window.
+   */
+  restore(s: BedSnapshot, restart: { at: number; lastAliveAt: number; group: string }): void {
+    this.alarms.patient = s.patient;
+    this.heartbeatMs = s.heartbeatMs;
+    this.node = s.node;
+    this.standbySince = s.standbySince;
+    this.applyLimits(s.limits, restart.at);
+    this.alarms.restore(s);
+    for (const r of s.records) {
+      if (r.kind !== "physiological" || r.latched || r.parameter === "device" || r.priority === "low")
+        continue;
+      this.monitors[INDEX[r.parameter] as number]?.restoreRaised(r.priority);
+    }
+    this.connected = s.monitored || this.standbySince !== null;
+    if (s.monitored) {
+      this.reconnectBy = restart.at + this.silentMs();
+      this.restart = { lastAliveAt: restart.lastAliveAt, group: restart.group };
+    }
   }
 }

@@ -73,6 +73,18 @@ export class ParameterMonitor {
     this.hysteresis = hysteresis;
   }
 
+  /** Forgets everything (standby): the next value starts afresh. */
+  clear(): void {
+    this.cancelPending();
+    this.raisedRank = 0;
+    this.lastValue = null;
+  }
+
+  /** After a restart: a listed, not latched alarm means its condition was on at that priority. */
+  restoreRaised(priority: "medium" | "high"): void {
+    this.raisedRank = priority === "high" ? HIGH : MEDIUM;
+  }
+
   /**
    * The reading has no value for this parameter and the profile judges every reading on its own
    * (no sample-and-hold): the condition ends, raised or pending.

@@ -4,6 +4,8 @@
  */
 
 import { PRIORITY_RANK, type Priority } from "../../core/alarm-priority.js";
+import type { AlarmRecordSnapshot } from "./alarm-record.js";
+import type { BedLimits } from "./limit-overrides.js";
 
 export { PRIORITIES, PRIORITY_RANK, type Priority } from "../../core/alarm-priority.js";
 
@@ -29,6 +31,7 @@ export const ALARM_KINDS = [
   "finger_out",
   "implausible",
   "low_battery",
+  "patient_mismatch",
 ] as const;
 export type AlarmKind = (typeof ALARM_KINDS)[number];
 export type TechnicalAlarmKind = Exclude<AlarmKind, "physiological">;
@@ -82,6 +85,22 @@ export interface BedAlarmState {
   stale: Record<AlarmParameter, boolean>;
   /** Some parameter the bed's profile watches has a current value (the bed is being judged). */
   current: boolean;
+  /** On standby since then (no alarms), or null. */
+  standbySince: number | null;
+}
+
+/** What of a bed survives a gateway restart (alarm_state in SQLite, JSON). */
+export interface BedSnapshot {
+  bed: string;
+  patient: string | null;
+  limits: BedLimits;
+  heartbeatMs: number;
+  node: string | null;
+  /** A node was connected (and the bed not on standby): it must reconnect after a restart. */
+  monitored: boolean;
+  standbySince: number | null;
+  pausedUntil: number | null;
+  records: AlarmRecordSnapshot[];
 }
 
 interface EventBase {
@@ -96,7 +115,16 @@ interface AlarmEventBase extends EventBase {
   parameter: AlarmSubject;
   priority: Priority;
   value: number | null;
+  /** The ward-level notice the alarm is grouped under (gateway restart, many nodes lost at once). */
+  group?: string;
 }
+
+/**
+ * Why a listed alarm left the list: resolved (condition ended), acknowledged (a latched alarm), reset (a
+ * bed reset), discharged (its patient was discharged or the bed removed), standby (the bed was put on
+ * standby), transferred (its patient moved to another bed).
+ */
+export type ClearReason = "resolved" | "acknowledged" | "reset" | "discharged" | "standby" | "transferred";
 
 export interface RaisedEvent extends AlarmEventBase {
   type: "raised";
@@ -115,8 +143,7 @@ export interface AcknowledgedEvent extends AlarmEventBase {
 
 export interface ClearedEvent extends AlarmEventBase {
   type: "cleared";
-  /** resolved: condition ended; acknowledged: a latched alarm was acknowledged; reset: bed reset. */
-  reason: "resolved" | "acknowledged" | "reset";
+  reason: ClearReason;
   user: string | null;
 }
 
@@ -154,7 +181,20 @@ export interface LimitsChangedEvent extends EventBase {
   to: number | string | null;
 }
 
+export type NoticeKind = "gateway_restart" | "mass_disconnect";
+
+/** A ward-level notice was raised, acknowledged or cleared (bed "": it is about the ward). */
+export interface NoticeEvent extends EventBase {
+  type: "notice";
+  action: "raised" | "acknowledged" | "cleared";
+  noticeId: string;
+  notice: NoticeKind;
+  text: string;
+  user: string | null;
+}
+
 export type AlarmEvent =
+  | NoticeEvent
   | RaisedEvent
   | AcknowledgedEvent
   | ClearedEvent

@@ -90,6 +90,7 @@ export function registerAlarmRoutes(
       alarms: active
         .map((a) => (alarms.summary(a.bed)?.alarms ?? []).find((v) => v.id === a.id))
         .filter((v) => v !== undefined),
+      notices: alarms.notices(),
     };
     if (q.data.state === "all") body.history = store.history({ bed: q.data.bed, limit: q.data.limit });
     return body;

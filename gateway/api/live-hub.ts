@@ -1,5 +1,5 @@
 import type { WebSocket } from "ws";
-import type { LiveMessage } from "../../core/api-types.js";
+import type { LiveMessage, NoticeView } from "../../core/api-types.js";
 import type { Clock } from "../../core/reading.js";
 import type { BedRegistry } from "../beds.js";
 
@@ -10,6 +10,8 @@ import type { BedRegistry } from "../beds.js";
 export class LiveHub {
   private readonly clients = new Set<WebSocket>();
   private timer: NodeJS.Timeout | undefined;
+  /** The ward notices a snapshot includes (set by the gateway when the alarm engine runs). */
+  notices: () => NoticeView[] = () => [];
 
   constructor(
     private readonly beds: BedRegistry,
@@ -26,7 +28,12 @@ export class LiveHub {
     this.clients.add(ws);
     ws.on("close", () => this.clients.delete(ws));
     ws.on("error", () => this.clients.delete(ws));
-    this.sendTo(ws, { type: "snapshot", now: this.clock.now(), beds: this.beds.all() });
+    this.sendTo(ws, {
+      type: "snapshot",
+      now: this.clock.now(),
+      beds: this.beds.all(),
+      notices: this.notices(),
+    });
   }
 
   get size(): number {

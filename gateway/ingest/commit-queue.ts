@@ -38,6 +38,10 @@ export class CommitQueue {
       maxBatch: number;
       /** Called with the new readings (not resends) just before their commit, to judge them. */
       judge?: (readings: ClassifiedReading[]) => void;
+      /** Writes what judging caused (alarm events and state) inside the readings' transaction. */
+      inTransaction?: () => void;
+      /** That transaction failed: what inTransaction wrote is not there. */
+      rolledBack?: () => void;
       /** Called with the new readings (not resends), after commit. */
       onStored: (readings: ClassifiedReading[]) => void;
     },
@@ -67,8 +71,9 @@ export class CommitQueue {
     for (const p of batch) if (!p.duplicate) fresh.push(p.reading);
     if (fresh.length) this.deps.judge?.(fresh);
     try {
-      this.deps.store.appendBatch(fresh, this.deps.ledger.rows(fresh));
+      this.deps.store.appendBatch(fresh, this.deps.ledger.rows(fresh), this.deps.inTransaction);
     } catch (e) {
+      this.deps.rolledBack?.();
       this.deps.logger.error({ err: e, readings: fresh.length }, "commit failed; readings not acknowledged");
       // Their seqs are not stored: resends of them must be taken as new.
       this.deps.ledger.forget(fresh);

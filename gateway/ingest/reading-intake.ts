@@ -12,6 +12,9 @@ export interface ReadingIntakeDeps {
    * to the bed's derived status right after that reading.
    */
   judge: (readings: ClassifiedReading[]) => void;
+  /** Writes what judging caused (alarm events and state) in the same transaction as the readings. */
+  inTransaction?: () => void;
+  rolledBack?: () => void;
   metrics: GatewayMetrics;
   logger: Logger;
   maxBatch: number;
@@ -39,6 +42,8 @@ export class ReadingIntake {
       logger: deps.logger,
       maxBatch: deps.maxBatch,
       judge: deps.judge,
+      ...(deps.inTransaction ? { inTransaction: deps.inTransaction } : {}),
+      ...(deps.rolledBack ? { rolledBack: deps.rolledBack } : {}),
       onStored: deps.onStored,
     });
   }

@@ -33,6 +33,7 @@ const TECHNICAL: Record<Exclude<AlarmKind, "physiological">, string> = {
   finger_out: "finger out of the probe",
   implausible: "implausible readings",
   low_battery: "sensor node battery low",
+  patient_mismatch: "the sensor node names a different patient than the one admitted",
 };
 
 /**

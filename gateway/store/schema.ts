@@ -112,4 +112,19 @@ export const MIGRATIONS: readonly string[] = [
     SELECT n.node, '', n.bed, coalesce(s.ranges, '[]'), n.last_seen FROM nodes n LEFT JOIN spaces s ON s.node = n.node;
   DROP TABLE nodes;
   `,
+  `
+  -- The alarm engine's state per bed (BedSnapshot as JSON: listed alarms with acknowledgements, latches
+  -- and escalation times, audio pause, limits, heartbeat, whether a node was connected), written in the
+  -- same transaction as the readings and alarm events that changed it; restored at start.
+  CREATE TABLE alarm_state (
+    bed        TEXT PRIMARY KEY,
+    state      TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  -- Gateway-wide values: alive_at (last sign of life, every second), alarm_ward (id counter, notices).
+  CREATE TABLE gateway_meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -175,14 +175,14 @@ describe("HTTP and WebSocket API", () => {
     await gw.stop({ keepData: true });
     gw = await startTestGateway({ dataDir, config: original });
     const { body } = await json<BedsResponse>("/api/beds");
-    // The stored reading keeps the status derived when it was stored; the bed is not judged until its
-    // alarm state is known again.
+    // The alarm engine's state is restored too: the HR alarm is still listed, so the bed is CRITICAL.
     expect(body.beds).toMatchObject([
       {
         bed: "Bed-1",
         patient: "P1",
         connected: false,
-        status: "UNKNOWN",
+        status: "CRITICAL",
+        reasons: ["HR 55 bpm < 60 bpm"],
         last_reading: { hr: 55, seq: 1, status: "CRITICAL", reasons: ["HR 55 bpm < 60 bpm"] },
       },
     ]);
