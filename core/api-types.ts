@@ -43,6 +43,51 @@ export interface BedView {
   alarm: BedAlarmSummary | null;
   /** NEWS2 from current values plus clinicians' entries (null when nothing can be scored). */
   news2: News2Summary | null;
+  /** The patient's stay in this bed (admitted or on standby), or null when nobody is admitted. */
+  stay: StayView | null;
+}
+
+/** A patient's stay: admitted to a bed, perhaps moved, on standby, discharged. */
+export interface StayView {
+  id: number;
+  patient_id: string;
+  name: string | null;
+  mrn: string | null;
+  /** Date of birth, YYYY-MM-DD. */
+  dob: string | null;
+  /** The alarm profile chosen at admission (null: the ward's). */
+  profile: string | null;
+  /** The bed now (null once discharged). */
+  bed: string | null;
+  /** admitted: monitored; standby: no alarms (patient away, sensor off on purpose); discharged. */
+  state: "admitted" | "standby" | "discharged";
+  standby_since: number | null;
+  admitted_at: number;
+  admitted_by: string;
+  discharged_at: number | null;
+  discharged_by: string | null;
+  /** Where the patient was when, oldest first (`to` null: still there). */
+  beds: { bed: string; from: number; to: number | null }[];
+}
+
+/** One entry of a stay's history: readings, alarm events, acknowledgements, limit changes, observations, stay actions. */
+export interface StayTimelineEntry {
+  at: number;
+  bed: string;
+  type: "reading" | "alarm" | "limits" | "observation" | "stay";
+  /** What happened, in words. */
+  text: string;
+  user: string | null;
+  /** The reading's values, or the event's own fields. */
+  data: Record<string, unknown>;
+}
+
+export interface StayTimelineResponse {
+  stay: StayView;
+  /** Oldest first. */
+  entries: StayTimelineEntry[];
+  /** Readings left out beyond the limit (the CSV has them all). */
+  truncated: number;
 }
 
 export type AlarmPriority = "high" | "medium" | "low";
@@ -223,6 +268,8 @@ export type LiveMessage =
   | { type: "snapshot"; now: number; beds: BedView[]; notices?: NoticeView[] }
   /** The ward notices changed: the whole list. */
   | { type: "notices"; notices: NoticeView[] }
+  /** Beds no longer known (discharged with no node, or removed): drop their tiles. */
+  | { type: "removed"; beds: string[] }
   | { type: "beds"; now: number; beds: BedView[] }
   | { type: "alert"; alert: AlertView }
   | { type: "alarm_event"; event: AlarmEventView }

@@ -14,6 +14,9 @@ export const ErrorCodes = {
   DeviceIo: "device.io",
   DeviceChecksum: "device.checksum",
   NotifyFailed: "notify.failed",
+  /** A stay action that contradicts the ward (the bed is taken, the patient is already admitted). */
+  StayConflict: "stay.conflict",
+  StayNotFound: "stay.not_found",
   Internal: "internal",
 } as const;
 

@@ -1,4 +1,4 @@
-import type { BedAlarmSummary, BedView, News2Summary, ReadingView } from "../core/api-types.js";
+import type { BedAlarmSummary, BedView, News2Summary, ReadingView, StayView } from "../core/api-types.js";
 import type { Classification, ClassifiedReading } from "../core/reading.js";
 
 export function toReadingView(r: ClassifiedReading): ReadingView {
@@ -47,6 +47,8 @@ export class BedRegistry {
         alarm(bed: string): BedAlarmSummary | null;
         news2(bed: string): News2Summary | null;
         classify(bed: string): Classification;
+        /** The bed's open stay (the admitted patient wins over what a node claims). */
+        stay(bed: string): StayView | null;
       }
     | undefined;
   /** Told of every bed change (readings, connections, alarm events), e.g. to republish MQTT state. */
@@ -69,6 +71,25 @@ export class BedRegistry {
     }[],
   ): void {
     for (const r of rows) this.beds.set(r.bed, { ...r, connections: 0 });
+  }
+
+  /** A bed known without a node (an admission): listed until it is removed. */
+  ensure(bed: string): void {
+    this.get(bed);
+    this.dirty.add(bed);
+    this.onChange?.(bed);
+  }
+
+  /** Forgets a bed (removed, or discharged with no node connected); its data stays in the store. */
+  remove(bed: string): boolean {
+    const known = this.beds.delete(bed);
+    this.dirty.delete(bed);
+    return known;
+  }
+
+  /** A node is connected for the bed now. */
+  hasConnection(bed: string): boolean {
+    return (this.beds.get(bed)?.connections ?? 0) > 0;
   }
 
   private get(bed: string): BedState {
@@ -113,10 +134,11 @@ export class BedRegistry {
     const last = s.last === null ? null : "values" in s.last ? toReadingView(s.last) : s.last;
     // The bed's status is derived from the alarm engine now, not copied from its last reading.
     const judged = this.decorate?.classify(s.bed) ?? { status: "UNKNOWN" as const, reasons: [] };
+    const stay = this.decorate?.stay(s.bed) ?? null;
     return {
       bed: s.bed,
       ward: s.ward,
-      patient: s.patient,
+      patient: stay?.patient_id ?? s.patient,
       node: s.node,
       connected: s.connections > 0,
       status: judged.status,
@@ -125,6 +147,7 @@ export class BedRegistry {
       last_reading_at: last?.received_at ?? null,
       alarm: this.decorate?.alarm(s.bed) ?? null,
       news2: this.decorate?.news2(s.bed) ?? null,
+      stay,
     };
   }
 

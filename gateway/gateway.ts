@@ -9,6 +9,7 @@ import { createHttpServer, listen } from "./api/http-server.js";
 import { LiveHub } from "./api/live-hub.js";
 import { registerNoticeRoutes } from "./api/notice-routes.js";
 import { registerNotificationRoutes } from "./api/notification-routes.js";
+import { registerStayRoutes } from "./api/stay-routes.js";
 import { BedRegistry } from "./beds.js";
 import type { GatewayConfig } from "./config.js";
 import { NodePresence } from "./ingest/node-presence.js";
@@ -25,6 +26,7 @@ import { AlertDispatcher } from "./outputs/alert-dispatcher.js";
 import type { AlertOutput } from "./outputs/alert-output.js";
 import { ConsoleAlertOutput } from "./outputs/console-alert.js";
 import { AlarmSoundController, createSoundOutputs } from "./outputs/sound/index.js";
+import { StayService } from "./stays/stay-service.js";
 import { AlarmStore, eventView } from "./store/alarm-store.js";
 import { Checkpointer } from "./store/checkpointer.js";
 import { InfluxForwarder } from "./store/influx-forwarder.js";
@@ -32,6 +34,8 @@ import { InfluxHistory } from "./store/influx-history.js";
 import { createInfluxClient } from "./store/influx-schema.js";
 import type { ReadingHistory } from "./store/reading-history.js";
 import { SqliteStore } from "./store/sqlite-store.js";
+import { StayHistory } from "./store/stay-history.js";
+import { StayStore } from "./store/stay-store.js";
 
 export interface GatewayDeps {
   config: GatewayConfig;
@@ -84,6 +88,7 @@ export class Gateway {
   readonly notifications: NotificationService | undefined;
   readonly mqtt: MqttService | undefined;
   readonly influx: InfluxForwarder | undefined;
+  readonly stays: StayService;
   address: GatewayAddress | undefined;
   private readonly clock: Clock;
   private readonly logger: Logger;
@@ -194,10 +199,21 @@ export class Gateway {
       },
       onAlarmEvents: (events) => this.alerts.consider(events),
     });
+    const stayStore = new StayStore(this.store.db);
+    this.stays = new StayService({
+      store: stayStore,
+      alarms: this.alarms,
+      beds: this.beds,
+      clock,
+      logger: logger.child({ ns: "stays" }),
+      removed: (bed) => this.live.broadcast({ type: "removed", beds: [bed] }),
+    });
+    const stayHistory = new StayHistory(this.store.db, stayStore);
     this.beds.decorate = {
       alarm: (b) => this.alarms.summary(b),
       news2: (b) => this.alarms.news2(b),
       classify: (b) => (config.alarmEngine ? this.alarms.classify(b) : { status: "UNKNOWN", reasons: [] }),
+      stay: (b) => this.stays.stayOf(b),
     };
     this.beds.onChange = (bed) => this.mqtt?.bedChanged(bed);
     if (config.alarmEngine) this.live.notices = () => this.alarms.notices();
@@ -315,6 +331,7 @@ export class Gateway {
           registerNotificationRoutes(http, this.notifications);
           registerAlarmRoutes(http, { alarms: this.alarms, store: alarmStore, beds: this.beds, clock });
           registerNoticeRoutes(http, { alarms: this.alarms });
+          registerStayRoutes(http, { stays: this.stays, history: stayHistory, clock });
           // Before listen: the broker registers its WebSocket route (/mqtt) on the HTTP server.
           await this.mqtt?.start(http);
           this.httpPort = await listen(http, config.httpPort, config.host);

@@ -37,7 +37,7 @@ export interface DeadLetterView {
 
 export class AlarmActions {
   constructor(
-    private readonly apiBase: string,
+    protected readonly apiBase: string,
     private readonly fetchFn: FetchLike = (u, i) => fetch(u, i),
   ) {}
 
@@ -79,7 +79,7 @@ export class AlarmActions {
     return this.post(`api/notifications/${deliveryId}/requeue`, { user });
   }
 
-  private post<T>(path: string, body: object): Promise<T> {
+  protected post<T>(path: string, body: object): Promise<T> {
     return this.send(new URL(path, this.apiBase).toString(), {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -87,7 +87,7 @@ export class AlarmActions {
     });
   }
 
-  private async send<T>(url: string, init: RequestInit): Promise<T> {
+  protected async send<T>(url: string, init: RequestInit): Promise<T> {
     const res = await this.fetchFn(url, init);
     const text = await res.text();
     let body: unknown = null;

@@ -1,5 +1,5 @@
 import type { BedsResponse } from "../../core/api-types.js";
-import { AlarmActions } from "./alarm-actions.js";
+import { AdmitDialog } from "./admit-dialog.js";
 import { AlarmBar } from "./alarm-bar.js";
 import { AlarmHistoryDialog } from "./alarm-history-dialog.js";
 import { AlarmSound } from "./alarm-sound.js";
@@ -10,6 +10,8 @@ import { formatTimeOfDay } from "./format.js";
 import { gatewayTime } from "./freshness.js";
 import { HistoryPanel } from "./history-panel.js";
 import { LiveConnection, liveUrl } from "./live-connection.js";
+import { StayActions } from "./stay-actions.js";
+import { StayPanel } from "./stay-panel.js";
 import { loadUser, normaliseUser, saveUser } from "./user-name.js";
 import {
   initialWardState,
@@ -52,13 +54,15 @@ const ui = {
   alarmHistory: must<HTMLDialogElement>("#alarm-history"),
   notifyFailed: must<HTMLButtonElement>("#notify-failed"),
   deadLetters: must<HTMLDialogElement>("#dead-letters"),
+  admit: must<HTMLDialogElement>("#admit"),
+  openAdmit: must<HTMLButtonElement>("#open-admit"),
 };
 
 let state: WardState = initialWardState();
 let retryAt: number | null = null;
 let detailBed: string | null = null;
 
-const api = new AlarmActions(page);
+const api = new StayActions(page);
 const sound = new AlarmSound();
 const storage = (() => {
   try {
@@ -128,9 +132,29 @@ const detail = new BedDetail(ui.dialog, {
     return api.observe(bed, user, entry);
   },
 });
+const withUser = <T>(act: (user: string) => Promise<T>): Promise<T> => {
+  const user = requireUser();
+  return user ? act(user) : Promise.reject(new Error("enter your name in the User field first"));
+};
+const admitDialog = new AdmitDialog(ui.admit, (entry) => withUser((u) => api.admit(entry, u)));
+const stayPanel = new StayPanel(ui.dialog, {
+  admit: (bed) => admitDialog.open(bed),
+  transfer: (stay, to) => withUser((u) => api.transfer(stay.id, to, u)),
+  standby: (stay, on) => withUser((u) => api.standby(stay.id, on, u)),
+  discharge: (stay) => withUser((u) => api.discharge(stay.id, u)),
+  removeBed: (bed) =>
+    withUser((u) => api.removeBed(bed, u)).then((r) => {
+      ui.dialog.close();
+      return r;
+    }),
+  historyLinks: (id) => api.historyLinks(id),
+});
+ui.openAdmit.addEventListener("click", () => admitDialog.open());
+
 function openBed(bed: string) {
   detailBed = bed;
   detail.open(bed);
+  stayPanel.open(bed);
   void history.open(bed, state.beds.get(bed)?.patient ?? null);
   render();
 }
@@ -179,7 +203,10 @@ function render() {
   const alarms = wardAlarms(state);
   alarmBar.render(alarms, now, state.pendingAcks, state.notices);
   document.body.dataset.alarm = alarms[0]?.priority ?? "none";
-  if (detailBed) detail.render(state.beds.get(detailBed), now, state.pendingAcks);
+  if (detailBed) {
+    detail.render(state.beds.get(detailBed), now, state.pendingAcks);
+    stayPanel.render(state.beds.get(detailBed), now);
+  }
   alarmHistory.refresh(state.alarmEventCount);
   sound.play(wardSound(state));
   const badge = deadLetterBadge(state.notifications);

@@ -24,6 +24,7 @@ function bed(label: string, over: Partial<BedView> = {}): BedView {
     last_reading_at: 1000,
     alarm: null,
     news2: null,
+    stay: null,
     ...over,
   };
 }

@@ -113,6 +113,11 @@ function applyLive(state: WardState, m: LiveMessage, browserNow: number): WardSt
       return { ...replaceAll(state, m.now, m.beds, browserNow), notices: m.notices ?? [] };
     case "notices":
       return { ...state, notices: m.notices };
+    case "removed": {
+      const beds = new Map(state.beds);
+      for (const b of m.beds) beds.delete(b);
+      return { ...state, beds };
+    }
     case "beds": {
       const beds = new Map(state.beds);
       for (const b of m.beds) beds.set(b.bed, b);

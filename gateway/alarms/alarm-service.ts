@@ -139,6 +139,7 @@ export class AlarmService {
   }
 
   stop(): void {
+    if (!this.running) return;
     this.running = false;
     clearTimeout(this.timer);
     this.settle();

@@ -97,6 +97,7 @@ function ward(alarms: AlarmConfigInput) {
     alarm: (b) => service.summary(b),
     news2: (b) => service.news2(b),
     classify: (b) => service.classify(b),
+    stay: () => null,
   };
   const retained = new Map<string, BedView>();
   const config = parseConfig({ mqtt: { ward: "icu" } });
