@@ -259,6 +259,22 @@ export interface BedsResponse {
   beds: BedView[];
 }
 
+export type TrendParameter = "hr" | "spo2" | "temp" | "rr" | "sbp";
+
+/** One minute of a trend: min, median and max of each parameter that had a value in it. */
+export type TrendBucket = { t: number; n: number } & Partial<
+  Record<TrendParameter, { min: number; median: number; max: number }>
+>;
+
+/** GET /api/beds/:bed/trend?hours=1|8|24|72 */
+export interface TrendResponse {
+  bed: string;
+  from: number;
+  to: number;
+  /** Per-minute buckets, oldest first; minutes without data are absent. */
+  buckets: TrendBucket[];
+}
+
 export interface ReadingsResponse {
   readings: ReadingView[];
 }

@@ -10,6 +10,7 @@ import { LiveHub } from "./api/live-hub.js";
 import { registerNoticeRoutes } from "./api/notice-routes.js";
 import { registerNotificationRoutes } from "./api/notification-routes.js";
 import { registerStayRoutes } from "./api/stay-routes.js";
+import { registerTrendRoutes } from "./api/trend-routes.js";
 import { BedRegistry } from "./beds.js";
 import type { GatewayConfig } from "./config.js";
 import { NodePresence } from "./ingest/node-presence.js";
@@ -332,6 +333,7 @@ export class Gateway {
           registerAlarmRoutes(http, { alarms: this.alarms, store: alarmStore, beds: this.beds, clock });
           registerNoticeRoutes(http, { alarms: this.alarms });
           registerStayRoutes(http, { stays: this.stays, history: stayHistory, clock });
+          registerTrendRoutes(http, { store: this.store, beds: this.beds, clock });
           // Before listen: the broker registers its WebSocket route (/mqtt) on the HTTP server.
           await this.mqtt?.start(http);
           this.httpPort = await listen(http, config.httpPort, config.host);

@@ -60,6 +60,21 @@ export class AlarmActions {
     });
   }
 
+  /** GET /api/beds/:bed/limits: the profile, limits, delays and audit trail in force. */
+  limits<T>(bed: string): Promise<T> {
+    return this.send(new URL(`api/beds/${encodeURIComponent(bed)}/limits`, this.apiBase).toString(), {
+      method: "GET",
+    });
+  }
+
+  setLimits(bed: string, user: string, change: object): Promise<unknown> {
+    return this.send(new URL(`api/beds/${encodeURIComponent(bed)}/limits`, this.apiBase).toString(), {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ user, ...change }),
+    });
+  }
+
   observe(bed: string, user: string, entry: ObservationEntry): Promise<News2Summary> {
     return this.post(`api/beds/${encodeURIComponent(bed)}/observations`, { user, ...entry });
   }

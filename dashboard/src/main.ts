@@ -6,9 +6,11 @@ import { AlarmSound } from "./alarm-sound.js";
 import { BedDetail } from "./bed-detail.js";
 import { BedGrid } from "./bed-grid.js";
 import { DeadLettersDialog, deadLetterBadge } from "./dead-letters-dialog.js";
+import { bedFromHash, hashForBed } from "./deep-link.js";
 import { formatTimeOfDay } from "./format.js";
 import { gatewayTime } from "./freshness.js";
 import { HistoryPanel } from "./history-panel.js";
+import { LimitsPanel, type LimitsView } from "./limits-panel.js";
 import { LiveConnection, liveUrl } from "./live-connection.js";
 import { StayActions } from "./stay-actions.js";
 import { StayPanel } from "./stay-panel.js";
@@ -150,16 +152,31 @@ const stayPanel = new StayPanel(ui.dialog, {
   historyLinks: (id) => api.historyLinks(id),
 });
 ui.openAdmit.addEventListener("click", () => admitDialog.open());
+const limitsPanel = new LimitsPanel(ui.dialog, {
+  load: (bed) => api.limits<LimitsView>(bed),
+  save: (bed, change) => withUser((u) => api.setLimits(bed, u, change)),
+});
+
+/** A bed named by `#bed=…` opens as soon as the gateway has reported it. */
+let linkedBed = bedFromHash(window.location.hash);
+window.addEventListener("hashchange", () => {
+  linkedBed = bedFromHash(window.location.hash);
+  render();
+});
 
 function openBed(bed: string) {
   detailBed = bed;
+  if (bedFromHash(window.location.hash) !== bed) window.history.replaceState(null, "", hashForBed(bed));
   detail.open(bed);
   stayPanel.open(bed);
+  void limitsPanel.open(bed);
   void history.open(bed, state.beds.get(bed)?.patient ?? null);
   render();
 }
 ui.dialog.addEventListener("close", () => {
   detailBed = null;
+  if (bedFromHash(window.location.hash) !== null)
+    window.history.replaceState(null, "", window.location.pathname + window.location.search);
 });
 const grid = new BedGrid(ui.grid, { open: openBed, acknowledge, pause });
 function acknowledgeNotice(noticeId: string) {
@@ -197,6 +214,12 @@ function renderAlerts() {
 let shownAlerts: unknown = null;
 
 function render() {
+  if (linkedBed !== null && state.beds.has(linkedBed)) {
+    const bed = linkedBed;
+    linkedBed = null;
+    if (detailBed !== bed) openBed(bed);
+    return;
+  }
   const now = gatewayTime(Date.now(), state.offsetMs);
   const beds = visibleBeds(state);
   grid.render(beds, now, state.pendingAcks);

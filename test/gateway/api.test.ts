@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import type { BedsResponse, LiveMessage, ReadingsResponse } from "../../core/api-types.js";
+import type { BedsResponse, LiveMessage, ReadingsResponse, TrendResponse } from "../../core/api-types.js";
 import { connectNode, startTestGateway, type TestGateway, vitals } from "../harness/gateway.js";
 
 let gw: TestGateway;
@@ -187,6 +187,30 @@ describe("HTTP and WebSocket API", () => {
       },
     ]);
     expect((await json<ReadingsResponse>("/api/readings?bed=Bed-1")).body.readings).toHaveLength(1);
+  });
+
+  it("serves a bed's trend as per-minute min/median/max, and 404 for an unknown bed", async () => {
+    const clock = { t: 1_700_000_000_000 - 30_000, now: () => clock.t };
+    gw = await startTestGateway({ clock });
+    const n = await connectNode(gw.tcpPort, { node: "n", bed: "Bed-T" });
+    for (const [s, hr] of [[1, 70], [2, 90], [3, 80]] as const) {
+      n.send(vitals(s, { hr }) as object);
+      await n.waitAck(s);
+      clock.t += 1_000;
+    }
+    clock.t += 60_000;
+    n.send(vitals(4, { hr: 60 }) as object);
+    await n.waitAck(4);
+    const { status, body } = await json<TrendResponse>("/api/beds/Bed-T/trend?hours=8");
+    expect(status).toBe(200);
+    expect(body.to - body.from).toBe(8 * 3_600_000);
+    expect(body.buckets.map((b) => [b.n, b.hr])).toEqual([
+      [3, { min: 70, median: 80, max: 90 }],
+      [1, { min: 60, median: 60, max: 60 }],
+    ]);
+    expect((await json("/api/beds/Bed-T/trend?hours=5")).status).toBe(400);
+    expect((await json("/api/beds/Nope/trend?hours=1")).status).toBe(404);
+    n.close();
   });
 
   it("serves the built dashboard at /", async () => {
