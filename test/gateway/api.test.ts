@@ -193,7 +193,11 @@ describe("HTTP and WebSocket API", () => {
     const clock = { t: 1_700_000_000_000 - 30_000, now: () => clock.t };
     gw = await startTestGateway({ clock });
     const n = await connectNode(gw.tcpPort, { node: "n", bed: "Bed-T" });
-    for (const [s, hr] of [[1, 70], [2, 90], [3, 80]] as const) {
+    for (const [s, hr] of [
+      [1, 70],
+      [2, 90],
+      [3, 80],
+    ] as const) {
       n.send(vitals(s, { hr }) as object);
       await n.waitAck(s);
       clock.t += 1_000;
