@@ -2,9 +2,24 @@
  * The published HTTP/WebSocket API types: the only thing the dashboard imports from the gateway.
  * JSON field names are snake_case; docs/api.md documents each.
  */
-export type BedStatus = "NORMAL" | "CRITICAL" | "UNKNOWN";
+import type { ParameterColumns } from "./parameters.js";
 
-export interface ReadingView {
+/** The parameter declarations behind ReadingView's value fields, for the dashboard's labels and units. */
+export {
+  byParameter,
+  PARAMETERS,
+  type ParameterSpec,
+  TILE_PARAMETERS,
+  type TileParameter,
+  type VitalParameter,
+} from "./parameters.js";
+
+import type { Status } from "./reading.js";
+
+export type BedStatus = Status;
+
+/** A stored reading, with one number or null per declared parameter (core/parameters.ts). */
+export interface ReadingView extends ParameterColumns {
   node: string;
   seq: number;
   bed: string;
@@ -14,14 +29,6 @@ export interface ReadingView {
   t: number;
   /** Gateway receive time, epoch ms. */
   received_at: number;
-  hr: number | null;
-  spo2: number | null;
-  temp: number | null;
-  rr: number | null;
-  sbp: number | null;
-  dbp: number | null;
-  pi: number | null;
-  battery: number | null;
   flags: string[];
   status: BedStatus;
   reasons: string[];
@@ -143,6 +150,8 @@ export interface News2Summary {
       value: number | string | boolean | null;
       score: number | null;
       source: "measured" | "entered" | "missing";
+      /** A measured rr the node derived, e.g. "ppg": the dashboard shows "RR from PPG". */
+      from?: "ppg";
     }
   >;
 }
@@ -273,6 +282,49 @@ export interface TrendResponse {
   to: number;
   /** Per-minute buckets, oldest first; minutes without data are absent. */
   buckets: TrendBucket[];
+}
+
+/** Whether the gateway can store (`GET /healthz`, `storage`). */
+export interface StorageHealthView {
+  status: "ok" | "degraded";
+  problems: string[];
+  /** Free bytes on the data directory's file system at the last check (null: not measured). */
+  free_bytes: number | null;
+  min_free_bytes: number;
+  /** Alarm events that could not be written yet, kept in memory. */
+  unwritten_alarm_events: number;
+  /** Unwritten alarm events lost because too many were waiting. */
+  dropped_alarm_events: number;
+}
+
+/** `GET /healthz`: 200 when ok, 503 when degraded. */
+export interface HealthResponse {
+  status: "ok" | "degraded";
+  uptime_s: number;
+  storage?: StorageHealthView;
+}
+
+/** A node's clock as the gateway sees it (`GET /api/nodes`). */
+export interface NodeClockView {
+  node: string;
+  bed: string;
+  /**
+   * Device time minus gateway time of the node's least-delayed reading in the last minute (ms):
+   * positive = the node's clock is ahead. While a node drains a backlog it looks behind until its
+   * live readings arrive.
+   */
+  clock_offset_ms: number;
+  /** The offset exceeds `limits.maxClockAheadMs` either way. */
+  clock_skew: boolean;
+  last_t: number;
+  last_received_at: number;
+  /** Readings of this node stored with the flag `clock_skew` since the gateway started. */
+  clock_skew_readings: number;
+}
+
+export interface NodesResponse {
+  now: number;
+  nodes: NodeClockView[];
 }
 
 export interface ReadingsResponse {

@@ -1,18 +1,14 @@
 /**
- * The one error type of the project. Codes are grouped by subsystem ("protocol.", "config.", "store.", …)
- * so callers can branch on them without parsing messages.
+ * The one error type of the project. Codes are grouped by subsystem ("config.", "store.", "device.", …)
+ * so callers can branch on them without parsing messages. What a peer is told on the wire is a
+ * WireErrorCode (core/protocol/frames.ts), not one of these.
  */
 export const ErrorCodes = {
   ConfigInvalid: "config.invalid",
-  ProtocolBadFrame: "protocol.bad_frame",
-  ProtocolClosed: "protocol.closed",
-  ProtocolRejected: "protocol.rejected",
-  ProtocolTimeout: "protocol.timeout",
   StoreIo: "store.io",
-  StoreFull: "store.full",
   CliUsage: "cli.usage",
+  ListenFailed: "net.listen",
   DeviceIo: "device.io",
-  DeviceChecksum: "device.checksum",
   NotifyFailed: "notify.failed",
   /** A stay action that contradicts the ward (the bed is taken, the patient is already admitted). */
   StayConflict: "stay.conflict",

@@ -1,5 +1,5 @@
 import type { Priority } from "./alarm-priority.js";
-import type { VitalValues } from "./protocol/frames.js";
+import type { RrSource, VitalValues } from "./protocol/frames.js";
 
 /** Classification of one reading. UNKNOWN: nothing in it could be classified (all values null). */
 export type Status = "NORMAL" | "CRITICAL" | "UNKNOWN";
@@ -19,6 +19,8 @@ export interface Reading {
   receivedAt: number;
   values: VitalValues;
   flags: string[];
+  /** The frame's rr_src: this reading's rr was derived (e.g. from the PPG), not measured directly. */
+  rrSource?: RrSource;
 }
 
 export interface Classification {
@@ -46,10 +48,3 @@ export interface Alert {
   /** Gateway time the alert was sent. */
   at: number;
 }
-
-/** The gateway's time source; tests inject a fake. */
-export interface Clock {
-  now(): number;
-}
-
-export const systemClock: Clock = { now: () => Date.now() };

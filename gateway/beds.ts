@@ -1,8 +1,13 @@
 import type { BedAlarmSummary, BedView, News2Summary, ReadingView, StayView } from "../core/api-types.js";
+import { PARAMETERS, type ParameterList, toColumns } from "../core/parameters.js";
 import type { Classification, ClassifiedReading } from "../core/reading.js";
+import type { ReadingViewOf, StoredReading } from "./store/reading-columns.js";
 
-export function toReadingView(r: ClassifiedReading): ReadingView {
-  const v = r.values;
+/** A reading as the live API shows it: one field per parameter, null when not measured. */
+export function toReadingView<P extends ParameterList = typeof PARAMETERS>(
+  r: StoredReading<P>,
+  params: P = PARAMETERS as unknown as P,
+): ReadingViewOf<P> {
   return {
     node: r.node,
     seq: r.seq,
@@ -11,14 +16,7 @@ export function toReadingView(r: ClassifiedReading): ReadingView {
     ward: r.ward,
     t: r.t,
     received_at: r.receivedAt,
-    hr: v.hr ?? null,
-    spo2: v.spo2 ?? null,
-    temp: v.temp ?? null,
-    rr: v.rr ?? null,
-    sbp: v.sbp ?? null,
-    dbp: v.dbp ?? null,
-    pi: v.pi ?? null,
-    battery: v.battery ?? null,
+    ...toColumns(r.values, params),
     flags: r.flags,
     status: r.status,
     reasons: r.reasons,
@@ -26,7 +24,7 @@ export function toReadingView(r: ClassifiedReading): ReadingView {
 }
 
 const collator = new Intl.Collator("en", { numeric: true, sensitivity: "base" });
-export const naturalCompare = (a: string, b: string): number => collator.compare(a, b);
+const naturalCompare = (a: string, b: string): number => collator.compare(a, b);
 
 interface BedState {
   bed: string;
@@ -41,6 +39,10 @@ interface BedState {
 export class BedRegistry {
   private readonly beds = new Map<string, BedState>();
   private readonly dirty = new Set<string>();
+  /** Beds whose patient an admission (HL7 ADT) names: a node's hello does not override it. */
+  private readonly admitted = new Set<string>();
+  /** Called when a bed becomes changed (the live hub pushes it). */
+  onChange: (() => void) | undefined;
   /** Adds the alarm engine's view of a bed and its derived status (UNKNOWN without an engine). */
   decorate:
     | {
@@ -52,13 +54,17 @@ export class BedRegistry {
       }
     | undefined;
   /** Told of every bed change (readings, connections, alarm events), e.g. to republish MQTT state. */
-  onChange: ((bed: string) => void) | undefined;
+  onBedChange: ((bed: string) => void) | undefined;
+
+  private mark(bed: string): void {
+    this.dirty.add(bed);
+    this.onChange?.();
+    this.onBedChange?.(bed);
+  }
 
   /** Marks a bed changed (e.g. by an alarm event) so the live API pushes it. */
   touch(bed: string): void {
-    if (!this.beds.has(bed)) return;
-    this.dirty.add(bed);
-    this.onChange?.(bed);
+    if (this.beds.has(bed)) this.mark(bed);
   }
 
   restore(
@@ -76,8 +82,7 @@ export class BedRegistry {
   /** A bed known without a node (an admission): listed until it is removed. */
   ensure(bed: string): void {
     this.get(bed);
-    this.dirty.add(bed);
-    this.onChange?.(bed);
+    this.mark(bed);
   }
 
   /** Forgets a bed (removed, or discharged with no node connected); its data stays in the store. */
@@ -107,8 +112,7 @@ export class BedRegistry {
     s.ward = r.ward;
     s.patient = r.patient;
     s.node = r.node;
-    this.dirty.add(r.bed);
-    this.onChange?.(r.bed);
+    this.mark(r.bed);
   }
 
   connected(
@@ -121,11 +125,28 @@ export class BedRegistry {
     s.connections = Math.max(0, s.connections + delta);
     if (delta === 1) {
       s.node = node;
-      if (meta.ward !== null) s.ward = meta.ward;
-      if (meta.patient !== null) s.patient = meta.patient;
+      if (meta.ward !== null && !this.admitted.has(bed)) s.ward = meta.ward;
+      if (meta.patient !== null && !this.admitted.has(bed)) s.patient = meta.patient;
     }
-    this.dirty.add(bed);
-    this.onChange?.(bed);
+    this.mark(bed);
+  }
+
+  /** Binds a bed to an admitted patient (null: the stay ended; the bed shows no patient). */
+  admit(bed: string, stay: { ward: string | null; patient: string } | null): void {
+    const s = this.get(bed);
+    if (stay) {
+      this.admitted.add(bed);
+      s.patient = stay.patient;
+      if (stay.ward !== null) s.ward = stay.ward;
+    } else {
+      this.admitted.delete(bed);
+      s.patient = null;
+    }
+    this.mark(bed);
+  }
+
+  has(bed: string): boolean {
+    return this.beds.has(bed);
   }
 
   view(bed: string): BedView | undefined {

@@ -4,12 +4,105 @@ import { PRIORITIES } from "../core/alarm-priority.js";
 import { ErrorCodes, VitalsError } from "../core/errors.js";
 import { DEFAULT_HTTP_PORT, DEFAULT_TCP_PORT } from "../core/protocol/frames.js";
 import { alarmConfigSchema } from "./alarms/alarm-config.js";
+import { authConfigSchema } from "./auth/auth-config.js";
+import { tlsConfigSchema } from "./auth/tls-config.js";
+import { fhirConfigSchema } from "./fhir/fhir-config.js";
+import { hl7ConfigSchema } from "./hl7/hl7-config.js";
 import { mqttConfigSchema } from "./mqtt/mqtt-config.js";
 import { notificationsConfigSchema } from "./notify/config.js";
 import { soundConfigSchema } from "./outputs/sound/sound-config.js";
 import { influxConfigSchema } from "./store/influx-config.js";
 
 const port = z.number().int().min(0).max(65535);
+const count = z.number().int().positive();
+const ms = z.number().int().positive();
+
+/**
+ * Limits on what one source — a connection, a remote address, a node id, an MQTT account — may take
+ * from the gateway. Each description is also the row of the table in docs/security.md
+ * ("Per-source limits"); a test keeps the two equal.
+ */
+export const limitsSchema = z
+  .object({
+    linesPerSecond: z
+      .number()
+      .positive()
+      .default(5_000)
+      .describe(
+        "Sustained lines per second per connection and per node id across its connections (a token bucket that survives reconnects); beyond it the connection is closed as a flood",
+      ),
+    burstLines: count.default(10_000).describe("Burst allowance on top of `linesPerSecond`"),
+    maxReadingsPerNodePerMinute: count
+      .default(300_000)
+      .describe(
+        "Readings one node id may send in any minute (sliding window, across connections and transports). The welcome announces at most a sixtieth of it as `max_lines_per_s`, and nodes pace a backlog at 90 % of that, so a store-and-forward drain stays below it",
+      ),
+    maxErrors: count
+      .default(20)
+      .describe("Errors tolerated per connection within `errorWindowMs` before it is closed"),
+    errorWindowMs: ms.default(10_000).describe("Window of `maxErrors`"),
+    lineDeadlineMs: ms
+      .default(5_000)
+      .describe(
+        "A line that has started must be complete within this time (a connection trickling bytes is closed with `line_timeout`)",
+      ),
+    idleTimeoutMs: ms
+      .default(30_000)
+      .describe(
+        "A connection without a complete line for this long is closed (a ping is sent at half of it); partial lines do not count",
+      ),
+    helloTimeoutMs: ms.default(10_000).describe("A connection must say a valid hello within this time"),
+    maxConnections: count
+      .default(1_000)
+      .describe(
+        "Connections of nodes that completed a valid hello (or an accepted flat-JSON client); unauthenticated connections never take these slots",
+      ),
+    maxPendingConnections: count
+      .default(256)
+      .describe("Connections that have not yet completed a valid hello, in total"),
+    maxPendingPerAddress: count
+      .default(64)
+      .describe(
+        "Connections from one remote address that have not yet completed a valid hello; once authenticated, any number of nodes may share an address (a ward behind NAT)",
+      ),
+    maxBedsWithoutAuth: count
+      .default(256)
+      .describe(
+        "Beds a gateway without node authentication (`auth.nodeToken` unset) creates from hellos and flat JSON; a hello naming a new bed beyond it is refused with `bed_limit`",
+      ),
+    maxSeqJump: count
+      .default(100_000)
+      .describe(
+        "How far a seq may jump ahead of the highest seq held for its (node, boot) seq space; beyond it the reading is refused with `bad_seq`",
+      ),
+    maxClockAheadMs: ms
+      .default(5 * 60_000)
+      .describe(
+        "A reading whose device time `t` is this far ahead of gateway time is stored with the flag `clock_skew`",
+      ),
+    maxReadingAgeMs: ms
+      .default(7 * 24 * 3_600_000)
+      .describe(
+        "A reading whose `t` is older than this (more than any store-and-forward backlog) is stored with the flag `clock_skew`",
+      ),
+    failedLoginsPerAddress: count
+      .default(20)
+      .describe(
+        "Failed MQTT logins from one address within `loginWindowMs`; beyond it that address's logins are refused without checking a password",
+      ),
+    failedLoginsPerAccount: count
+      .default(10)
+      .describe(
+        "Failed MQTT logins for one username within `loginWindowMs`; beyond it that account's logins are refused without checking, except from an address with no recent failure",
+      ),
+    loginWindowMs: ms.default(60_000).describe("Window of the failed-login limits"),
+    maxConcurrentLoginChecks: count
+      .default(1)
+      .describe(
+        "MQTT password checks (scrypt, on the thread pool) running at once; more wait their turn (up to 1000, then refused), so a login flood keeps at most this many cores busy",
+      ),
+  })
+  .strict();
 
 /** The gateway's whole configuration. Every key has an embedded default; see docs/deployment.md. */
 export const gatewayConfigSchema = z
@@ -24,32 +117,11 @@ export const gatewayConfigSchema = z
     /** Base URL of the dashboard as staff reach it (used in links sent out). */
     publicUrl: z.string().url().optional(),
     logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-    limits: z
-      .object({
-        /** Sustained lines per second per connection before it is closed as a flood. */
-        linesPerSecond: z.number().positive().default(5_000),
-        /** Burst allowance on top of the sustained rate. */
-        burstLines: z.number().int().positive().default(10_000),
-        /** Errors tolerated within errorWindowMs before the connection is closed. */
-        maxErrors: z.number().int().positive().default(20),
-        errorWindowMs: z.number().int().positive().default(10_000),
-        /** A connection silent this long is closed (a ping is sent at half of it). */
-        idleTimeoutMs: z.number().int().positive().default(30_000),
-        helloTimeoutMs: z.number().int().positive().default(10_000),
-        maxConnections: z.number().int().positive().default(1_000),
-        /**
-         * How far a seq may jump ahead of the highest seq stored for its (node, boot) seq space;
-         * beyond it the reading is refused with bad_seq and the node starts a new boot.
-         */
-        maxSeqJump: z.number().int().positive().default(100_000),
-      })
-      .prefault({}),
-    auth: z
-      .object({
-        /** Shared secret nodes must present in hello. Set it through VITALS_NODE_TOKEN, not the file. */
-        nodeToken: z.string().min(8).optional(),
-      })
-      .prefault({}),
+    limits: limitsSchema.prefault({}),
+    /** Who may connect and what they may do: staff, tokens, nodes (docs/security.md). */
+    auth: authConfigSchema.prefault({}),
+    /** HTTPS for the dashboard/API and, with tls.ingest, TLS for TCP node ingest. */
+    tls: tlsConfigSchema.optional(),
     /**
      * Messages to staff about alarm events (console line and bell, the dashboard's strip). The severity
      * comes from the alarm engine (`alarms`; the original design's thresholds are its profile "original").
@@ -65,21 +137,48 @@ export const gatewayConfigSchema = z
         minPriority: z.enum(PRIORITIES).default("medium"),
         console: z.boolean().default(true),
         bell: z.boolean().default(true),
+        /** Console alert lines name the bed only; true adds the patient id (data minimisation). */
+        showPatient: z.boolean().default(false),
       })
       .prefault({}),
     storage: z
       .object({
-        /** "normal" survives a process crash (kill -9); "full" also survives power loss, at a cost. */
-        synchronous: z.enum(["normal", "full"]).default("normal"),
+        /**
+         * "full" (default) survives power loss; "normal" survives a process crash (kill -9) only, but
+         * an acknowledged reading may be lost when the power goes (docs/deployment.md has the cost).
+         */
+        synchronous: z.enum(["normal", "full"]).default("full"),
         maxBatch: z.number().int().positive().default(10_000),
+        /** Free space on the data directory's file system below which the storage alarm is raised. */
+        minFreeBytes: z
+          .number()
+          .int()
+          .nonnegative()
+          .default(64 * 1024 * 1024),
+        /** How often free space is checked and unwritten alarm events are retried. */
+        checkIntervalMs: z.number().int().min(20).max(600_000).default(10_000),
       })
       .prefault({}),
-    live: z.object({ throttleMs: z.number().int().min(10).max(5_000).default(100) }).prefault({}),
+    live: z
+      .object({
+        /** Least time between two bed updates to one dashboard; changes in between are coalesced. */
+        throttleMs: z.number().int().min(10).max(5_000).default(100),
+        /**
+         * A dashboard with more than this queued (it does not read) gets no bed updates until it drains,
+         * then the latest state; past 4× it is disconnected (1013).
+         */
+        maxBufferedBytes: z
+          .number()
+          .int()
+          .min(16 * 1024)
+          .default(1024 * 1024),
+      })
+      .prefault({}),
     mqtt: mqttConfigSchema.prefault({}),
     influx: influxConfigSchema.prefault({}),
     /** The clinical alarm engine: profiles, delays, escalation, technical alarms (docs/alarms.md). */
     alarms: alarmConfigSchema.prefault({}),
-    /** The central station's alarm sound: console bell, audio device, piezo (docs/alarm-sound.md). */
+    /** The central station's alarm sound: console bell, audio device, piezo (docs/alarms.md, "Sound outputs"). */
     sound: soundConfigSchema.prefault({}),
     /** Off only to measure what the alarm engine costs (the bench's --no-alarms). */
     alarmEngine: z.boolean().default(true),
@@ -92,6 +191,10 @@ export const gatewayConfigSchema = z
      * unacknowledged past its escalation time. The channels' per-patient window (60 s) applies to both.
      */
     notifyOn: z.enum(["critical", "alarms"]).default("critical"),
+    /** HL7 v2: PCD-01/PCD-04 out over MLLP, ADT in (docs/integration.md). */
+    hl7: hl7ConfigSchema.prefault({}),
+    /** FHIR R4: the /fhir read API and push to a FHIR server (docs/integration.md). */
+    fhir: fhirConfigSchema.prefault({}),
   })
   .strict();
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { type Logger, silentLogger } from "../core/logger.js";
-import { type Alert, type ClassifiedReading, type Clock, systemClock } from "../core/reading.js";
+import type { Alert, ClassifiedReading } from "../core/reading.js";
+import { systemTime, type TimeSource } from "../core/time.js";
 import { registerAlarmMetrics } from "./alarms/alarm-metrics.js";
 import { AlarmService } from "./alarms/alarm-service.js";
 import { type EscalatedEvent, PRIORITY_RANK, type Priority } from "./alarms/types.js";
@@ -11,13 +12,20 @@ import { registerNoticeRoutes } from "./api/notice-routes.js";
 import { registerNotificationRoutes } from "./api/notification-routes.js";
 import { registerStayRoutes } from "./api/stay-routes.js";
 import { registerTrendRoutes } from "./api/trend-routes.js";
+import { GatewayAccess } from "./auth/gateway-access.js";
+import { loadTls } from "./auth/tls-config.js";
 import { BedRegistry } from "./beds.js";
 import type { GatewayConfig } from "./config.js";
+import { registerGatewayGauges } from "./gateway-gauges.js";
+import { BedAdmission } from "./ingest/bed-admission.js";
+import { NodeBudgets } from "./ingest/node-budgets.js";
+import { NodeClocks } from "./ingest/node-clocks.js";
 import { NodePresence } from "./ingest/node-presence.js";
 import type { SessionHost } from "./ingest/node-session.js";
 import { ReadingIntake } from "./ingest/reading-intake.js";
 import { SessionDirectory } from "./ingest/session-directory.js";
 import { TcpIngestServer } from "./ingest/tcp-server.js";
+import { InteropService } from "./interop/interop-service.js";
 import { GatewayMetrics } from "./metrics.js";
 import { MqttService } from "./mqtt/mqtt-service.js";
 import { alarmEventToNotification, notifiedBy } from "./notify/alarm-notification.js";
@@ -37,10 +45,11 @@ import type { ReadingHistory } from "./store/reading-history.js";
 import { SqliteStore } from "./store/sqlite-store.js";
 import { StayHistory } from "./store/stay-history.js";
 import { StayStore } from "./store/stay-store.js";
+import { StorageHealth } from "./store/storage-health.js";
 
 export interface GatewayDeps {
   config: GatewayConfig;
-  clock?: Clock;
+  time?: TimeSource;
   logger?: Logger;
   /** Where the console alert output writes (default: process.stdout). */
   console?: { write(s: string): unknown };
@@ -90,8 +99,11 @@ export class Gateway {
   readonly mqtt: MqttService | undefined;
   readonly influx: InfluxForwarder | undefined;
   readonly stays: StayService;
+  readonly interop: InteropService;
   address: GatewayAddress | undefined;
-  private readonly clock: Clock;
+  /** Staff sign-in, tokens, node credentials, audit log (docs/security.md). */
+  readonly access: GatewayAccess;
+  private readonly time: TimeSource;
   private readonly logger: Logger;
   private readonly intake: ReadingIntake;
   private readonly alerts: AlertDispatcher;
@@ -108,10 +120,10 @@ export class Gateway {
     const config = deps.config;
     const env = deps.env ?? process.env;
     this.config = config;
-    this.clock = deps.clock ?? systemClock;
+    this.time = deps.time ?? systemTime;
     this.logger = deps.logger ?? silentLogger;
     this.metrics = deps.metrics ?? new GatewayMetrics();
-    const clock = this.clock;
+    const time = this.time;
     const logger = this.logger;
 
     // ---- storage ----
@@ -119,8 +131,10 @@ export class Gateway {
       synchronous: config.storage.synchronous,
       checkpointInWorker: true,
     });
+    this.access = new GatewayAccess(this.store.db, config.auth, time, logger.child({ ns: "auth" }));
     const checkpointer = new Checkpointer(this.store.path, logger.child({ ns: "store" }));
-    this.beds.restore(this.store.beds());
+    const restored = this.store.beds();
+    this.beds.restore(restored);
     const alarmStore = new AlarmStore(this.store.db);
     let history: ReadingHistory = this.store;
     if (config.influx.enabled) {
@@ -133,20 +147,36 @@ export class Gateway {
         config: config.influx,
         gateway,
         logger: influxLogger,
+        time,
       });
       history = new InfluxHistory(client, gateway, this.store, influxLogger);
     }
 
+    this.interop = new InteropService({
+      db: this.store.db,
+      beds: this.beds,
+      hl7: config.hl7,
+      fhir: config.fhir,
+      time,
+      logger,
+      env,
+    });
+
     // ---- outputs ----
-    this.live = new LiveHub(this.beds, clock, config.live.throttleMs);
+    this.live = new LiveHub(this.beds, time, config.live);
     const outputs = [...(deps.outputs ?? [])];
     if (config.alerts.console) {
-      outputs.unshift(new ConsoleAlertOutput(deps.console ?? process.stdout, { bell: config.alerts.bell }));
+      outputs.unshift(
+        new ConsoleAlertOutput(deps.console ?? process.stdout, {
+          bell: config.alerts.bell,
+          showPatient: config.alerts.showPatient,
+        }),
+      );
     }
     if (config.notifications.enabled) {
       this.notifications = new NotificationService({
         db: this.store.db,
-        clock,
+        time,
         logger: logger.child({ ns: "notify" }),
         config: config.notifications,
         publicUrl: config.publicUrl,
@@ -155,7 +185,7 @@ export class Gateway {
       registerNotificationMetrics(this.metrics.registry, this.notifications);
     }
     this.alerts = new AlertDispatcher({
-      clock,
+      time,
       intervalMs: config.alerts.perPatientIntervalMs,
       minPriority: config.alerts.minPriority,
       outputs,
@@ -171,7 +201,7 @@ export class Gateway {
     let sessions: SessionDirectory | undefined;
     this.alarms = new AlarmService({
       config: config.alarms,
-      clock,
+      time,
       logger: logger.child({ ns: "alarms" }),
       store: alarmStore,
       beds: this.beds,
@@ -184,6 +214,7 @@ export class Gateway {
       },
       ...(deps.onEscalation ? { onEscalation: deps.onEscalation } : {}),
       onAlarmEvent: (e) => {
+        this.interop.alarmEvent(e);
         const ward = this.beds.view(e.bed)?.ward ?? null;
         if (e.type !== "limits_changed")
           this.mqtt?.alarmEvent({
@@ -205,7 +236,7 @@ export class Gateway {
       store: stayStore,
       alarms: this.alarms,
       beds: this.beds,
-      clock,
+      time,
       logger: logger.child({ ns: "stays" }),
       removed: (bed) => this.live.broadcast({ type: "removed", beds: [bed] }),
     });
@@ -216,15 +247,26 @@ export class Gateway {
       classify: (b) => (config.alarmEngine ? this.alarms.classify(b) : { status: "UNKNOWN", reasons: [] }),
       stay: (b) => this.stays.stayOf(b),
     };
-    this.beds.onChange = (bed) => this.mqtt?.bedChanged(bed);
+    this.beds.onBedChange = (bed) => this.mqtt?.bedChanged(bed);
     if (config.alarmEngine) this.live.notices = () => this.alarms.notices();
     registerAlarmMetrics(this.metrics.registry, {
       alarms: () => this.beds.all().flatMap((b) => b.alarm?.alarms ?? []),
       statuses: () => this.beds.all().map((b) => b.status),
     });
     const engine = config.alarmEngine ? this.alarms : undefined;
+    const storageHealth = new StorageHealth({
+      dataDir: config.dataDir,
+      minFreeBytes: config.storage.minFreeBytes,
+      checkIntervalMs: config.storage.checkIntervalMs,
+      logger: logger.child({ ns: "store" }),
+      alarmLog: alarmStore,
+      onChange: (failing) => this.alarms.stationCondition("storage_failing", failing),
+    });
+    alarmStore.onBacklogChange = (waiting, error) => storageHealth.alarmLogChanged(waiting, error);
 
     // ---- ingest ----
+    const nodeClocks = new NodeClocks(config.limits);
+    const admission = new BedAdmission(config, restored);
     this.intake = new ReadingIntake({
       store: this.store,
       // The alarm engine judges each batch just before its commit: readings are stored with the status
@@ -242,22 +284,27 @@ export class Gateway {
       rolledBack: () => this.alarms.rolledBack(),
       metrics: this.metrics,
       logger: logger.child({ ns: "store" }),
+      time,
       maxBatch: config.storage.maxBatch,
       maxSeqJump: config.limits.maxSeqJump,
       onStored: (rs) => this.onStored(rs),
+      clocks: nodeClocks,
+      commits: storageHealth,
     });
     this.presence = new NodePresence({
       beds: this.beds,
       alarms: engine,
       heartbeatMs: config.heartbeatMs,
       changed: (bed) => this.mqtt?.bedChanged(bed),
+      admission,
     });
     sessions = new SessionDirectory(this.presence);
-    const ingestHost: Pick<SessionHost, "config" | "clock" | "metrics" | "submit" | "rejected"> = {
+    const ingestHost: Pick<SessionHost, "config" | "time" | "metrics" | "submit" | "rejected" | "budgets"> = {
       config,
-      clock,
+      time,
       metrics: this.metrics,
-      submit: (r, waiter, arrived) => this.intake.submit(r, waiter, arrived),
+      budgets: new NodeBudgets(config.limits),
+      submit: (r, waiter, arrived) => this.intake.submit(this.interop.admitted(r), waiter, arrived),
       rejected: (bed, parameter, value, why) => engine?.rejected(bed, parameter, value, why),
     };
     const tcpSessions: SessionHost = {
@@ -265,11 +312,15 @@ export class Gateway {
       logger: logger.child({ ns: "ingest" }),
       lastSeq: (node, boot) => this.intake.lastSeq(node, boot),
       nextLegacySeq: (node) => this.intake.nextLegacySeq(node),
-      submitNumbered: (r, arrived) => this.intake.submitNumbered(r, arrived),
+      submitNumbered: (r, arrived) => this.intake.submitNumbered(this.interop.admitted(r), arrived),
       attach: (s) => sessions.attach(s),
       detach: (s) => sessions.detach(s),
+      authorizeHello: (hello, session) => this.access.nodes.hello(hello, session),
+      authorizeLegacy: (bed, session) => this.access.nodes.legacy(bed, session),
+      admission,
     };
-    const tcp = new TcpIngestServer(tcpSessions);
+    const tcp = new TcpIngestServer(tcpSessions, config.tls?.ingest ? loadTls(config.tls) : undefined);
+    const https = config.tls ? loadTls(config.tls) : undefined;
     if (config.mqtt.mode !== "off") {
       this.mqtt = new MqttService(
         {
@@ -282,12 +333,23 @@ export class Gateway {
         },
         env,
       );
+      this.metrics.mqttConnections = () => this.mqtt?.brokerStats?.clients ?? 0;
     }
+    const influx = this.influx;
+    registerGatewayGauges(this.metrics.registry, {
+      ...(this.mqtt ? { broker: () => this.mqtt?.brokerStats } : {}),
+      ...(influx
+        ? { influx: { backlog: () => influx.backlog, oldestPendingAt: () => influx.oldestPendingAt } }
+        : {}),
+      webSocketClients: () => this.live.size,
+      now: () => time.now(),
+    });
 
     // Started top to bottom, stopped bottom to top: ingest stops first, storage last.
     this.services = [
       { name: "store", stop: () => this.store.close() },
       { name: "checkpointer", stop: () => checkpointer.stop() },
+      { name: "storage-health", start: () => storageHealth.start(), stop: () => storageHealth.stop() },
       {
         name: "notifications",
         start: () => this.notifications?.start(),
@@ -298,11 +360,13 @@ export class Gateway {
         start: async () => {
           const soundOutputs = await createSoundOutputs(config.sound, {
             logger,
+            time,
             ...(deps.soundStream ? { stream: deps.soundStream } : {}),
           });
           this.sound = new AlarmSoundController({
             outputs: soundOutputs,
             logger: logger.child({ ns: "sound" }),
+            time,
           });
           this.sound.set(this.alarms.sound);
         },
@@ -311,6 +375,7 @@ export class Gateway {
       { name: "outputs", stop: async () => void (await Promise.all(outputs.map((o) => o.close?.()))) },
       { name: "alerts", stop: () => this.alerts.flush() },
       { name: "influx", start: () => this.influx?.start(), stop: () => this.influx?.stop() },
+      { name: "interop", start: () => this.interop.start(), stop: () => this.interop.stop() },
       // Whatever the ingest servers handed over before they closed is committed (and acknowledged).
       { name: "intake", stop: () => this.intake.flush() },
       { name: "live", start: () => this.live.start(), stop: () => this.live.stop() },
@@ -324,23 +389,31 @@ export class Gateway {
             beds: this.beds,
             live: this.live,
             metrics: this.metrics,
-            clock,
+            time,
             logger: logger.child({ ns: "http" }),
+            access: this.access,
+            dataDir: config.dataDir,
+            https,
+            storage: () => storageHealth.view(),
+            nodes: () => nodeClocks.views(),
             ...(deps.dashboardDir ? { dashboardDir: deps.dashboardDir } : {}),
           });
           this.http = http;
           registerNotificationRoutes(http, this.notifications);
-          registerAlarmRoutes(http, { alarms: this.alarms, store: alarmStore, beds: this.beds, clock });
+          registerAlarmRoutes(http, { alarms: this.alarms, store: alarmStore, beds: this.beds, time });
           registerNoticeRoutes(http, { alarms: this.alarms });
-          registerStayRoutes(http, { stays: this.stays, history: stayHistory, clock });
-          registerTrendRoutes(http, { store: this.store, beds: this.beds, clock });
+          registerStayRoutes(http, { stays: this.stays, history: stayHistory, time });
+          registerTrendRoutes(http, { store: this.store, beds: this.beds, time });
+          this.interop.registerRoutes(http);
           // Before listen: the broker registers its WebSocket route (/mqtt) on the HTTP server.
           await this.mqtt?.start(http);
           this.httpPort = await listen(http, config.httpPort, config.host);
+          this.access.start(config.dataDir);
           this.notifications?.watch((s) => this.live.broadcast({ type: "notifications", ...s }));
         },
         stop: async () => {
           await this.mqtt?.stop();
+          this.access.stop();
           await this.http?.close();
         },
       },
@@ -355,6 +428,10 @@ export class Gateway {
   }
 
   async start(): Promise<GatewayAddress> {
+    // Refuses an unsafe exposure (plain HTTP beyond loopback, no admin…) before anything listens.
+    this.access.check(this.config.host, this.config.tls !== undefined, {
+      mqttAnonymous: this.config.mqtt.mode === "embedded" && this.config.mqtt.anonymous,
+    });
     for (const s of this.services) await s.start?.();
     const { host } = this.config;
     const mqttPort = this.mqtt?.port;
@@ -376,6 +453,7 @@ export class Gateway {
     for (const r of readings) this.beds.onReading(r);
     this.mqtt?.readingsStored(readings);
     this.influx?.kick();
+    this.interop.readingsStored();
     // The events judging caused go out now that their readings are durable.
     if (this.config.alarmEngine) this.alarms.settle();
   }

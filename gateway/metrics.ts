@@ -24,10 +24,24 @@ export class GatewayMetrics {
     labelNames: ["code"] as const,
     registers: [this.registry],
   });
-  readonly connections = new Gauge({
+  private tcpConnections = 0;
+  /** MQTT connections now (the embedded broker's clients), set by the gateway when MQTT is on. */
+  mqttConnections: (() => number) | undefined;
+  /** The TCP ingest server sets its session count here; vitals_connections adds MQTT's at scrape time. */
+  readonly connections = {
+    set: (n: number): void => {
+      this.tcpConnections = n;
+    },
+  };
+  private readonly connectionsGauge = new Gauge({
     name: "vitals_connections",
-    help: "Open node connections",
+    help: "Open node connections by transport (tcp: protocol v1 sessions, mqtt: embedded broker clients)",
+    labelNames: ["transport"] as const,
     registers: [this.registry],
+    collect: () => {
+      this.connectionsGauge.set({ transport: "tcp" }, this.tcpConnections);
+      if (this.mqttConnections) this.connectionsGauge.set({ transport: "mqtt" }, this.mqttConnections());
+    },
   });
   readonly alerts = new Counter({
     name: "vitals_alerts_total",
@@ -57,6 +71,12 @@ export class GatewayMetrics {
   });
 
   constructor(opts: { processMetrics?: boolean } = {}) {
-    if (opts.processMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: "vitals_" });
+    if (opts.processMetrics !== false) {
+      collectDefaultMetrics({ register: this.registry, prefix: "vitals_" });
+      // prom-client's gauges named *_total break the Prometheus naming rule (promtool check metrics
+      // fails on them); each is the sum of its by-type sibling (vitals_nodejs_active_handles{type}), kept.
+      for (const what of ["handles", "requests", "resources"])
+        this.registry.removeSingleMetric(`vitals_nodejs_active_${what}_total`);
+    }
   }
 }

@@ -21,4 +21,9 @@ export interface SensorDriver {
   stop(): Promise<void>;
   /** Drivers of devices with a local buzzer play the gateway's alarm priority ("none" = silence). */
   setAlarm?(priority: SoundPriority): void;
+  /**
+   * Drivers that keep reopening their device in the background after start() (serial ports) say
+   * whether it is open now, and why the last attempt failed: a started driver is not a running sensor.
+   */
+  device?(): { open: boolean; error?: string | undefined };
 }

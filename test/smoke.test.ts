@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { connectNode, startTestGateway, type TestGateway, vitals } from "./harness/gateway.js";
+import { connectNode, startTestGateway, type TestGateway } from "./harness/gateway.js";
+import { vitals } from "./support/frames.js";
 
 let gw: TestGateway | undefined;
 afterEach(async () => {

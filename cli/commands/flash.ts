@@ -12,11 +12,11 @@ export const DEFAULT_HEX = fileURLToPath(new URL("../../firmware/build/vitals-no
  * Upload speeds of the boards' serial bootloaders: the Uno's Optiboot talks at 115200; Nanos sold with
  * the old ATmegaBOOT talk at 57600 (a Nano with the new bootloader flashes as `--board uno`).
  */
-export const BOARDS = {
+const BOARDS = {
   uno: { mcu: "atmega328p", programmer: "arduino", baud: 115_200 },
   nano: { mcu: "atmega328p", programmer: "arduino", baud: 57_600 },
 } as const;
-export type BoardName = keyof typeof BOARDS;
+type BoardName = keyof typeof BOARDS;
 
 export interface FlashOptions {
   port: string;
@@ -37,7 +37,7 @@ export interface FlashHost {
   which(command: string): string | undefined;
 }
 
-export const systemFlashHost: FlashHost = {
+const systemFlashHost: FlashHost = {
   exists: existsSync,
   which(command) {
     if (command.includes("/")) return existsSync(command) ? command : undefined;

@@ -21,7 +21,16 @@ export function register(program: Command): void {
       intOption(0, 65535),
     )
     .option("--mqtt-anonymous", "lab only: let MQTT nodes connect without credentials")
+    .option("--debug", "print stack traces of start-up errors")
+    .option("--open-nodes", "lab only: let TCP nodes connect without credentials (auth.openNodes)")
+    .option("--tls-cert <file>", "serve HTTPS with this PEM certificate (see vitals certs init)")
+    .option("--tls-key <file>", "… and this PEM private key")
+    .option("--tls-ingest", "serve TCP node ingest over TLS too (nodes connect with --tls-ca)")
+    .option(
+      "--insecure-http",
+      "serve plain HTTP on a non-loopback --host: only behind a reverse proxy that terminates TLS",
+    )
     .action(async (flags) => {
-      await runGateway(configFrom(flags));
+      await runGateway(configFrom(flags), undefined, { debug: flags.debug });
     });
 }

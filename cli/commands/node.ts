@@ -1,9 +1,10 @@
+import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { isVitalsError } from "../../core/errors.js";
 import { createLogger } from "../../core/logger.js";
-import { systemScheduler } from "../../sensors/i2c/scheduler.js";
+import { systemTime } from "../../core/time.js";
 import { DEFAULT_OUTBOX_CAPACITY, DiskOutbox } from "../../sensors/node/disk-outbox.js";
 import {
   type DriverContext,
@@ -14,6 +15,7 @@ import {
 import { FirmataBoards } from "../../sensors/node/firmata-boards.js";
 import { NodeAgent, type NodeSensor } from "../../sensors/node/node-agent.js";
 import { defaultNodeId, outboxFileName } from "../../sensors/node/node-id.js";
+import { nodeToken, tokenFileHelp, tokenHelp } from "./node-token.js";
 import { hostPort, intOption, numberOption } from "./options.js";
 
 const ID = /^[\p{L}\p{N} ._:/#-]{1,64}$/u;
@@ -76,7 +78,9 @@ export function register(program: Command): void {
       numberOption(0, 86_400),
       30,
     )
-    .option("--token <secret>", "node token, if the gateway requires one (or VITALS_NODE_TOKEN)")
+    .option("--token-file <file>", tokenFileHelp)
+    .option("--tls-ca <file>", "connect over TLS, trusting this CA certificate (the gateway's ca.crt)")
+    .option("--token <secret>", tokenHelp)
     .option(
       "--status-every <s>",
       "log the agent's status this often, s (0 = never)",
@@ -100,7 +104,7 @@ export function register(program: Command): void {
       const boards = new FirmataBoards({ logger: logger.child({ ns: "firmata" }) });
       const ctx: DriverContext = {
         rateHz: o.rate,
-        scheduler: systemScheduler,
+        time: systemTime,
         logger,
         openBoard: (port) => boards.open(port),
       };
@@ -111,7 +115,10 @@ export function register(program: Command): void {
         counts.set(r.definition.name, n);
         let create: NodeSensor["create"];
         try {
-          create = r.definition.prepare(r.options, { ...ctx, logger: logger.child({ ns: r.spec.driver }) });
+          create = r.definition.prepare(r.options, {
+            ...ctx,
+            logger: logger.child({ sensor: r.spec.driver }),
+          });
         } catch (e) {
           if (isVitalsError(e)) fail(e.message);
           throw e;
@@ -134,9 +141,16 @@ export function register(program: Command): void {
       } catch (e) {
         return fail(`cannot open the outbox ${file}: ${(e as Error).message}`);
       }
-      const token: string | undefined = o.token ?? process.env.VITALS_NODE_TOKEN;
+      let token: string | undefined;
+      let tlsCa: { ca: Buffer } | undefined;
+      try {
+        token = nodeToken(o);
+        if (o.tlsCa) tlsCa = { ca: readFileSync(o.tlsCa) };
+      } catch (e) {
+        return fail((e as Error).message);
+      }
       const agent = new NodeAgent({
-        gateway: o.gateway,
+        gateway: { ...o.gateway, tls: tlsCa },
         hello: {
           node: nodeId,
           bed: o.bed,
@@ -154,11 +168,15 @@ export function register(program: Command): void {
         logger,
       });
       let statusTimer: NodeJS.Timeout | undefined;
+      // The agent's timers do not keep the process alive (core/time.ts): with the gateway down and no
+      // port open, nothing else would. It runs until it is signalled.
+      const keepAlive = setInterval(() => {}, 2 ** 31 - 1);
       let stopping = false;
       const stop = async () => {
         if (stopping) return;
         stopping = true;
         clearInterval(statusTimer);
+        clearInterval(keepAlive);
         const lastSeq = outbox.lastSeq();
         await agent.stop({ drainMs: 5_000 });
         await boards.close();

@@ -1,7 +1,8 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { parseCsvColumns } from "../../sensors/ppg/csv-columns.js";
 import { PpgProcessor, type PpgWindow } from "../../sensors/ppg/ppg-processor.js";
+import { renderPpgReport } from "../../sensors/ppg/report/ppg-report.js";
 
 interface PpgCliOptions {
   file: string;
@@ -9,6 +10,9 @@ interface PpgCliOptions {
   rate: string;
   red?: string;
   ir?: string;
+  report?: string;
+  ecg?: string;
+  breaths?: string;
 }
 
 /** `vitals ppg`: heart rate, SpO2 and signal quality from a recorded PPG, one JSON line per second. */
@@ -23,6 +27,12 @@ export function register(program: Command): void {
     .requiredOption("--rate <hz>", "sampling rate in Hz (10..10000)")
     .option("--red <name>", "red LED column (with --ir: SpO2 by ratio of ratios)")
     .option("--ir <name>", "infrared LED column (with --red)")
+    .option("--report <path>", "also write an HTML report (pulse and beats, HR, RR, quality, Bland–Altman)")
+    .option("--ecg <name>", "column of a simultaneous ECG: reference HR for the report")
+    .option(
+      "--breaths <path>",
+      "CSV of breath times as sample numbers at --rate (first column; BIDMC *_Breaths.csv): reference RR for the report",
+    )
     .action(function (this: Command, options: PpgCliOptions) {
       const fail = (message: string): never =>
         this.error(`error: ${message}`, { exitCode: 2, code: "vitals.ppg" });
@@ -66,14 +76,46 @@ export function register(program: Command): void {
         );
       }
       for (const w of windows) process.stdout.write(`${formatWindow(w)}\n`);
+      if (options.report !== undefined) {
+        const ecg = options.ecg === undefined ? undefined : pick(options.ecg);
+        let breaths: number[] | undefined;
+        if (options.breaths !== undefined) {
+          let breathText = "";
+          try {
+            breathText = readFileSync(options.breaths, "utf8");
+          } catch (e) {
+            fail(`cannot read ${options.breaths}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+          }
+          const b = parseCsvColumns(breathText);
+          const first = b.headers[0];
+          breaths = Array.from(first === undefined ? [] : (b.column(first) ?? [])).filter(Number.isFinite);
+        }
+        const html = renderPpgReport({
+          title: `vitals ppg: ${options.file} (${pulseName}, ${rate} Hz)`,
+          sampleRateHz: rate,
+          pulse,
+          windows,
+          ...(ecg ? { ecg } : {}),
+          ...(breaths ? { breaths } : {}),
+        });
+        try {
+          writeFileSync(options.report, html);
+        } catch (e) {
+          fail(`cannot write ${options.report}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+        }
+        process.stderr.write(`report written to ${options.report}\n`);
+      }
     });
 }
 
-export function formatWindow(w: PpgWindow): string {
+function formatWindow(w: PpgWindow): string {
   return JSON.stringify({
     t: Number(w.t.toFixed(3)),
     hr: w.hr === null ? null : Number(w.hr.toFixed(1)),
     spo2: w.spo2 === null ? null : Number(w.spo2.toFixed(1)),
+    rr: w.rr === null ? null : Number(w.rr.toFixed(1)),
+    // Protocol v1's rr_src: this rr was derived from the PPG (docs/protocol.md).
+    ...(w.rr === null ? {} : { rr_src: "ppg" }),
     quality: Number(w.quality.toFixed(2)),
     flags: w.flags,
   });

@@ -209,3 +209,30 @@ describe("fastVitals (the hand-checked common case)", () => {
     });
   });
 });
+
+describe("rr_src (where a node's rr comes from)", () => {
+  const line = (extra: Record<string, unknown>) =>
+    JSON.stringify({ type: "vitals", seq: 1, t: 2, hr: 70, spo2: 97, temp: null, rr: 14, ...extra });
+
+  it('decodes rr_src "ppg" on both the fast path and the schema path', () => {
+    const fast = decodeNodeLine(line({ rr_src: "ppg" }));
+    expect(fast).toMatchObject({ kind: "vitals", frame: { rr: 14, rr_src: "ppg" } });
+    expect(vitalsSchema.parse(JSON.parse(line({ rr_src: "ppg" })))).toMatchObject({ rr_src: "ppg" });
+  });
+
+  it("rejects an unknown source, and round-trips through the encoder", () => {
+    expect(decodeNodeLine(line({ rr_src: "guess" })).kind).toBe("rejected");
+    expect(fastVitals(JSON.parse(line({ rr_src: "guess" })))).toBeUndefined();
+    const frame = {
+      type: "vitals",
+      seq: 3,
+      t: 4,
+      hr: null,
+      spo2: null,
+      temp: null,
+      rr: 12,
+      rr_src: "ppg",
+    } as const;
+    expect(decodeNodeLine(encodeFrame(frame).trimEnd())).toEqual({ kind: "vitals", frame });
+  });
+});

@@ -1,18 +1,27 @@
 import { z } from "zod";
 import {
+  type FrameValues,
+  type KeyOf,
+  PARAMETERS,
+  type ParameterList,
+  type ParameterValues,
+} from "../parameters.js";
+import {
+  FLAG_PATTERN,
   type GatewayFrame,
   type HelloFrame,
   type LegacyFrame,
+  MAX_FLAGS,
   type NodeFrame,
+  RR_SOURCES,
+  type RrSource,
   SOUND_PRIORITIES,
-  VITAL_PARAMETERS,
   type VitalParameter,
   type VitalsFrame,
-  type VitalValues,
   WIRE_ERROR_CODES,
   type WireErrorCode,
 } from "./frames.js";
-import { PLAUSIBLE, UNITS } from "./plausibility.js";
+import { MAX_LABEL_LENGTH, normalizeLabel } from "./label.js";
 
 /** What one line from a node decodes to: a frame, or the reason it was rejected. */
 export type NodeLine =
@@ -33,17 +42,19 @@ export type NodeLine =
 
 export type GatewayLine = { kind: "frame"; frame: GatewayFrame } | { kind: "rejected"; message: string };
 
+/** A node, bed, patient or ward label, normalised (see normalizeLabel); look-alikes are refused. */
 const id = z
   .string()
-  .min(1)
-  .max(64)
-  .regex(/^[\p{L}\p{N} ._:/#-]+$/u, "letters, digits, space and . _ : / # - only");
+  .max(4 * MAX_LABEL_LENGTH)
+  .transform((raw, ctx) => {
+    const r = normalizeLabel(raw);
+    if ("label" in r) return r.label;
+    ctx.addIssue({ code: "custom", message: r.error });
+    return z.NEVER;
+  });
 const value = z.number().finite().nullable();
 const optValue = value.optional();
-const flag = z
-  .string()
-  .regex(/^[a-z][a-z0-9_]{0,31}$/, "lower-case word")
-  .max(32);
+const flag = z.string().regex(FLAG_PATTERN, "lower-case word");
 
 const helloSchema = z.object({
   type: z.literal("hello"),
@@ -63,20 +74,25 @@ const helloSchema = z.object({
 });
 
 const seq = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
-export const vitalsSchema = z.object({
-  type: z.literal("vitals"),
-  seq,
-  t: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
-  hr: value,
-  spo2: value,
-  temp: value,
-  rr: optValue,
-  sbp: optValue,
-  dbp: optValue,
-  pi: optValue,
-  battery: optValue,
-  flags: z.array(flag).max(16).optional(),
-});
+
+/** One zod field per parameter: a required one must be present (a number or null), others may be absent. */
+type ValueFields<P extends ParameterList> = {
+  [S in P[number] as S["key"]]: S["required"] extends true ? typeof value : typeof optValue;
+};
+
+/** The reference validation of a vitals frame carrying `params`. */
+export function vitalsSchemaFor<P extends ParameterList>(params: P) {
+  const fields = Object.fromEntries(params.map((p) => [p.key, p.required ? value : optValue]));
+  return z.object({
+    type: z.literal("vitals"),
+    seq,
+    t: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+    ...(fields as ValueFields<P>),
+    rr_src: z.enum(RR_SOURCES).optional(),
+    flags: z.array(flag).max(MAX_FLAGS).optional(),
+  });
+}
+export const vitalsSchema = vitalsSchemaFor(PARAMETERS);
 
 /** The original design sent numbers, but some of its clients sent numeric strings: accept both. */
 const legacyValue = z.union([
@@ -132,37 +148,42 @@ function parseObject(line: string): Record<string, unknown> | string {
   return parsed as Record<string, unknown>;
 }
 
-export interface Implausible {
-  parameter: VitalParameter;
+export interface Implausible<K extends string = VitalParameter> {
+  parameter: K;
   value: number;
   message: string;
 }
 
 /** Names the first value outside its plausible range, or returns undefined. */
-export function implausibility(values: VitalValues): Implausible | undefined {
-  for (const p of VITAL_PARAMETERS) {
-    const v = values[p];
+export function implausibility<P extends ParameterList = typeof PARAMETERS>(
+  values: ParameterValues<P>,
+  params: P = PARAMETERS as unknown as P,
+): Implausible<KeyOf<P>> | undefined {
+  const vs = values as Record<string, number | null | undefined>;
+  for (const p of params) {
+    const v = vs[p.key];
     if (v === null || v === undefined) continue;
-    const [min, max] = PLAUSIBLE[p];
+    const [min, max] = p.plausible;
     if (v < min || v > max) {
       return {
-        parameter: p,
+        parameter: p.key,
         value: v,
-        message: `${p} ${v} ${UNITS[p]} is outside the plausible range ${min}–${max}`,
+        message: `${p.key} ${v} ${p.unit} is outside the plausible range ${min}–${max}`,
       };
     }
   }
-  const { sbp, dbp } = values;
+  const { sbp, dbp } = vs;
   if (typeof sbp === "number" && typeof dbp === "number" && dbp >= sbp) {
     return { parameter: "dbp", value: dbp, message: `dbp ${dbp} mmHg must be below sbp ${sbp} mmHg` };
   }
   return undefined;
 }
 
-const OPTIONAL_VALUES = ["rr", "sbp", "dbp", "pi", "battery"] as const;
-const FLAG = /^[a-z][a-z0-9_]{0,31}$/;
 const isValue = (v: unknown): v is number | null =>
   v === null || (typeof v === "number" && Number.isFinite(v));
+
+/** A vitals frame carrying `params` (VitalsFrame for the declared parameters). */
+export type VitalsFrameOf<P extends ParameterList> = Omit<VitalsFrame, keyof FrameValues> & FrameValues<P>;
 
 /**
  * The common case — a well-formed vitals object — checked by hand: the schema costs several times
@@ -170,26 +191,41 @@ const isValue = (v: unknown): v is number | null =>
  * through the schema (the reference, and the source of precise error messages). A property test
  * checks that the two never disagree.
  */
-export function fastVitals(o: Record<string, unknown>): VitalsFrame | undefined {
-  const { seq, t, hr, spo2, temp } = o;
-  if (typeof seq !== "number" || !Number.isSafeInteger(seq) || seq < 0) return undefined;
-  if (typeof t !== "number" || !Number.isSafeInteger(t) || t < 0) return undefined;
-  if (!isValue(hr) || !isValue(spo2) || !isValue(temp)) return undefined;
-  const frame: VitalsFrame = { type: "vitals", seq, t, hr, spo2, temp };
-  for (const k of OPTIONAL_VALUES) {
-    const v = o[k];
-    if (v === undefined) continue;
-    if (!isValue(v)) return undefined;
-    frame[k] = v;
-  }
-  const flags = o.flags;
-  if (flags !== undefined) {
-    if (!Array.isArray(flags) || flags.length > 16) return undefined;
-    for (const f of flags) if (typeof f !== "string" || !FLAG.test(f)) return undefined;
-    frame.flags = flags as string[];
-  }
-  return frame;
+export function fastVitalsFor<P extends ParameterList>(
+  params: P,
+): (o: Record<string, unknown>) => VitalsFrameOf<P> | undefined {
+  const keys = params.map((p) => p.key);
+  const required = params.map((p) => p.required);
+  return (o) => {
+    const { seq, t } = o;
+    if (typeof seq !== "number" || !Number.isSafeInteger(seq) || seq < 0) return undefined;
+    if (typeof t !== "number" || !Number.isSafeInteger(t) || t < 0) return undefined;
+    const frame: Record<string, unknown> = { type: "vitals", seq, t };
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i] as string;
+      const v = o[k];
+      if (v === undefined) {
+        if (required[i]) return undefined;
+        continue;
+      }
+      if (!isValue(v)) return undefined;
+      frame[k] = v;
+    }
+    const rrSrc = o.rr_src;
+    if (rrSrc !== undefined) {
+      if (!RR_SOURCES.includes(rrSrc as RrSource)) return undefined;
+      frame.rr_src = rrSrc;
+    }
+    const flags = o.flags;
+    if (flags !== undefined) {
+      if (!Array.isArray(flags) || flags.length > MAX_FLAGS) return undefined;
+      for (const f of flags) if (typeof f !== "string" || !FLAG_PATTERN.test(f)) return undefined;
+      frame.flags = flags as string[];
+    }
+    return frame as VitalsFrameOf<P>;
+  };
 }
+export const fastVitals: (o: Record<string, unknown>) => VitalsFrame | undefined = fastVitalsFor(PARAMETERS);
 
 /** Decodes one line (without its newline) sent by a node. Pure: never throws. */
 export function decodeNodeLine(line: string): NodeLine {

@@ -2,6 +2,8 @@
  * Wire protocol v1: the frames exchanged between bedside nodes and the gateway.
  * Every client in the repository imports these types; see docs/protocol.md.
  */
+import type { FrameValues, ParameterValues } from "../parameters.js";
+
 export const PROTO_VERSION = 1;
 export const DEFAULT_TCP_PORT = 7070;
 export const DEFAULT_HTTP_PORT = 8080;
@@ -18,13 +20,20 @@ export const KNOWN_FLAGS = [
   "low_perfusion",
   "low_battery",
   "probe_error",
+  /** Set by the gateway: the device time `t` is far from gateway time (docs/protocol.md, "Time"). */
+  "clock_skew",
+  /** Set by a node whose clock has not been synchronised yet (a Pi without RTC before NTP). */
+  "clock_unsynced",
 ] as const;
 export type KnownFlag = (typeof KNOWN_FLAGS)[number];
+/** Any flag on the wire is a lower-case word of at most 32 characters, known or not. */
+export const FLAG_PATTERN = /^[a-z][a-z0-9_]{0,31}$/;
+/** Most flags one frame may carry. */
+export const MAX_FLAGS = 16;
 
-/** The vital-sign parameters carried by a reading, in the order the protocol documents them. */
-export const VITAL_PARAMETERS = ["hr", "spo2", "temp", "rr", "sbp", "dbp", "pi", "battery"] as const;
-export type VitalParameter = (typeof VITAL_PARAMETERS)[number];
-export type VitalValues = { [K in VitalParameter]?: number | null };
+/** The vital-sign parameters carried by a reading, in the order declared in core/parameters.ts. */
+export { VITAL_PARAMETERS, type VitalParameter } from "../parameters.js";
+export type VitalValues = ParameterValues;
 
 // ---- node → gateway -------------------------------------------------------
 
@@ -44,13 +53,20 @@ export interface HelloFrame {
   boot?: string | undefined;
 }
 
-export interface VitalsFrame extends VitalValues {
+/**
+ * Where a reading's rr was derived from, when the node derived it rather than measured it directly:
+ * "ppg" = from the pulse oximeter's waveform (respiratory modulations). Absent: a direct measurement
+ * (impedance, belt, capnography) or unknown.
+ */
+export const RR_SOURCES = ["ppg"] as const;
+export type RrSource = (typeof RR_SOURCES)[number];
+
+export interface VitalsFrame extends FrameValues {
   type: "vitals";
   seq: number;
   t: number;
-  hr: number | null;
-  spo2: number | null;
-  temp: number | null;
+  /** Source of this reading's rr (only meaningful with rr). */
+  rr_src?: RrSource | undefined;
   flags?: string[] | undefined;
 }
 
@@ -61,7 +77,7 @@ export interface PongFrame {
   type: "pong";
 }
 
-/** The original design's flat JSON, sent without a hello. */
+/** The original design's flat JSON, sent without a hello: frozen with the three values it had. */
 export interface LegacyFrame {
   patient_id: string;
   bed_no: string;
@@ -80,7 +96,10 @@ export interface WelcomeFrame {
   heartbeat_ms: number;
   /** Highest seq the gateway has stored for this node, so a node that lost its state can continue. */
   last_seq?: number | undefined;
-  /** The gateway's per-connection line limit: a node pacing a backlog stays below it. */
+  /**
+   * The pace a node may keep up: the per-connection line limit, or less when the per-node reading
+   * limit is lower. A node pacing a backlog stays below it.
+   */
   max_lines_per_s?: number | undefined;
 }
 
@@ -102,6 +121,8 @@ export const WIRE_ERROR_CODES = [
   "too_many_errors",
   "replaced",
   "idle",
+  "line_timeout",
+  "bed_limit",
   "shutting_down",
   "internal",
 ] as const;

@@ -1,6 +1,6 @@
 import type { AlarmsResponse, News2Summary } from "../../core/api-types.js";
 
-/** Body of POST /api/beds/:bed/observations, without the user (added by the caller). */
+/** Body of POST /api/beds/:bed/observations. Who entered it is the signed-in user, told by the session. */
 export interface ObservationEntry {
   rr?: number | null;
   sbp?: number | null;
@@ -36,28 +36,27 @@ export interface DeadLetterView {
 }
 
 export class AlarmActions {
+  /** The session's CSRF token, sent with every change (GET /api/session). */
+  csrf: string | undefined;
+
   constructor(
     protected readonly apiBase: string,
     private readonly fetchFn: FetchLike = (u, i) => fetch(u, i),
   ) {}
 
-  acknowledge(alarmId: string, user: string): Promise<{ acknowledged: string }> {
-    return this.post(`api/alarms/${encodeURIComponent(alarmId)}/ack`, { user });
+  acknowledge(alarmId: string): Promise<{ acknowledged: string }> {
+    return this.post(`api/alarms/${encodeURIComponent(alarmId)}/ack`, {});
   }
 
-  acknowledgeNotice(noticeId: string, user: string): Promise<{ acknowledged: string }> {
-    return this.post(`api/notices/${encodeURIComponent(noticeId)}/ack`, { user });
+  acknowledgeNotice(noticeId: string): Promise<{ acknowledged: string }> {
+    return this.post(`api/notices/${encodeURIComponent(noticeId)}/ack`, {});
   }
 
-  pause(
-    bed: string,
-    user: string,
-    durationS?: number,
-  ): Promise<{ bed: string; paused_until: number | null }> {
-    return this.post(`api/beds/${encodeURIComponent(bed)}/pause`, {
-      user,
-      ...(durationS === undefined ? {} : { duration_s: durationS }),
-    });
+  pause(bed: string, durationS?: number): Promise<{ bed: string; paused_until: number | null }> {
+    return this.post(
+      `api/beds/${encodeURIComponent(bed)}/pause`,
+      durationS === undefined ? {} : { duration_s: durationS },
+    );
   }
 
   /** GET /api/beds/:bed/limits: the profile, limits, delays and audit trail in force. */
@@ -67,16 +66,16 @@ export class AlarmActions {
     });
   }
 
-  setLimits(bed: string, user: string, change: object): Promise<unknown> {
+  setLimits(bed: string, change: object): Promise<unknown> {
     return this.send(new URL(`api/beds/${encodeURIComponent(bed)}/limits`, this.apiBase).toString(), {
       method: "PUT",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ user, ...change }),
+      headers: { "content-type": "application/json", ...(this.csrf ? { "x-csrf-token": this.csrf } : {}) },
+      body: JSON.stringify({ ...change }),
     });
   }
 
-  observe(bed: string, user: string, entry: ObservationEntry): Promise<News2Summary> {
-    return this.post(`api/beds/${encodeURIComponent(bed)}/observations`, { user, ...entry });
+  observe(bed: string, entry: ObservationEntry): Promise<News2Summary> {
+    return this.post(`api/beds/${encodeURIComponent(bed)}/observations`, { ...entry });
   }
 
   history(limit = 200): Promise<AlarmsResponse> {
@@ -90,14 +89,14 @@ export class AlarmActions {
     return this.send(new URL("api/notifications", this.apiBase).toString(), { method: "GET" });
   }
 
-  requeue(deliveryId: number, user: string): Promise<{ requeued: number }> {
-    return this.post(`api/notifications/${deliveryId}/requeue`, { user });
+  requeue(deliveryId: number): Promise<{ requeued: number }> {
+    return this.post(`api/notifications/${deliveryId}/requeue`, {});
   }
 
   protected post<T>(path: string, body: object): Promise<T> {
     return this.send(new URL(path, this.apiBase).toString(), {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...(this.csrf ? { "x-csrf-token": this.csrf } : {}) },
       body: JSON.stringify(body),
     });
   }

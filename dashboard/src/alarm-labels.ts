@@ -30,7 +30,7 @@ const PARAMETER: Readonly<Record<string, { name: string; unit: string }>> = {
   sbp: { name: "SBP", unit: "mmHg" },
 };
 
-export function parameterName(p: string | null | undefined): string {
+function parameterName(p: string | null | undefined): string {
   if (!p || p === "device") return "device";
   return PARAMETER[p]?.name ?? p;
 }
@@ -43,6 +43,7 @@ const TECHNICAL: Readonly<Record<string, string>> = {
   implausible: "implausible value",
   low_battery: "low battery",
   patient_mismatch: "patient mismatch",
+  storage_failing: "storage failing — readings not being acknowledged",
 };
 
 /** Anything but a physiological alarm is about the equipment, not the patient. */

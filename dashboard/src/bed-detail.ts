@@ -137,7 +137,7 @@ export class BedDetail {
         const tr = el("tr", "");
         tr.dataset.source = r.source;
         tr.dataset.parameter = r.parameter;
-        for (const c of [r.name, r.value, r.score, r.source]) el("td", "", tr, c);
+        for (const c of [r.name, r.value, r.score, r.sourceLabel]) el("td", "", tr, c);
         return tr;
       }),
     );

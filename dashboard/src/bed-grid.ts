@@ -1,12 +1,6 @@
-import type { BedView } from "../../core/api-types.js";
+import { type BedView, TILE_PARAMETERS } from "../../core/api-types.js";
 import { el, setData, setText } from "./dom.js";
 import { type AlarmChip, type ShownVital, type TileModel, toTileModel } from "./tile-model.js";
-
-const VITALS: Array<{ key: ShownVital; name: string; unit: string }> = [
-  { key: "hr", name: "HR", unit: "bpm" },
-  { key: "spo2", name: "SpO₂", unit: "%" },
-  { key: "temp", name: "Temp", unit: "°C" },
-];
 
 export interface TileActions {
   open(bed: string): void;
@@ -53,9 +47,9 @@ function buildTile(bed: string, on: TileActions): TileElements {
   const values = {} as Record<ShownVital, HTMLElement>;
   const cells = {} as Record<ShownVital, HTMLElement>;
   const notes = {} as Record<ShownVital, HTMLElement>;
-  for (const v of VITALS) {
+  for (const v of TILE_PARAMETERS) {
     const cell = el("div", `vital vital-${v.key}`, vitals);
-    el("span", "vital-name", cell, v.name);
+    el("span", "vital-name", cell, v.label);
     el("span", "vital-unit", cell, v.unit);
     values[v.key] = el("span", "vital-value", cell);
     notes[v.key] = el("span", "vital-note", cell, "not live");
@@ -143,7 +137,7 @@ function paint(t: TileElements, m: TileModel, pending: ReadonlySet<string>) {
   setData(t.news2, "band", m.news2.band);
   t.news2Incomplete.hidden = !m.news2.incomplete;
   if (t.news2.title !== m.news2.title) t.news2.title = m.news2.title;
-  for (const v of VITALS) {
+  for (const v of TILE_PARAMETERS) {
     setText(t.values[v.key], m.values[v.key]);
     t.cells[v.key].classList.toggle("out-of-range", m.outOfRange[v.key]);
     t.cells[v.key].classList.toggle("stale", m.staleVitals[v.key]);

@@ -29,7 +29,6 @@ export class DeadLettersDialog {
   constructor(
     private readonly dialog: HTMLDialogElement,
     private readonly api: AlarmActions,
-    private readonly user: () => string | null,
   ) {
     dialog.querySelector(".history-close")?.addEventListener("click", () => dialog.close());
   }
@@ -45,10 +44,8 @@ export class DeadLettersDialog {
       const retry = el("button", "btn", el("td", "", tr), "Send again");
       retry.type = "button";
       retry.addEventListener("click", () => {
-        const who = this.user();
-        if (!who) return;
         retry.disabled = true;
-        void this.api.requeue(d.id, who).then(
+        void this.api.requeue(d.id).then(
           () => tr.remove(),
           () => (retry.disabled = false),
         );

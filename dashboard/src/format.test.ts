@@ -1,23 +1,24 @@
 import { describe, expect, it } from "vitest";
-import { formatAge, formatHr, formatSpo2, formatTemp, formatTimeOfDay, MISSING } from "./format.js";
+import { byParameter, PARAMETERS } from "../../core/api-types.js";
+import { formatAge, formatTimeOfDay, formatValue, MISSING } from "./format.js";
+
+const { hr, spo2, temp } = byParameter((p) => p);
 
 describe("vital formatting", () => {
   it("rounds HR and SpO2 to whole numbers", () => {
-    expect(formatHr(72.6)).toBe("73");
-    expect(formatSpo2(94.4)).toBe("94");
+    expect(formatValue(hr, 72.6)).toBe("73");
+    expect(formatValue(spo2, 94.4)).toBe("94");
   });
 
   it("always shows one decimal for temperature", () => {
-    expect(formatTemp(36)).toBe("36.0");
-    expect(formatTemp(38.25)).toBe("38.3");
-    expect(formatTemp(35.94)).toBe("35.9");
+    expect(formatValue(temp, 36)).toBe("36.0");
+    expect(formatValue(temp, 38.25)).toBe("38.3");
+    expect(formatValue(temp, 35.94)).toBe("35.9");
   });
 
   it("shows a dash, never 0 or NaN, for missing or non-finite values", () => {
     for (const v of [null, undefined, Number.NaN, Number.POSITIVE_INFINITY]) {
-      expect(formatHr(v)).toBe(MISSING);
-      expect(formatSpo2(v)).toBe(MISSING);
-      expect(formatTemp(v)).toBe(MISSING);
+      for (const p of PARAMETERS) expect(formatValue(p, v)).toBe(MISSING);
       expect(formatAge(v)).toBe(MISSING);
     }
   });

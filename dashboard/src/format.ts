@@ -1,3 +1,5 @@
+import type { ParameterSpec } from "../../core/api-types.js";
+
 /** Text for the numbers on screen. A missing value is an em dash, never "0" or "NaN". */
 export const MISSING = "—";
 
@@ -5,17 +7,10 @@ function finite(v: number | null | undefined): v is number {
   return typeof v === "number" && Number.isFinite(v);
 }
 
-export function formatHr(bpm: number | null | undefined): string {
-  return finite(bpm) ? String(Math.round(bpm)) : MISSING;
-}
-
-export function formatSpo2(percent: number | null | undefined): string {
-  return finite(percent) ? String(Math.round(percent)) : MISSING;
-}
-
-/** Temperature in °C with exactly one decimal (36.0, not 36). */
-export function formatTemp(celsius: number | null | undefined): string {
-  return finite(celsius) ? celsius.toFixed(1) : MISSING;
+/** A parameter's value with exactly its declared decimals (temperature 36.0, not 36; HR 73, not 72.6). */
+export function formatValue(p: Pick<ParameterSpec, "decimals">, v: number | null | undefined): string {
+  if (!finite(v)) return MISSING;
+  return p.decimals === 0 ? String(Math.round(v)) : v.toFixed(p.decimals);
 }
 
 /**

@@ -1,14 +1,24 @@
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
-import type { ReadingsResponse, ReadingView, TrendResponse } from "../../core/api-types.js";
-import { formatHr, formatSpo2, formatTemp, formatTimeOfDay } from "./format.js";
+import {
+  type ReadingsResponse,
+  type ReadingView,
+  TILE_PARAMETERS,
+  type TrendResponse,
+} from "../../core/api-types.js";
+import { formatTimeOfDay, formatValue } from "./format.js";
 import { axisTime, TREND_HOURS, type TrendHours, trendColumns, trendSeries } from "./trend-chart.js";
 
 /** How many past readings the panel charts; the table lists the newest TABLE_ROWS of them. */
-export const HISTORY_LIMIT = 300;
+const HISTORY_LIMIT = 300;
 const TABLE_ROWS = 25;
 
 const AXIS = { stroke: "#9aa6b2", grid: { stroke: "#26303a", width: 1 }, ticks: { stroke: "#26303a" } };
+
+/** "a, b and c" */
+function spokenList(items: readonly string[]): string {
+  return items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
+}
 
 /** uPlot passes null bounds when a series has no values at all. */
 function finiteOr(v: number | null, fallback: number): number {
@@ -63,6 +73,19 @@ export class HistoryPanel {
       this.chart = null;
       this.returnFocus?.focus();
     });
+    const columns = ["Time", ...TILE_PARAMETERS.map((p) => `${p.label} ${p.unit}`), "Status"];
+    this.part("columns").replaceChildren(
+      ...columns.map((c) => {
+        const th = document.createElement("th");
+        th.scope = "col";
+        th.textContent = c;
+        return th;
+      }),
+    );
+    this.part("chart").setAttribute(
+      "aria-label",
+      `Chart of ${spokenList(TILE_PARAMETERS.map((p) => p.spoken.name))}`,
+    );
     dialog
       .querySelector<HTMLButtonElement>(".history-close")
       ?.addEventListener("click", () => dialog.close());
@@ -189,9 +212,7 @@ export class HistoryPanel {
         tr.dataset.status = r.status;
         const cells = [
           formatTimeOfDay(r.received_at),
-          formatHr(r.hr),
-          formatSpo2(r.spo2),
-          formatTemp(r.temp),
+          ...TILE_PARAMETERS.map((p) => formatValue(p, r[p.key])),
           r.status === "CRITICAL" ? `CRITICAL: ${r.reasons.join("; ")}` : r.status,
         ];
         for (const c of cells) {

@@ -5,7 +5,12 @@ export interface LiveConnectionEvents {
   message(m: LiveMessage): void;
   /** "down" carries when the next attempt is due (browser epoch ms). */
   state(s: "connecting" | "open" | "down", retryAt?: number): void;
+  /** The gateway ended the connection for good (4401 signed out or expired, 4403 not allowed): no retry. */
+  ended?(code: number): void;
 }
+
+/** Close codes from the gateway's access control: reconnecting would be refused the same way. */
+const FINAL_CLOSE_CODES = new Set([4401, 4403]);
 
 const PRIORITIES = new Set<unknown>(["high", "medium", "low"]);
 
@@ -88,10 +93,15 @@ export class LiveConnection {
       if (m) this.on.message(m);
     };
     // onerror is always followed by onclose; reconnecting there alone avoids double scheduling.
-    ws.onclose = () => {
+    ws.onclose = (ev) => {
       if (this.socket !== ws) return;
       this.socket = null;
       if (this.stopped) return;
+      if (FINAL_CLOSE_CODES.has(ev.code)) {
+        this.stopped = true;
+        this.on.ended?.(ev.code);
+        return;
+      }
       const delay = reconnectDelay(this.attempt++);
       this.on.state("down", Date.now() + delay);
       this.timer = setTimeout(() => this.connect(), delay);

@@ -12,9 +12,10 @@ import { gatewayTime } from "./freshness.js";
 import { HistoryPanel } from "./history-panel.js";
 import { LimitsPanel, type LimitsView } from "./limits-panel.js";
 import { LiveConnection, liveUrl } from "./live-connection.js";
+import { SessionClient, signedInLabel } from "./session-client.js";
+import { SignInView } from "./sign-in-view.js";
 import { StayActions } from "./stay-actions.js";
 import { StayPanel } from "./stay-panel.js";
-import { loadUser, normaliseUser, saveUser } from "./user-name.js";
 import {
   initialWardState,
   visibleBeds,
@@ -47,7 +48,10 @@ const ui = {
   showAll: must<HTMLButtonElement>("#show-all"),
   alerts: must<HTMLElement>("#alerts"),
   dialog: must<HTMLDialogElement>("#history"),
-  user: must<HTMLInputElement>("#user-name"),
+  signIn: must<HTMLElement>("#sign-in"),
+  signedIn: must<HTMLElement>("#signed-in-user"),
+  signOut: must<HTMLButtonElement>("#sign-out"),
+  labMode: must<HTMLElement>("#lab-mode"),
   soundOn: must<HTMLInputElement>("#sound-on"),
   actionStatus: must<HTMLElement>("#action-status"),
   alarmList: must<HTMLElement>("#alarm-list"),
@@ -64,15 +68,25 @@ let state: WardState = initialWardState();
 let retryAt: number | null = null;
 let detailBed: string | null = null;
 
+// Nothing else runs until someone is signed in: the gateway answers 401 to everything else anyway.
+const sessions = new SessionClient(page);
+const signInView = new SignInView(ui.signIn, sessions);
+let me = await signInView.session();
+// Technicians and administrators hold no ward.read: the central station is not theirs to watch.
+while (!me.permissions.includes("ward.read"))
+  me = await signInView.again(`${me.user} (${me.role}) may not see the ward. Sign in with a ward role.`);
+ui.signedIn.textContent = signedInLabel(me);
+ui.signOut.hidden = me.kind !== "user";
+ui.signOut.addEventListener("click", () => {
+  void sessions.signOut(me.csrf_token).finally(() => window.location.reload());
+});
+const lab = [me.demo ? "Demo mode" : "", me.open_nodes ? "lab mode: nodes connect without credentials" : ""];
+ui.labMode.textContent = lab.filter(Boolean).join(" · ");
+ui.labMode.hidden = ui.labMode.textContent === "";
+
 const api = new StayActions(page);
+api.csrf = me.csrf_token;
 const sound = new AlarmSound();
-const storage = (() => {
-  try {
-    return window.localStorage;
-  } catch {
-    return null;
-  }
-})();
 
 function dispatch(action: WardAction) {
   state = wardReducer(state, action);
@@ -90,27 +104,10 @@ function say(text: string, kind: "error" | "info" = "info") {
   }, 6_000);
 }
 
-/** Actions are logged under a name; without one, point the nurse at the field instead of acting. */
-const NAME_PROMPT = "Enter your name in the User field first: every action is logged under it.";
-function requireUser(): string | null {
-  const user = normaliseUser(ui.user.value);
-  if (user) {
-    // The prompt has been answered: it must not linger over a successful action.
-    if (ui.actionStatus.textContent === NAME_PROMPT) ui.actionStatus.hidden = true;
-    ui.user.classList.remove("needs-value");
-    return user;
-  }
-  say(NAME_PROMPT, "error");
-  ui.user.classList.add("needs-value");
-  ui.user.focus();
-  return null;
-}
-
+/** Actions are logged under the signed-in user, by the gateway. */
 function acknowledge(bed: string, ids: string[]) {
-  const user = requireUser();
-  if (!user) return;
   dispatch({ type: "ack-sent", ids });
-  void Promise.allSettled(ids.map((id) => api.acknowledge(id, user))).then((results) => {
+  void Promise.allSettled(ids.map((id) => api.acknowledge(id))).then((results) => {
     dispatch({ type: "ack-settled", ids });
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
     if (failed.length)
@@ -119,33 +116,23 @@ function acknowledge(bed: string, ids: string[]) {
 }
 
 function pause(bed: string) {
-  const user = requireUser();
-  if (!user) return;
-  api.pause(bed, user).catch((e: Error) => say(`${bed}: audio pause failed (${e.message}).`, "error"));
+  api.pause(bed).catch((e: Error) => say(`${bed}: audio pause failed (${e.message}).`, "error"));
 }
 
 const history = new HistoryPanel(ui.dialog, page);
 const detail = new BedDetail(ui.dialog, {
   acknowledge,
   pause,
-  observe: (bed, entry) => {
-    const user = requireUser();
-    if (!user) return Promise.reject(new Error("no user name"));
-    return api.observe(bed, user, entry);
-  },
+  observe: (bed, entry) => api.observe(bed, entry),
 });
-const withUser = <T>(act: (user: string) => Promise<T>): Promise<T> => {
-  const user = requireUser();
-  return user ? act(user) : Promise.reject(new Error("enter your name in the User field first"));
-};
-const admitDialog = new AdmitDialog(ui.admit, (entry) => withUser((u) => api.admit(entry, u)));
+const admitDialog = new AdmitDialog(ui.admit, (entry) => api.admit(entry));
 const stayPanel = new StayPanel(ui.dialog, {
   admit: (bed) => admitDialog.open(bed),
-  transfer: (stay, to) => withUser((u) => api.transfer(stay.id, to, u)),
-  standby: (stay, on) => withUser((u) => api.standby(stay.id, on, u)),
-  discharge: (stay) => withUser((u) => api.discharge(stay.id, u)),
+  transfer: (stay, to) => api.transfer(stay.id, to),
+  standby: (stay, on) => api.standby(stay.id, on),
+  discharge: (stay) => api.discharge(stay.id),
   removeBed: (bed) =>
-    withUser((u) => api.removeBed(bed, u)).then((r) => {
+    api.removeBed(bed).then((r) => {
       ui.dialog.close();
       return r;
     }),
@@ -154,7 +141,7 @@ const stayPanel = new StayPanel(ui.dialog, {
 ui.openAdmit.addEventListener("click", () => admitDialog.open());
 const limitsPanel = new LimitsPanel(ui.dialog, {
   load: (bed) => api.limits<LimitsView>(bed),
-  save: (bed, change) => withUser((u) => api.setLimits(bed, u, change)),
+  save: (bed, change) => api.setLimits(bed, change),
 });
 
 /** A bed named by `#bed=…` opens as soon as the gateway has reported it. */
@@ -180,10 +167,8 @@ ui.dialog.addEventListener("close", () => {
 });
 const grid = new BedGrid(ui.grid, { open: openBed, acknowledge, pause });
 function acknowledgeNotice(noticeId: string) {
-  const user = requireUser();
-  if (!user) return;
   dispatch({ type: "ack-sent", ids: [noticeId] });
-  api.acknowledgeNotice(noticeId, user).then(
+  api.acknowledgeNotice(noticeId).then(
     () => dispatch({ type: "ack-settled", ids: [noticeId] }),
     (e: Error) => {
       dispatch({ type: "ack-settled", ids: [noticeId] });
@@ -270,32 +255,25 @@ function render() {
   }
 }
 
-ui.user.value = loadUser(storage);
-ui.user.addEventListener("input", () => {
-  saveUser(storage, ui.user.value);
-  ui.user.classList.toggle(
-    "needs-value",
-    normaliseUser(ui.user.value) === null && ui.user.classList.contains("needs-value"),
-  );
-});
 // Browsers start audio only from a user gesture: the checkbox click is that gesture.
 ui.soundOn.addEventListener("change", () => {
   if (ui.soundOn.checked) sound.enable();
   else sound.disable();
 });
 ui.openAlarmHistory.addEventListener("click", () => alarmHistory.open(state.alarmEventCount));
-const deadLetters = new DeadLettersDialog(ui.deadLetters, api, requireUser);
+const deadLetters = new DeadLettersDialog(ui.deadLetters, api);
 ui.notifyFailed.addEventListener("click", () => void deadLetters.open());
 // The live feed reports changes only; the current counts come from the API once at load.
-void api.notifications().then(
-  (n) =>
-    dispatch({
-      type: "live",
-      message: { type: "notifications", pending: n.pending, dead: n.dead },
-      browserNow: Date.now(),
-    }),
-  () => {},
-);
+if (me.permissions.includes("notifications.read"))
+  void api.notifications().then(
+    (n) =>
+      dispatch({
+        type: "live",
+        message: { type: "notifications", pending: n.pending, dead: n.dead },
+        browserNow: Date.now(),
+      }),
+    () => {},
+  );
 ui.alarmingOnly.addEventListener("change", () =>
   dispatch({ type: "set-alarming-only", on: ui.alarmingOnly.checked }),
 );
@@ -310,7 +288,15 @@ new LiveConnection(liveUrl("api/live", page), {
   state: (s, at) => {
     retryAt = at ?? null;
     dispatch({ type: "connection", state: s });
+    // A refused upgrade looks like any drop to the browser: ask whether the session is still there.
+    if (s === "down")
+      void sessions.current().then(
+        (c) => c || window.location.reload(),
+        () => {},
+      );
   },
+  // Signed out (here or elsewhere), session expired, token revoked: back to the sign-in form.
+  ended: () => window.location.reload(),
 }).start();
 
 // Initial load over HTTP so the grid fills even if the WebSocket is slow or blocked by a proxy.

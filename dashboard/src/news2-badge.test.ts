@@ -58,6 +58,7 @@ describe("news2PartRows", () => {
       value: "22",
       score: "2",
       source: "entered",
+      sourceLabel: "entered",
     });
     expect(rows[2]).toMatchObject({ value: "—", score: "—", source: "missing" });
     expect(rows[6]).toMatchObject({ value: "38.0", source: "measured" });
@@ -65,7 +66,21 @@ describe("news2PartRows", () => {
       summary({ parts: { air_or_oxygen: { value: true, score: 2, source: "entered" } } }),
     );
     expect(oxygen).toEqual([
-      { parameter: "air_or_oxygen", name: "air or oxygen", value: "oxygen", score: "2", source: "entered" },
+      {
+        parameter: "air_or_oxygen",
+        name: "air or oxygen",
+        value: "oxygen",
+        score: "2",
+        source: "entered",
+        sourceLabel: "entered",
+      },
     ]);
+  });
+
+  it('labels an rr a node derived from the PPG "from PPG"', () => {
+    const rows = news2PartRows(
+      summary({ parts: { rr: { value: 18, score: 0, source: "measured", from: "ppg" } } }),
+    );
+    expect(rows[0]).toMatchObject({ parameter: "rr", source: "measured", sourceLabel: "from PPG" });
   });
 });

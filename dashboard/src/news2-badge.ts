@@ -1,9 +1,9 @@
 import type { News2Summary } from "../../core/api-types.js";
 
-export type News2Band = News2Summary["band"];
+type News2Band = News2Summary["band"];
 
 /** RCP NEWS2 Chart 2 response words; the colour is only a second cue. */
-export const BAND_LABEL: Readonly<Record<News2Band, string>> = {
+const BAND_LABEL: Readonly<Record<News2Band, string>> = {
   none: "NONE",
   low: "LOW",
   "low-medium": "LOW-MED",
@@ -32,7 +32,7 @@ const PART_NAME: Readonly<Record<string, string>> = {
   temp: "temperature",
 };
 
-export function news2PartName(p: string): string {
+function news2PartName(p: string): string {
   return PART_NAME[p] ?? p;
 }
 
@@ -63,6 +63,8 @@ export interface News2PartRow {
   value: string;
   score: string;
   source: "measured" | "entered" | "missing";
+  /** How the source is shown: "measured", "entered", "missing", or "from PPG" for an rr a node derived. */
+  sourceLabel: string;
 }
 
 function partValue(p: string, v: number | string | boolean | null): string {
@@ -87,6 +89,7 @@ export function news2PartRows(n: News2Summary): News2PartRow[] {
       value: partValue(k, part.value),
       score: part.score === null ? "—" : String(part.score),
       source: part.source,
+      sourceLabel: part.from === "ppg" ? "from PPG" : part.source,
     };
   });
 }

@@ -30,11 +30,11 @@ describe("stay actions", () => {
       calls.push([u, i]);
       return new Response("{}", { status: 200 });
     });
-    await api.transfer(4, "Bed-2", "kim");
-    await api.removeBed("Bed 9", "kim");
+    await api.transfer(4, "Bed-2");
+    await api.removeBed("Bed 9");
     expect(calls.map(([u, i]) => [u, i?.body])).toEqual([
-      ["http://gw/api/stays/4/transfer", JSON.stringify({ user: "kim", bed: "Bed-2" })],
-      ["http://gw/api/beds/Bed%209/remove", JSON.stringify({ user: "kim" })],
+      ["http://gw/api/stays/4/transfer", JSON.stringify({ bed: "Bed-2" })],
+      ["http://gw/api/beds/Bed%209/remove", JSON.stringify({})],
     ]);
     expect(api.historyLinks(4)).toEqual({
       csv: "http://gw/api/stays/4/timeline?format=csv",

@@ -1,7 +1,7 @@
 import type { StayView } from "../../core/api-types.js";
 import { AlarmActions } from "./alarm-actions.js";
 
-/** POST /api/stays without the user (added by the caller). */
+/** POST /api/stays; the gateway records the signed-in user. */
 export interface AdmitEntry {
   bed: string;
   patient_id: string;
@@ -13,24 +13,24 @@ export interface AdmitEntry {
 
 /** The stay endpoints (gateway/api/stay-routes.ts): admit, transfer, standby, discharge, remove a bed. */
 export class StayActions extends AlarmActions {
-  admit(entry: AdmitEntry, user: string): Promise<StayView> {
-    return this.post("api/stays", { user, ...entry });
+  admit(entry: AdmitEntry): Promise<StayView> {
+    return this.post("api/stays", { ...entry });
   }
 
-  transfer(stayId: number, bed: string, user: string): Promise<StayView> {
-    return this.post(`api/stays/${stayId}/transfer`, { user, bed });
+  transfer(stayId: number, bed: string): Promise<StayView> {
+    return this.post(`api/stays/${stayId}/transfer`, { bed });
   }
 
-  standby(stayId: number, on: boolean, user: string): Promise<StayView> {
-    return this.post(`api/stays/${stayId}/standby`, { user, on });
+  standby(stayId: number, on: boolean): Promise<StayView> {
+    return this.post(`api/stays/${stayId}/standby`, { on });
   }
 
-  discharge(stayId: number, user: string): Promise<StayView> {
-    return this.post(`api/stays/${stayId}/discharge`, { user });
+  discharge(stayId: number): Promise<StayView> {
+    return this.post(`api/stays/${stayId}/discharge`, {});
   }
 
-  removeBed(bed: string, user: string): Promise<{ bed: string; discharged: StayView | null }> {
-    return this.post(`api/beds/${encodeURIComponent(bed)}/remove`, { user });
+  removeBed(bed: string): Promise<{ bed: string; discharged: StayView | null }> {
+    return this.post(`api/beds/${encodeURIComponent(bed)}/remove`, {});
   }
 
   /** Links for a stay's history: CSV download and the printable page. */

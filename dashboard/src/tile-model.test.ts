@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AlarmItemView, BedView, ReadingView } from "../../core/api-types.js";
+import { type AlarmItemView, type BedView, byParameter, type ReadingView } from "../../core/api-types.js";
 import { STALE_AFTER_MS } from "./freshness.js";
 import { toTileModel, vitalsNamedIn } from "./tile-model.js";
 
@@ -14,14 +14,10 @@ function reading(over: Partial<ReadingView>): ReadingView {
     ward: "ICU",
     t: now - 1000,
     received_at: now - 1000,
+    ...byParameter(() => null),
     hr: 72,
     spo2: 98,
     temp: 36.8,
-    rr: null,
-    sbp: null,
-    dbp: null,
-    pi: null,
-    battery: null,
     flags: [],
     status: "NORMAL",
     reasons: [],
@@ -55,6 +51,9 @@ describe("toTileModel", () => {
     expect(m.freshnessLabel).toBeNull();
     expect(m.outOfRange).toEqual({ hr: false, spo2: false, temp: false });
     expect(m.age).toBe("1 s");
+    expect(m.ariaLabel).toContain(
+      "heart rate 72 beats per minute, SpO2 98 percent, temperature 36.8 degrees, last reading 1 s ago",
+    );
   });
 
   it("lists reasons and highlights only the values they name for a CRITICAL bed", () => {

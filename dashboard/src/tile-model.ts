@@ -1,4 +1,11 @@
-import type { AlarmItemView, BedStatus, BedView } from "../../core/api-types.js";
+import {
+  type AlarmItemView,
+  type BedStatus,
+  type BedView,
+  byParameter,
+  TILE_PARAMETERS,
+  type TileParameter,
+} from "../../core/api-types.js";
 import {
   type AlarmLevel,
   alarmLevel,
@@ -7,12 +14,16 @@ import {
   PRIORITY_MARK,
   PRIORITY_WORD,
 } from "./alarm-labels.js";
-import { formatAge, formatHr, formatSpo2, formatTemp } from "./format.js";
+import { formatAge, formatValue } from "./format.js";
 import { type Freshness, freshnessOf } from "./freshness.js";
 import { type News2Badge, news2Badge } from "./news2-badge.js";
 import { formatCountdown, pauseRemainingMs } from "./pause-countdown.js";
 
-export type ShownVital = "hr" | "spo2" | "temp";
+/** The numbers on a tile: the parameters declared `tile: true` (core/parameters.ts). */
+export type ShownVital = TileParameter;
+
+const perVital = <T>(f: (p: (typeof TILE_PARAMETERS)[number]) => T): Record<ShownVital, T> =>
+  byParameter(f, TILE_PARAMETERS);
 
 /** Everything a bed tile shows, as text and flags; the DOM layer only copies it onto elements. */
 export interface TileModel {
@@ -60,7 +71,7 @@ export interface AlarmChip {
   text: string;
 }
 
-export function toAlarmChip(a: AlarmItemView): AlarmChip {
+function toAlarmChip(a: AlarmItemView): AlarmChip {
   return {
     id: a.id,
     priority: a.priority,
@@ -80,7 +91,7 @@ const REASON_PARAMETER: Array<[RegExp, ShownVital]> = [
 ];
 
 export function vitalsNamedIn(reasons: readonly string[]): Record<ShownVital, boolean> {
-  const out = { hr: false, spo2: false, temp: false };
+  const out = perVital(() => false);
   for (const r of reasons) {
     for (const [re, vital] of REASON_PARAMETER) if (re.test(r)) out[vital] = true;
   }
@@ -97,24 +108,16 @@ const FRESHNESS_LABEL: Record<Freshness, string | null> = {
 export function toTileModel(bed: BedView, gatewayNow: number): TileModel {
   const r = bed.last_reading;
   const freshness = freshnessOf(bed, gatewayNow);
-  const values = { hr: formatHr(r?.hr), spo2: formatSpo2(r?.spo2), temp: formatTemp(r?.temp) };
+  const values = perVital((p) => formatValue(p, r?.[p.key]));
   const age = bed.last_reading_at === null ? "—" : formatAge(gatewayNow - bed.last_reading_at);
   const freshnessLabel = FRESHNESS_LABEL[freshness];
   const patient = bed.patient ?? "—";
   const notLive = freshness !== "live";
   const stale = bed.alarm?.stale ?? {};
-  const staleVitals = {
-    hr: notLive || stale.hr === true,
-    spo2: notLive || stale.spo2 === true,
-    temp: notLive || stale.temp === true,
-  };
+  const staleVitals = perVital((p) => notLive || stale[p.key] === true);
   const alarms = bed.alarm?.alarms ?? [];
   const news2 = news2Badge(bed.news2);
-  const alarmedVitals: Record<ShownVital, AlarmItemView["priority"] | null> = {
-    hr: null,
-    spo2: null,
-    temp: null,
-  };
+  const alarmedVitals = perVital<AlarmItemView["priority"] | null>(() => null);
   // alarms are highest priority first, so the first one listed for a number wins.
   for (const a of alarms) {
     const v = a.parameter as ShownVital;
@@ -124,8 +127,8 @@ export function toTileModel(bed: BedView, gatewayNow: number): TileModel {
   const pauseMs = pauseRemainingMs(bed.alarm?.paused_until, gatewayNow);
   const standbySince = bed.stay?.state === "standby" ? (bed.stay.standby_since ?? gatewayNow) : null;
   const standby = standbySince === null ? null : `standby ${formatAge(gatewayNow - standbySince)}`;
-  const spokenVital = (name: string, v: ShownVital, unit: string) =>
-    staleVitals[v] && !notLive ? `${name} not live` : `${name} ${values[v]} ${unit}`;
+  const spokenVital = ({ key, spoken }: (typeof TILE_PARAMETERS)[number]) =>
+    staleVitals[key] && !notLive ? `${spoken.name} not live` : `${spoken.name} ${values[key]} ${spoken.unit}`;
   const spoken = [
     `${bed.bed}`,
     bed.patient ? `patient ${bed.patient}` : "no patient id",
@@ -135,9 +138,7 @@ export function toTileModel(bed: BedView, gatewayNow: number): TileModel {
       (a) =>
         `${PRIORITY_WORD[a.priority].toLowerCase()} priority alarm ${alarmText(a)}${a.state === "acknowledged" ? " acknowledged" : ""}`,
     ),
-    spokenVital("heart rate", "hr", "beats per minute"),
-    spokenVital("SpO2", "spo2", "percent"),
-    spokenVital("temperature", "temp", "degrees"),
+    ...TILE_PARAMETERS.map(spokenVital),
     bed.news2 ? news2.title : null,
     pauseMs > 0 ? `audio paused for ${formatCountdown(pauseMs)}` : null,
     bed.last_reading_at === null ? "no reading yet" : `last reading ${age} ago`,
@@ -153,8 +154,7 @@ export function toTileModel(bed: BedView, gatewayNow: number): TileModel {
     statusText: standby !== null ? "STANDBY" : bed.status === "CRITICAL" ? "⚠ CRITICAL" : bed.status,
     reasons: bed.status === "CRITICAL" ? bed.reasons : [],
     values,
-    outOfRange:
-      bed.status === "CRITICAL" ? vitalsNamedIn(bed.reasons) : { hr: false, spo2: false, temp: false },
+    outOfRange: bed.status === "CRITICAL" ? vitalsNamedIn(bed.reasons) : perVital(() => false),
     age,
     flags: r?.flags ?? [],
     staleVitals,

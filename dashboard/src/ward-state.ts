@@ -16,7 +16,7 @@ import { higherOf, sortAlarms } from "./alarm-labels.js";
 import { clockOffset } from "./freshness.js";
 import { compareBedLabels } from "./natural-sort.js";
 
-export type ConnectionState = "connecting" | "open" | "down";
+type ConnectionState = "connecting" | "open" | "down";
 
 /** What a bed looked like when the view was cleared; it stays hidden until this changes. */
 interface ClearedMark {
@@ -52,7 +52,7 @@ export interface WardState {
   notices: NoticeView[];
 }
 
-export const MAX_ALERTS_SHOWN = 5;
+const MAX_ALERTS_SHOWN = 5;
 
 export type GridSort = "severity" | "bed";
 

@@ -62,8 +62,8 @@ bool PpgProcessor::detect(int32_t y) {
   bool beat = false;
   if (!inPulse) {
     int32_t threshold = (int32_t)(((int64_t)env * decay) >> 15);
-    // y > 0.4 * threshold, without a division: 5y > 2 threshold.
-    if (y > 0 && (int64_t)5 * y > (int64_t)2 * threshold) {
+    // y > 0.25 * threshold, without a division: 4y > threshold.
+    if (y > 0 && (int64_t)4 * y > (int64_t)threshold) {
       inPulse = true;
       maxValue = y;
       maxIndex = n;

@@ -219,6 +219,7 @@ export const alarmConfigSchema = z
         implausible: priority.default("low"),
         low_battery: priority.default("low"),
         patient_mismatch: priority.default("medium"),
+        storage_failing: priority.default("high"),
       } satisfies Record<TechnicalAlarmKind, z.ZodType>)
       .prefault({}),
   })

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { isVitalsError } from "../../core/errors.js";
 import { harness, reading } from "../../test/alarms/harness.js";
+import { FakeTime } from "../../test/support/fake-time.js";
 import { AlarmEngine } from "./alarm-engine.js";
 
 const NORMAL = { hr: 80, spo2: 97, temp: 37 };
@@ -31,14 +32,14 @@ describe("technical alarms and stale values", () => {
   it("disconnect raises a technical alarm and blanks the values; reconnect clears it", () => {
     const h = harness();
     h.feed(NORMAL);
-    h.engine.nodeDisconnected("b1", "someone-else", h.clock.now());
+    h.engine.nodeDisconnected("b1", "someone-else", h.time.now());
     expect(h.of("raised")).toHaveLength(0);
-    h.engine.nodeDisconnected("b1", "node-b1", h.clock.now());
+    h.engine.nodeDisconnected("b1", "node-b1", h.time.now());
     expect(h.of("raised")).toMatchObject([{ kind: "disconnected" }]);
     expect(h.engine.state("b1")?.stale.hr).toBe(true);
     h.wait(60_000);
     expect(h.of("raised").map((e) => e.kind)).toEqual(["disconnected"]);
-    h.engine.nodeConnected("b1", "node-b1", h.clock.now());
+    h.engine.nodeConnected("b1", "node-b1", h.time.now());
     expect(h.of("cleared")).toMatchObject([{ kind: "disconnected" }]);
   });
 
@@ -62,7 +63,7 @@ describe("technical alarms and stale values", () => {
   it("an implausible value raises an alarm on its parameter and makes it stale until a valid one", () => {
     const h = harness();
     h.feed(NORMAL);
-    h.engine.rejected("b1", "hr", 999, "out of range", h.clock.now());
+    h.engine.rejected("b1", "hr", 999, "out of range", h.time.now());
     expect(h.of("raised")).toMatchObject([{ kind: "implausible", parameter: "hr", value: 999 }]);
     expect(h.engine.state("b1")?.stale.hr).toBe(true);
     h.feed(NORMAL);
@@ -98,12 +99,12 @@ describe("limits per patient", () => {
       "p-1",
       { limits: { hr: { low: 45 } }, delayMs: { spo2: 15_000 } },
       "dr-a",
-      h.clock.now(),
+      h.time.now(),
     );
     expect(audit).toEqual([
       {
         type: "limits_changed",
-        at: h.clock.now(),
+        at: h.time.now(),
         bed: "b1",
         patient: "p-1",
         user: "dr-a",
@@ -114,7 +115,7 @@ describe("limits per patient", () => {
       },
       {
         type: "limits_changed",
-        at: h.clock.now(),
+        at: h.time.now(),
         bed: "b1",
         patient: "p-1",
         user: "dr-a",
@@ -129,7 +130,7 @@ describe("limits per patient", () => {
 
   it("rejects inconsistent limits and changes nothing", () => {
     const h = harness();
-    const bad = () => h.engine.setLimits("b1", null, { limits: { hr: { low: 130 } } }, "x", h.clock.now());
+    const bad = () => h.engine.setLimits("b1", null, { limits: { hr: { low: 130 } } }, "x", h.time.now());
     expect(bad).toThrow(/hr/);
     try {
       bad();
@@ -144,10 +145,10 @@ describe("limits per patient", () => {
   it("re-judges the held value: a neonatal profile makes HR 95 an alarm, widening a limit clears it", () => {
     const h = harness({ delayMs: { hr: 0 } });
     h.feed({ ...NORMAL, hr: 95 });
-    h.engine.setLimits("b1", "baby", { profile: "neonatal" }, "nurse", h.clock.now());
+    h.engine.setLimits("b1", "baby", { profile: "neonatal" }, "nurse", h.time.now());
     expect(h.of("limits_changed")[0]).toMatchObject({ field: "profile", from: "adult", to: "neonatal" });
     expect(h.of("raised")).toMatchObject([{ parameter: "hr", priority: "medium", limit: 100 }]);
-    h.engine.setLimits("b1", "baby", { limits: { hr: { low: 90 } } }, "nurse", h.clock.now());
+    h.engine.setLimits("b1", "baby", { limits: { hr: { low: 90 } } }, "nurse", h.time.now());
     expect(h.of("cleared")).toMatchObject([{ parameter: "hr" }]);
   });
 });
@@ -157,7 +158,7 @@ describe("listener isolation", () => {
     const seen: string[] = [];
     const errors: unknown[] = [];
     const engine = new AlarmEngine({
-      clock: { now: () => 0 },
+      time: new FakeTime(0),
       onEvent: (e) => {
         seen.push(e.type);
         throw new Error("listener bug");
@@ -198,7 +199,7 @@ describe("bed reset", () => {
   it("a reading naming another patient raises 'patient mismatch' and keeps the bed's alarms and limits", () => {
     const h = harness();
     h.feed({ ...NORMAL, spo2: 80 });
-    h.engine.setLimits("b1", "p-1", { limits: { hr: { low: 45 } } }, "dr", h.clock.now());
+    h.engine.setLimits("b1", "p-1", { limits: { hr: { low: 45 } } }, "dr", h.time.now());
     h.wait(1_000);
     const other = (patient: string) =>
       h.engine.ingest({
@@ -209,7 +210,7 @@ describe("bed reset", () => {
         patient,
         ward: null,
         t: 0,
-        receivedAt: h.clock.now(),
+        receivedAt: h.time.now(),
         values: NORMAL,
         flags: [],
       });
@@ -230,12 +231,12 @@ describe("bed reset", () => {
   it("resetBed (discharge) clears the old alarms with its reason, and the next patient starts afresh", () => {
     const h = harness();
     h.feed({ ...NORMAL, spo2: 80 });
-    h.engine.setLimits("b1", "p-1", { limits: { hr: { low: 45 } } }, "dr", h.clock.now());
-    h.engine.resetBed("b1", "nurse", h.clock.now(), "discharged");
+    h.engine.setLimits("b1", "p-1", { limits: { hr: { low: 45 } } }, "dr", h.time.now());
+    h.engine.resetBed("b1", "nurse", h.time.now(), "discharged");
     expect(h.of("cleared")).toMatchObject([
       { patient: "p-1", reason: "discharged", user: "nurse", priority: "high" },
     ]);
-    h.engine.ingest({ ...reading("b1", h.clock.now(), NORMAL), patient: "p-2" });
+    h.engine.ingest({ ...reading("b1", h.time.now(), NORMAL), patient: "p-2" });
     expect(h.engine.state("b1")?.patient).toBe("p-2");
     expect(h.engine.state("b1")?.alarms).toHaveLength(0);
     expect(h.engine.limits("b1").limits.hr.low).toBe(50);
@@ -244,10 +245,10 @@ describe("bed reset", () => {
   it("a high-priority technical alarm latches and comes back to life if its condition returns", () => {
     const h = harness({ technical: { disconnected: "high" } });
     h.feed(NORMAL);
-    h.engine.nodeDisconnected("b1", "node-b1", h.clock.now());
-    h.engine.nodeConnected("b1", "node-b1", h.clock.now());
+    h.engine.nodeDisconnected("b1", "node-b1", h.time.now());
+    h.engine.nodeConnected("b1", "node-b1", h.time.now());
     expect(h.engine.state("b1")?.alarms[0]).toMatchObject({ kind: "disconnected", latched: true });
-    h.engine.nodeDisconnected("b1", "node-b1", h.clock.now());
+    h.engine.nodeDisconnected("b1", "node-b1", h.time.now());
     expect(h.engine.state("b1")?.alarms[0]).toMatchObject({ kind: "disconnected", latched: false });
     expect(h.engine.state("b1")?.alarms).toHaveLength(1);
   });
@@ -263,7 +264,7 @@ describe("NEWS2 per bed", () => {
     expect(r).toMatchObject({ total: 8, band: "high", complete: true });
     expect(r?.parts.hr.source).toBe("measured");
     expect(r?.parts.rr.source).toBe("entered");
-    h.clock.advance(2_001);
+    h.time.advance(2_001);
     const stale = h.engine.news2("b1", manual);
     expect(stale?.missing).toEqual(["spo2", "hr", "temp"]);
     expect(h.engine.news2("unknown")).toBeUndefined();

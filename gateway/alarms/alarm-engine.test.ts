@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { harness } from "../../test/alarms/harness.js";
+import { harness, reading } from "../../test/alarms/harness.js";
 
 const NORMAL = { hr: 80, spo2: 97, temp: 37 };
 
@@ -7,8 +7,8 @@ describe("physiological alarm delay", () => {
   it("raises a medium SpO2 alarm exactly when the violation has lasted the delay, without a new reading", () => {
     const h = harness({ delayMs: { spo2: 10_000 } });
     h.feed(NORMAL);
-    h.clock.advance(1_000);
-    const onset = h.clock.now();
+    h.time.advance(1_000);
+    const onset = h.time.now();
     h.feed({ ...NORMAL, spo2: 88 });
     expect(h.engine.nextDueAt()).toBe(onset + 10_000);
     h.wait(9_999);
@@ -42,10 +42,10 @@ describe("physiological alarm delay", () => {
   it("skips the delay when a value enters the high-priority band", () => {
     const h = harness();
     h.feed(NORMAL);
-    h.clock.advance(500);
+    h.time.advance(500);
     h.feed({ ...NORMAL, spo2: 84 });
     expect(h.of("raised")).toMatchObject([
-      { parameter: "spo2", priority: "high", limit: 85, at: h.clock.now() },
+      { parameter: "spo2", priority: "high", limit: 85, at: h.time.now() },
     ]);
   });
 
@@ -62,7 +62,7 @@ describe("physiological alarm delay", () => {
     h.feed({ ...NORMAL, hr: 130 });
     h.wait(5_000);
     const [medium] = h.of("raised");
-    h.engine.acknowledge(medium?.alarmId ?? "", "nurse", h.clock.now());
+    h.engine.acknowledge(medium?.alarmId ?? "", "nurse", h.time.now());
     expect(h.engine.state("b1")?.audible).toBeNull();
     h.wait(1_000);
     h.feed({ ...NORMAL, hr: 160 });
@@ -101,7 +101,7 @@ describe("latching and acknowledgement", () => {
     expect(alarm).toMatchObject({ priority: "high", latched: true, state: "active" });
     expect(h.engine.state("b1")?.audible).toBe("high");
     expect(h.of("cleared")).toHaveLength(0);
-    expect(h.engine.acknowledge(alarm?.id ?? "", "dr-who", h.clock.now())).toBe(true);
+    expect(h.engine.acknowledge(alarm?.id ?? "", "dr-who", h.time.now())).toBe(true);
     expect(h.events.slice(-2)).toMatchObject([
       { type: "acknowledged", user: "dr-who", priority: "high", parameter: "spo2" },
       { type: "cleared", reason: "acknowledged", user: "dr-who" },
@@ -113,7 +113,7 @@ describe("latching and acknowledgement", () => {
     const h = harness();
     h.feed({ ...NORMAL, spo2: 80 });
     const id = h.of("raised")[0]?.alarmId ?? "";
-    h.engine.acknowledge(id, "nurse", h.clock.now());
+    h.engine.acknowledge(id, "nurse", h.time.now());
     const state = h.engine.state("b1");
     expect(state?.alarms[0]).toMatchObject({ state: "acknowledged", acknowledgedBy: "nurse" });
     expect(state?.audible).toBeNull();
@@ -146,8 +146,8 @@ describe("latching and acknowledgement", () => {
   it("acknowledging an unknown or cleared alarm returns false and emits nothing", () => {
     const h = harness();
     h.feed(NORMAL);
-    expect(h.engine.acknowledge("b1#999", "x", h.clock.now())).toBe(false);
-    expect(h.engine.acknowledge("nobed#1", "x", h.clock.now())).toBe(false);
+    expect(h.engine.acknowledge("b1#999", "x", h.time.now())).toBe(false);
+    expect(h.engine.acknowledge("nobed#1", "x", h.time.now())).toBe(false);
     expect(h.of("acknowledged")).toHaveLength(0);
   });
 });
@@ -156,9 +156,9 @@ describe("audio pause", () => {
   it("silences the bed for the pause and ends by itself", () => {
     const h = harness({ delayMs: { hr: 0 } });
     h.feed({ ...NORMAL, hr: 130 });
-    h.engine.pause("b1", "nurse", h.clock.now());
+    h.engine.pause("b1", "nurse", h.time.now());
     expect(h.of("paused")).toMatchObject([
-      { user: "nurse", until: h.clock.now() + 120_000, priority: "medium" },
+      { user: "nurse", until: h.time.now() + 120_000, priority: "medium" },
     ]);
     expect(h.engine.state("b1")?.audible).toBeNull();
     h.wait(119_999);
@@ -171,7 +171,7 @@ describe("audio pause", () => {
   it("a new high-priority alarm breaks through the pause; a medium one does not", () => {
     const h = harness({ delayMs: { hr: 0, temp: 0 } });
     h.feed(NORMAL);
-    h.engine.pause("b1", "nurse", h.clock.now(), 60_000);
+    h.engine.pause("b1", "nurse", h.time.now(), 60_000);
     h.wait(1_000);
     h.feed({ ...NORMAL, temp: 39.5 });
     expect(h.of("pause_ended")).toHaveLength(0);
@@ -206,8 +206,19 @@ describe("escalation", () => {
     const h = harness();
     h.feed({ ...NORMAL, spo2: 80, battery: 5 });
     const high = h.of("raised").find((e) => e.priority === "high");
-    h.engine.acknowledge(high?.alarmId ?? "", "nurse", h.clock.now());
+    h.engine.acknowledge(high?.alarmId ?? "", "nurse", h.time.now());
     h.wait(600_000);
     expect(h.of("escalated")).toHaveLength(0);
+  });
+});
+
+describe("NEWS2 RR source", () => {
+  it("shows the bed's rr as derived from the PPG while the last rr came with rr_src ppg", () => {
+    const h = harness();
+    h.engine.ingest({ ...reading("b1", h.time.now(), { ...NORMAL, rr: 18 }), rrSource: "ppg" });
+    expect(h.engine.news2("b1")?.parts.rr).toMatchObject({ value: 18, source: "measured", from: "ppg" });
+    h.time.advance(1_000);
+    h.feed({ ...NORMAL, rr: 16 });
+    expect(h.engine.news2("b1")?.parts.rr).toEqual({ value: 16, score: 0, source: "measured" });
   });
 });

@@ -1,21 +1,24 @@
 import type { VitalParameter } from "../../core/protocol/index.js";
-import type { Classification, Clock, Reading } from "../../core/reading.js";
+import type { Classification, Reading } from "../../core/reading.js";
+import type { TimeSource } from "../../core/time.js";
 import { type AlarmConfig, type AlarmConfigInput, parseAlarmConfig, profileForWard } from "./alarm-config.js";
 import { BedMonitor } from "./bed-monitor.js";
 import { applyOverrides, type BedLimits, initialLimits, type LimitOverrides } from "./limit-overrides.js";
 import { computeNews2, type News2Manual, type News2Result } from "./news2.js";
-import type {
-  AlarmEvent,
-  AlarmView,
-  BedAlarmState,
-  BedSnapshot,
-  ClearReason,
-  LimitsChangedEvent,
+import {
+  type AlarmEvent,
+  type AlarmView,
+  type BedAlarmState,
+  type BedSnapshot,
+  type ClearReason,
+  type LimitsChangedEvent,
+  STATION,
+  type StationAlarmKind,
 } from "./types.js";
 import { type Notice, WardNotices } from "./ward-notices.js";
 
 export interface AlarmEngineOptions {
-  clock: Clock;
+  time: TimeSource;
   /** Parsed config, or raw input that is parsed (defaults filled) here. */
   config?: AlarmConfig | AlarmConfigInput;
   /** Receives every event synchronously, in order. Must not throw (errors go to onListenerError). */
@@ -28,13 +31,14 @@ export interface AlarmEngineOptions {
  * Clinical alarm engine: physiological alarms with delays, priorities and hysteresis, technical alarms,
  * acknowledge / latch / audio pause, escalation and per-patient limits, for every bed.
  *
- * Pure and clock-injected: nothing happens between calls. The gateway calls `tick(now)` on a timer (ideally
- * at `nextDueAt()`, which makes alarms fire exactly when their delay ends) and feeds readings, rejections and
- * connection changes. Times are epoch ms on the gateway clock; readings are judged at `receivedAt`.
+ * Pure: it reads the injected time source's now() and sets no timers, so nothing happens between calls.
+ * The gateway calls `tick(now)` on a timer (ideally at `nextDueAt()`, which makes alarms fire exactly when
+ * their delay ends) and feeds readings, rejections and connection changes. Times are epoch ms on the
+ * gateway's time source; readings are judged at `receivedAt`.
  */
 export class AlarmEngine {
   readonly config: AlarmConfig;
-  private readonly clock: Clock;
+  private readonly time: TimeSource;
   private readonly beds = new Map<string, BedMonitor>();
   private readonly listener: ((event: AlarmEvent) => void) | undefined;
   private readonly onListenerError: (error: unknown, event: AlarmEvent) => void;
@@ -59,7 +63,7 @@ export class AlarmEngine {
   private readonly nextId = (bed: string) => (): string => `${bed}#${++this.seq}`;
 
   constructor(options: AlarmEngineOptions) {
-    this.clock = options.clock;
+    this.time = options.time;
     this.config = parseAlarmConfig(options.config as AlarmConfigInput);
     this.listener = options.onEvent;
     this.onListenerError =
@@ -85,7 +89,7 @@ export class AlarmEngine {
    * The bed's status derived from what is listed now (core/bed-status.ts): CRITICAL with a medium or
    * high physiological alarm, else NORMAL while a watched parameter is current, else UNKNOWN.
    */
-  classify(bed: string, now = this.clock.now()): Classification {
+  classify(bed: string, now = this.time.now()): Classification {
     return this.beds.get(bed)?.classify(now) ?? { status: "UNKNOWN", reasons: [] };
   }
 
@@ -95,7 +99,7 @@ export class AlarmEngine {
     parameter: VitalParameter,
     value: number | null,
     _why: string,
-    at = this.clock.now(),
+    at = this.time.now(),
   ): void {
     const monitor = this.bed(bed, null);
     monitor.tick(at);
@@ -106,7 +110,7 @@ export class AlarmEngine {
   nodeConnected(
     bed: string,
     node: string,
-    at = this.clock.now(),
+    at = this.time.now(),
     ward: string | null = null,
     patient: string | null = null,
   ): void {
@@ -115,11 +119,22 @@ export class AlarmEngine {
     monitor.connect(node, at, patient);
   }
 
-  nodeDisconnected(bed: string, node: string, at = this.clock.now()): void {
+  nodeDisconnected(bed: string, node: string, at = this.time.now()): void {
     const monitor = this.beds.get(bed);
     if (monitor === undefined) return;
     monitor.tick(at);
     monitor.disconnect(node, at);
+  }
+
+  /**
+   * A technical condition of the central station itself (listed under the bed STATION). It clears
+   * when the condition ends, without latching: staff cannot fix a disk by acknowledging.
+   */
+  stationCondition(kind: StationAlarmKind, on: boolean, at = this.time.now()): void {
+    const alarms = this.bed(STATION, null).alarms;
+    if (on && !alarms.has(kind, "device")) {
+      alarms.raiseAlarm(kind, "device", this.config.technical[kind], null, at, at);
+    } else if (!on && alarms.has(kind, "device")) alarms.resolveAlarm(kind, "device", null, at, false);
   }
 
   /** The heartbeat negotiated with the bed's node; silence for `silentHeartbeats` of them raises no_data. */
@@ -127,7 +142,7 @@ export class AlarmEngine {
     this.bed(bed, null).setHeartbeat(heartbeatMs);
   }
 
-  tick(now = this.clock.now()): void {
+  tick(now = this.time.now()): void {
     for (const bed of this.beds.values()) bed.tick(now);
     this.reviewNotices(now);
   }
@@ -140,7 +155,7 @@ export class AlarmEngine {
   }
 
   /** Returns false when the alarm is not listed (already cleared or unknown). */
-  acknowledge(alarmId: string, user: string, at = this.clock.now()): boolean {
+  acknowledge(alarmId: string, user: string, at = this.time.now()): boolean {
     const cut = alarmId.lastIndexOf("#");
     const monitor = cut > 0 ? this.beds.get(alarmId.slice(0, cut)) : undefined;
     if (monitor === undefined) return false;
@@ -149,7 +164,7 @@ export class AlarmEngine {
   }
 
   /** Audio pause for the bed (default config.pauseMs). A new high-priority alarm ends it early. */
-  pause(bed: string, user: string, at = this.clock.now(), durationMs = this.config.pauseMs): void {
+  pause(bed: string, user: string, at = this.time.now(), durationMs = this.config.pauseMs): void {
     const monitor = this.bed(bed, null);
     monitor.tick(at);
     monitor.alarms.pause(user, at, durationMs);
@@ -164,7 +179,7 @@ export class AlarmEngine {
     patient: string | null,
     overrides: LimitOverrides,
     user: string,
-    at = this.clock.now(),
+    at = this.time.now(),
   ): LimitsChangedEvent[] {
     const monitor = this.bed(bed, patient);
     const { next, changes } = applyOverrides(this.config, monitor.limits, overrides);
@@ -188,7 +203,7 @@ export class AlarmEngine {
    * Forgets a bed (discharge, transfer out, removal): every listed alarm is cleared with `reason`, and
    * the next data starts from the ward's profile.
    */
-  resetBed(bed: string, user: string, at = this.clock.now(), reason: ClearReason = "reset"): void {
+  resetBed(bed: string, user: string, at = this.time.now(), reason: ClearReason = "reset"): void {
     const monitor = this.beds.get(bed);
     if (monitor === undefined) return;
     monitor.alarms.reset(user, at, reason);
@@ -197,7 +212,7 @@ export class AlarmEngine {
   }
 
   /** Standby on: every alarm closes (reason standby) and the bed is not judged until it is turned off. */
-  standby(bed: string, on: boolean, user: string, at = this.clock.now()): void {
+  standby(bed: string, on: boolean, user: string, at = this.time.now()): void {
     const monitor = this.bed(bed, null);
     monitor.tick(at);
     monitor.setStandby(on, user, at);
@@ -205,12 +220,12 @@ export class AlarmEngine {
   }
 
   /** The bed's patient is now this one (admission, transfer in): a patient mismatch ends. */
-  setPatient(bed: string, patient: string | null, at = this.clock.now()): void {
+  setPatient(bed: string, patient: string | null, at = this.time.now()): void {
     this.bed(bed, patient).setPatient(patient, at);
   }
 
   /** Acknowledges a ward notice and every listed, unacknowledged alarm grouped under it. */
-  acknowledgeNotice(id: string, user: string, at = this.clock.now()): boolean {
+  acknowledgeNotice(id: string, user: string, at = this.time.now()): boolean {
     if (this.notices.get(id) === undefined) return false;
     for (const monitor of this.beds.values()) {
       monitor.tick(at);
@@ -283,14 +298,19 @@ export class AlarmEngine {
     return this.beds.get(bed)?.limits ?? initialLimits(this.config);
   }
 
-  state(bed: string, now = this.clock.now()): BedAlarmState | undefined {
+  state(bed: string, now = this.time.now()): BedAlarmState | undefined {
     return this.beds.get(bed)?.state(now);
   }
 
   /** NEWS2 from the bed's current (non-stale) values plus the clinician's entries; undefined for an unknown bed. */
-  news2(bed: string, manual: News2Manual = {}, now = this.clock.now()): News2Result | undefined {
+  news2(bed: string, manual: News2Manual = {}, now = this.time.now()): News2Result | undefined {
     const monitor = this.beds.get(bed);
-    return monitor === undefined ? undefined : computeNews2(monitor.currentValues(now), manual);
+    if (monitor === undefined) return undefined;
+    const current = monitor.currentValues(now);
+    return computeNews2(
+      current.rr !== undefined && monitor.rrSource ? { ...current, rrSource: monitor.rrSource } : current,
+      manual,
+    );
   }
 
   /** Every listed alarm of every bed, highest priority first (central station list). */

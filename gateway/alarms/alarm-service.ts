@@ -7,7 +7,8 @@ import type {
 } from "../../core/api-types.js";
 import type { Logger } from "../../core/logger.js";
 import type { AlarmCommandFrame, VitalParameter } from "../../core/protocol/frames.js";
-import type { Classification, ClassifiedReading, Clock, Reading } from "../../core/reading.js";
+import type { Classification, ClassifiedReading, Reading } from "../../core/reading.js";
+import type { Timer, TimeSource } from "../../core/time.js";
 import type { BedRegistry } from "../beds.js";
 import { type AlarmStore, eventView } from "../store/alarm-store.js";
 import type { AlarmConfig } from "./alarm-config.js";
@@ -22,11 +23,12 @@ import {
   higherPriority,
   type LimitsChangedEvent,
   type Priority,
+  type StationAlarmKind,
 } from "./types.js";
 
 export interface AlarmServiceDeps {
   config: AlarmConfig;
-  clock: Clock;
+  time: TimeSource;
   logger: Logger;
   store: AlarmStore;
   beds: BedRegistry;
@@ -84,7 +86,7 @@ const ALIVE_EVERY_MS = 1_000;
  */
 export class AlarmService {
   readonly engine: AlarmEngine;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Timer | undefined;
   private armedFor = Number.POSITIVE_INFINITY;
   private running = false;
   private readonly observations: Map<string, News2Manual>;
@@ -104,7 +106,7 @@ export class AlarmService {
 
   constructor(private readonly deps: AlarmServiceDeps) {
     this.engine = new AlarmEngine({
-      clock: deps.clock,
+      time: deps.time,
       config: deps.config,
       onEvent: (e) => this.onEvent(e),
       onListenerError: (err, e) => deps.logger.error({ err, event: e.type }, "alarm event handling failed"),
@@ -118,7 +120,7 @@ export class AlarmService {
     const beds = this.deps.store.states();
     const lastAliveAt = this.deps.store.meta<number>("alive_at");
     if (beds.length === 0 || lastAliveAt === undefined) return;
-    const now = this.deps.clock.now();
+    const now = this.deps.time.now();
     this.engine.restore(beds, this.deps.store.meta("alarm_ward"), { at: now, lastAliveAt });
     for (const b of beds) {
       this.persisted.add(b.bed);
@@ -133,7 +135,7 @@ export class AlarmService {
 
   start(): void {
     this.running = true;
-    this.alive(this.deps.clock.now(), true);
+    this.alive(this.deps.time.now(), true);
     this.settle();
     this.arm();
   }
@@ -141,9 +143,9 @@ export class AlarmService {
   stop(): void {
     if (!this.running) return;
     this.running = false;
-    clearTimeout(this.timer);
+    this.timer?.cancel();
     this.settle();
-    this.alive(this.deps.clock.now(), true);
+    this.alive(this.deps.time.now(), true);
   }
 
   /**
@@ -155,7 +157,7 @@ export class AlarmService {
     for (let i = this.written; i < this.pending.length; i++) store.record(this.pending[i] as AlarmEvent);
     const beds = new Set(this.dirty);
     for (const bed of beds) {
-      store.saveState(bed, this.engine.snapshot(bed), this.deps.clock.now());
+      store.saveState(bed, this.engine.snapshot(bed), this.deps.time.now());
       this.persisted.add(bed);
     }
     if (this.pending.length > this.written) store.saveMeta("alarm_ward", this.engine.wardSnapshot());
@@ -199,11 +201,11 @@ export class AlarmService {
 
   /** The bed's derived status now (core/bed-status.ts). */
   classify(bed: string): Classification {
-    return this.engine.classify(bed, this.deps.clock.now());
+    return this.engine.classify(bed, this.deps.time.now());
   }
 
   rejected(bed: string, parameter: VitalParameter, value: number | null, why: string): void {
-    this.engine.rejected(bed, parameter, value, why, this.deps.clock.now());
+    this.engine.rejected(bed, parameter, value, why, this.deps.time.now());
     this.dirty.add(bed);
     this.settle();
   }
@@ -214,7 +216,7 @@ export class AlarmService {
     heartbeatMs: number,
     meta: { ward: string | null; patient: string | null } = { ward: null, patient: null },
   ): void {
-    this.engine.nodeConnected(bed, node, this.deps.clock.now(), meta.ward, meta.patient);
+    this.engine.nodeConnected(bed, node, this.deps.time.now(), meta.ward, meta.patient);
     this.engine.heartbeat(bed, heartbeatMs);
     this.dirty.add(bed);
     this.settle();
@@ -225,14 +227,14 @@ export class AlarmService {
   }
 
   disconnected(bed: string, node: string): void {
-    this.engine.nodeDisconnected(bed, node, this.deps.clock.now());
+    this.engine.nodeDisconnected(bed, node, this.deps.time.now());
     this.dirty.add(bed);
     this.settle();
   }
 
   /** Acknowledges a ward notice and the listed alarms grouped under it; false for an unknown notice. */
   acknowledgeNotice(id: string, user: string): boolean {
-    const ok = this.engine.acknowledgeNotice(id, user, this.deps.clock.now());
+    const ok = this.engine.acknowledgeNotice(id, user, this.deps.time.now());
     this.settle();
     return ok;
   }
@@ -253,7 +255,7 @@ export class AlarmService {
 
   /** Standby on/off (no alarms while on: they close with reason standby). */
   standby(bed: string, on: boolean, user: string): void {
-    this.engine.standby(bed, on, user, this.deps.clock.now());
+    this.engine.standby(bed, on, user, this.deps.time.now());
     this.dirty.add(bed);
     this.deps.beds.touch(bed);
     this.settle();
@@ -261,7 +263,7 @@ export class AlarmService {
 
   /** The bed's patient is now this one (admission, transfer in). */
   setPatient(bed: string, patient: string | null): void {
-    this.engine.setPatient(bed, patient, this.deps.clock.now());
+    this.engine.setPatient(bed, patient, this.deps.time.now());
     this.dirty.add(bed);
     this.deps.beds.touch(bed);
     this.settle();
@@ -269,27 +271,33 @@ export class AlarmService {
 
   /** Forgets the bed: its alarms close with `reason` (discharge, transfer out, removal). */
   release(bed: string, user: string, reason: ClearReason): void {
-    this.engine.resetBed(bed, user, this.deps.clock.now(), reason);
+    this.engine.resetBed(bed, user, this.deps.time.now(), reason);
     this.dirty.add(bed);
     this.deps.beds.touch(bed);
     this.settle();
   }
 
+  /** Raises or clears a technical alarm of the central station (e.g. storage failing). */
+  stationCondition(kind: StationAlarmKind, on: boolean): void {
+    this.engine.stationCondition(kind, on, this.deps.time.now());
+    this.settle();
+  }
+
   acknowledge(alarmId: string, user: string): boolean {
-    const ok = this.engine.acknowledge(alarmId, user, this.deps.clock.now());
+    const ok = this.engine.acknowledge(alarmId, user, this.deps.time.now());
     this.settle();
     return ok;
   }
 
   pause(bed: string, user: string, durationMs?: number): number | null {
-    this.engine.pause(bed, user, this.deps.clock.now(), durationMs);
+    this.engine.pause(bed, user, this.deps.time.now(), durationMs);
     this.settle();
     return this.engine.state(bed)?.pausedUntil ?? null;
   }
 
   setLimits(bed: string, overrides: LimitOverrides, user: string): LimitsChangedEvent[] {
     const patient = this.deps.beds.view(bed)?.patient ?? null;
-    const audit = this.engine.setLimits(bed, patient, overrides, user, this.deps.clock.now());
+    const audit = this.engine.setLimits(bed, patient, overrides, user, this.deps.time.now());
     this.dirty.add(bed);
     this.deps.beds.touch(bed);
     this.settle();
@@ -300,7 +308,7 @@ export class AlarmService {
     const merged = { ...this.observations.get(bed), ...entry };
     this.observations.set(bed, merged);
     this.deps.store.saveObservation(
-      this.deps.clock.now(),
+      this.deps.time.now(),
       bed,
       this.deps.beds.view(bed)?.patient ?? null,
       user,
@@ -405,7 +413,7 @@ export class AlarmService {
   }
 
   private tick(): void {
-    const now = this.deps.clock.now();
+    const now = this.deps.time.now();
     this.engine.tick(now);
     this.alive(now);
     // Staleness changes with time alone: push beds whose stale set changed since the last tick.
@@ -423,12 +431,11 @@ export class AlarmService {
   }
 
   private arm(): void {
-    clearTimeout(this.timer);
+    this.timer?.cancel();
     if (!this.running) return;
-    const now = this.deps.clock.now();
+    const now = this.deps.time.now();
     const due = Math.min(this.engine.nextDueAt(), now + MAX_TICK_MS);
     this.armedFor = due;
-    this.timer = setTimeout(() => this.tick(), Math.max(0, due - now));
-    this.timer.unref();
+    this.timer = this.deps.time.after(Math.max(0, due - now), () => this.tick());
   }
 }

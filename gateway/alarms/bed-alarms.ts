@@ -117,11 +117,18 @@ export class BedAlarms implements PhysiologicalSink {
     this.breakThroughPause(record, at);
   }
 
-  resolveAlarm(kind: AlarmKind, parameter: AlarmSubject, value: number | null, at: number): void {
+  /** `latch: false` clears even a latching priority (a station condition that has ended). */
+  resolveAlarm(
+    kind: AlarmKind,
+    parameter: AlarmSubject,
+    value: number | null,
+    at: number,
+    latch = true,
+  ): void {
     const record = this.records.get(alarmKey(kind, parameter));
     if (record === undefined) return;
     if (value !== null) record.value = value;
-    if (record.state === "active" && this.latching().includes(record.priority)) {
+    if (latch && record.state === "active" && this.latching().includes(record.priority)) {
       record.latched = true;
       return;
     }

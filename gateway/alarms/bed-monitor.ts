@@ -1,5 +1,5 @@
 import { makesCritical, statusReasons } from "../../core/bed-status.js";
-import type { VitalParameter } from "../../core/protocol/index.js";
+import type { RrSource, VitalParameter } from "../../core/protocol/index.js";
 import type { Classification, Reading } from "../../core/reading.js";
 import type { AlarmConfig } from "./alarm-config.js";
 import type { AlarmRecord } from "./alarm-record.js";
@@ -69,6 +69,9 @@ export class BedMonitor {
     );
   }
 
+  /** Source of the held rr when the node derived it (rr_src), e.g. "ppg"; null for a direct measurement. */
+  rrSource: RrSource | null = null;
+
   ingest(reading: Reading, at: number): void {
     this.node = reading.node;
     if (this.standbySince !== null) return;
@@ -112,6 +115,7 @@ export class BedMonitor {
       this.technical("implausible", false, v, at, parameter);
       (this.monitors[i] as ParameterMonitor).observe(v, at);
     }
+    if (typeof values.rr === "number") this.rrSource = reading.rrSource ?? null;
   }
 
   /** A value the gateway refused as physiologically impossible: a technical alarm, and no current value. */

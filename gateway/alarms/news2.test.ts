@@ -197,3 +197,19 @@ describe("NEWS2 aggregate and clinical risk (RCP 2017 Chart 2)", () => {
     expect(computeNews2({ spo2: 90 }, { spo2Scale: 2 }).scale).toBe(2);
   });
 });
+
+describe("NEWS2 respiration rate derived from the PPG", () => {
+  it('marks a measured rr the node derived from the PPG (from: "ppg"), scored like any rr', () => {
+    const r = computeNews2({ rr: 22, rrSource: "ppg" });
+    expect(r.parts.rr).toEqual({ value: 22, score: 2, source: "measured", from: "ppg" });
+  });
+
+  it("a directly measured or a manually entered rr carries no from", () => {
+    expect(computeNews2({ rr: 22 }).parts.rr).toEqual({ value: 22, score: 2, source: "measured" });
+    expect(computeNews2({ rrSource: "ppg" }, { rr: 15 }).parts.rr).toEqual({
+      value: 15,
+      score: 0,
+      source: "entered",
+    });
+  });
+});

@@ -5,23 +5,17 @@
  */
 
 export type Acvpu = "A" | "C" | "V" | "P" | "U";
-export const NEWS2_PARAMETERS = [
-  "rr",
-  "spo2",
-  "air_or_oxygen",
-  "sbp",
-  "hr",
-  "consciousness",
-  "temp",
-] as const;
-export type News2Parameter = (typeof NEWS2_PARAMETERS)[number];
-export type News2Source = "measured" | "entered" | "missing";
+const NEWS2_PARAMETERS = ["rr", "spo2", "air_or_oxygen", "sbp", "hr", "consciousness", "temp"] as const;
+type News2Parameter = (typeof NEWS2_PARAMETERS)[number];
+type News2Source = "measured" | "entered" | "missing";
 /** none: aggregate 0. low-medium: a single parameter scores 3 (RCP "red score") while the total is < 5. */
 export type News2Band = "none" | "low" | "low-medium" | "medium" | "high";
 
 /** Current sensor values; pass only values that are not stale. */
 export interface News2Measured {
   rr?: number | null;
+  /** The measured rr was derived by the node, e.g. from the PPG (protocol rr_src), not measured directly. */
+  rrSource?: "ppg" | null;
   spo2?: number | null;
   sbp?: number | null;
   hr?: number | null;
@@ -37,10 +31,12 @@ export interface News2Manual extends News2Measured {
   spo2Scale?: 1 | 2;
 }
 
-export interface News2Part {
+interface News2Part {
   value: number | string | boolean | null;
   score: number | null;
   source: News2Source;
+  /** For a measured rr derived by the node: what from ("ppg": shown as "RR from PPG"). */
+  from?: "ppg";
 }
 
 export interface News2Result {
@@ -144,6 +140,10 @@ function pick(
   return { value: null, source: "missing" };
 }
 
+function withFrom(part: News2Part, from: "ppg" | null | undefined): News2Part {
+  return part.source === "measured" && from ? { ...part, from } : part;
+}
+
 /** Scores one bed. Measured values win over manual entries for the same parameter. */
 export function computeNews2(measured: News2Measured, manual: News2Manual = {}): News2Result {
   const scale = manual.spo2Scale ?? 1;
@@ -166,7 +166,7 @@ export function computeNews2(measured: News2Measured, manual: News2Manual = {}):
   }
   const consciousness = manual.consciousness ?? null;
   const parts: Record<News2Parameter, News2Part> = {
-    rr: numeric(measured.rr, manual.rr, scoreRespirationRate),
+    rr: withFrom(numeric(measured.rr, manual.rr, scoreRespirationRate), measured.rrSource),
     spo2: { ...spo2, score: spo2Score, source: spo2Score === null ? "missing" : spo2.source },
     air_or_oxygen: {
       value: onOxygen,

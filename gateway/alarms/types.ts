@@ -32,9 +32,19 @@ export const ALARM_KINDS = [
   "implausible",
   "low_battery",
   "patient_mismatch",
+  /** The gateway cannot store (disk full, I/O errors): readings are not being acknowledged. */
+  "storage_failing",
 ] as const;
 export type AlarmKind = (typeof ALARM_KINDS)[number];
 export type TechnicalAlarmKind = Exclude<AlarmKind, "physiological">;
+/** Technical alarms about the central station itself rather than a bed's equipment. */
+export type StationAlarmKind = Extract<TechnicalAlarmKind, "storage_failing">;
+
+/**
+ * The "bed" station alarms are listed under. Not a valid wire label (parentheses are refused), so no
+ * node can name it.
+ */
+export const STATION = "(station)";
 
 /** What an alarm is about: a parameter, or the bed's node as a whole (technical alarms). */
 export type AlarmSubject = AlarmParameter | "device";
@@ -136,12 +146,12 @@ export interface RaisedEvent extends AlarmEventBase {
   limit?: number;
 }
 
-export interface AcknowledgedEvent extends AlarmEventBase {
+interface AcknowledgedEvent extends AlarmEventBase {
   type: "acknowledged";
   user: string;
 }
 
-export interface ClearedEvent extends AlarmEventBase {
+interface ClearedEvent extends AlarmEventBase {
   type: "cleared";
   reason: ClearReason;
   user: string | null;
@@ -153,7 +163,7 @@ export interface EscalatedEvent extends AlarmEventBase {
   unacknowledgedMs: number;
 }
 
-export interface PausedEvent extends EventBase {
+interface PausedEvent extends EventBase {
   type: "paused";
   user: string;
   until: number;
@@ -163,7 +173,7 @@ export interface PausedEvent extends EventBase {
   priority: Priority | null;
 }
 
-export interface PauseEndedEvent extends EventBase {
+interface PauseEndedEvent extends EventBase {
   type: "pause_ended";
   reason: "expired" | "high_priority";
   parameter: AlarmSubject | null;
@@ -203,5 +213,4 @@ export type AlarmEvent =
   | PauseEndedEvent
   | LimitsChangedEvent;
 
-export type AlarmEventType = AlarmEvent["type"];
 export type EmitAlarmEvent = (event: AlarmEvent) => void;

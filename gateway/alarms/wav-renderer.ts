@@ -19,7 +19,7 @@ export interface RenderOptions {
 }
 
 /** Fundamental and four harmonics (2f..5f): with f0 = 400–800 Hz all five lie in 300–4000 Hz. */
-export const DEFAULT_HARMONICS: readonly number[] = [1, 0.6, 0.45, 0.35, 0.3];
+const DEFAULT_HARMONICS: readonly number[] = [1, 0.6, 0.45, 0.35, 0.3];
 
 export function renderPcm(schedule: readonly ScheduledPulse[], options: RenderOptions = {}): Int16Array {
   const rate = options.sampleRate ?? 22_050;
@@ -57,7 +57,7 @@ export function renderPcm(schedule: readonly ScheduledPulse[], options: RenderOp
 }
 
 /** A canonical 44-byte-header RIFF/WAVE file: PCM, 16-bit, mono. */
-export function encodeWav(samples: Int16Array, sampleRate: number): Buffer {
+function encodeWav(samples: Int16Array, sampleRate: number): Buffer {
   const dataBytes = samples.length * 2;
   const buf = Buffer.alloc(44 + dataBytes);
   buf.write("RIFF", 0, "ascii");

@@ -2,16 +2,20 @@ import type { FastifyInstance, FastifyReply } from "fastify";
 import { z } from "zod";
 import type { AlarmsResponse } from "../../core/api-types.js";
 import { isVitalsError } from "../../core/errors.js";
-import type { Clock } from "../../core/reading.js";
+import type { TimeSource } from "../../core/time.js";
 import type { AlarmService } from "../alarms/alarm-service.js";
 import type { LimitOverrides } from "../alarms/limit-overrides.js";
 import type { News2Manual } from "../alarms/news2.js";
 import { ALARM_PARAMETERS } from "../alarms/types.js";
+import { actorOf } from "../auth/principal.js";
 import type { BedRegistry } from "../beds.js";
 import type { AlarmStore } from "../store/alarm-store.js";
 
-/** Who did it. There is no login yet: deployments put the dashboard behind their own authentication. */
-const user = z.string().trim().min(1).max(64);
+/**
+ * A typed name carries no authority: the alarm log records the signed-in user (actorOf). Still accepted
+ * and ignored, so older clients keep working.
+ */
+const user = z.string().max(64).optional();
 const bedParam = z.object({ bed: z.string().min(1).max(64) });
 
 const limitFields = z
@@ -75,7 +79,7 @@ function bad(reply: FastifyReply, error: z.ZodError | string, code = 400) {
 /** REST for alarms: list, acknowledge, audio pause, per-patient limits, NEWS2 observations. */
 export function registerAlarmRoutes(
   app: FastifyInstance,
-  deps: { alarms: AlarmService; store: AlarmStore; beds: BedRegistry; clock: Clock },
+  deps: { alarms: AlarmService; store: AlarmStore; beds: BedRegistry; time: TimeSource },
 ): void {
   const { alarms, store, beds } = deps;
 
@@ -86,7 +90,7 @@ export function registerAlarmRoutes(
       .activeAlarms()
       .filter((a) => q.data.bed === undefined || a.bed === q.data.bed);
     const body: AlarmsResponse = {
-      now: deps.clock.now(),
+      now: deps.time.now(),
       alarms: active
         .map((a) => (alarms.summary(a.bed)?.alarms ?? []).find((v) => v.id === a.id))
         .filter((v) => v !== undefined),
@@ -106,7 +110,7 @@ export function registerAlarmRoutes(
     const b = schemas.ack.safeParse(req.body ?? {});
     if (!b.success) return bad(reply, b.error);
     const id = (req.params as { id: string }).id;
-    if (!alarms.acknowledge(id, b.data.user)) return bad(reply, `no listed alarm ${id}`, 404);
+    if (!alarms.acknowledge(id, actorOf(req))) return bad(reply, `no listed alarm ${id}`, 404);
     return { acknowledged: id };
   });
 
@@ -118,7 +122,7 @@ export function registerAlarmRoutes(
     if (!beds.view(p.data.bed)) return bad(reply, `unknown bed ${p.data.bed}`, 404);
     const until = alarms.pause(
       p.data.bed,
-      b.data.user,
+      actorOf(req),
       b.data.duration_s === undefined ? undefined : b.data.duration_s * 1000,
     );
     return { bed: p.data.bed, paused_until: until };
@@ -166,7 +170,7 @@ export function registerAlarmRoutes(
           if ((v as Record<string, unknown>)[f] === undefined) delete (v as Record<string, unknown>)[f];
     }
     try {
-      const audit = alarms.setLimits(p.data.bed, overrides, b.data.user);
+      const audit = alarms.setLimits(p.data.bed, overrides, actorOf(req));
       return {
         bed: p.data.bed,
         changes: audit.map((a) => ({
@@ -190,11 +194,11 @@ export function registerAlarmRoutes(
     if (!p.success) return bad(reply, p.error);
     if (!b.success) return bad(reply, b.error);
     if (!beds.view(p.data.bed)) return bad(reply, `unknown bed ${p.data.bed}`, 404);
-    const { user: who, on_oxygen, spo2_scale, ...rest } = b.data;
+    const { user: _typed, on_oxygen, spo2_scale, ...rest } = b.data;
     const entry: News2Manual = { ...rest };
     if (on_oxygen !== undefined) entry.onOxygen = on_oxygen;
     if (spo2_scale !== undefined) entry.spo2Scale = spo2_scale;
-    alarms.observe(p.data.bed, entry, who);
+    alarms.observe(p.data.bed, entry, actorOf(req));
     return alarms.news2(p.data.bed) ?? bad(reply, "no NEWS2 for this bed yet", 404);
   });
 

@@ -5,10 +5,21 @@ import fastifyStatic from "@fastify/static";
 import fastifyWebsocket from "@fastify/websocket";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { z } from "zod";
-import type { BedsResponse, ReadingsResponse } from "../../core/api-types.js";
+import type {
+  BedsResponse,
+  HealthResponse,
+  NodeClockView,
+  NodesResponse,
+  ReadingsResponse,
+  StorageHealthView,
+} from "../../core/api-types.js";
 import type { Logger } from "../../core/logger.js";
-import type { Clock } from "../../core/reading.js";
+import type { TimeSource } from "../../core/time.js";
+import type { GatewayAccess } from "../auth/gateway-access.js";
+import { registerHttpAuth } from "../auth/http-auth.js";
+import type { TlsMaterial } from "../auth/tls-config.js";
 import type { BedRegistry } from "../beds.js";
+import { listenError } from "../listen-error.js";
 import type { GatewayMetrics } from "../metrics.js";
 import type { ReadingHistory } from "../store/reading-history.js";
 import type { SqliteStore } from "../store/sqlite-store.js";
@@ -32,30 +43,64 @@ export interface HttpDeps {
   beds: BedRegistry;
   live: LiveHub;
   metrics: GatewayMetrics;
-  clock: Clock;
+  time: TimeSource;
   logger: Logger;
   dashboardDir?: string;
+  /** Guards every route (gateway/auth/roles.ts), sign-in, security headers. */
+  access: GatewayAccess;
+  dataDir: string;
+  /** Serve HTTPS (docs/security.md). */
+  https?: TlsMaterial | undefined;
+  /** Whether storage works; /healthz answers 503 when it does not. */
+  storage?: () => StorageHealthView;
+  /** Device clocks per node (GET /api/nodes). */
+  nodes?: () => NodeClockView[];
 }
 
 /** The live API (REST + WebSocket), metrics and the dashboard's static files. */
 export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance> {
   // Request logs would be one line per dashboard fetch: keep warnings and errors only.
   const httpLogger = deps.logger.child({}, { level: deps.logger.isLevelEnabled("warn") ? "warn" : "silent" });
-  const app = Fastify({ loggerInstance: httpLogger as FastifyBaseLogger });
-  const started = deps.clock.now();
+  // With TLS the instance serves HTTPS; its routes and hooks are the same, hence the cast.
+  const app = Fastify({
+    loggerInstance: httpLogger as FastifyBaseLogger,
+    ...(deps.https ? { https: deps.https } : {}),
+  }) as unknown as FastifyInstance;
+  const started = deps.time.now();
   await app.register(fastifyWebsocket, { options: { maxPayload: 4096 } });
+  await registerHttpAuth(app, {
+    access: deps.access.control,
+    live: deps.access.live,
+    tls: deps.https !== undefined,
+    dataDir: deps.dataDir,
+  });
 
-  app.get("/healthz", async () => ({
-    status: "ok" as const,
-    uptime_s: Math.round((deps.clock.now() - started) / 1000),
-  }));
+  app.get("/healthz", async (_req, reply): Promise<HealthResponse> => {
+    const storage = deps.storage?.();
+    const status = storage?.status ?? "ok";
+    if (status !== "ok") reply.code(503);
+    return {
+      status,
+      uptime_s: Math.round((deps.time.now() - started) / 1000),
+      ...(storage ? { storage } : {}),
+      ...deps.access.control.health(),
+    };
+  });
 
   app.get("/metrics", async (_req, reply) => {
     reply.header("content-type", deps.metrics.registry.contentType);
     return deps.metrics.registry.metrics();
   });
 
-  app.get("/api/beds", async (): Promise<BedsResponse> => ({ now: deps.clock.now(), beds: deps.beds.all() }));
+  app.get("/api/beds", async (): Promise<BedsResponse> => ({ now: deps.time.now(), beds: deps.beds.all() }));
+
+  app.get(
+    "/api/nodes",
+    async (): Promise<NodesResponse> => ({
+      now: deps.time.now(),
+      nodes: deps.nodes?.() ?? [],
+    }),
+  );
 
   app.get(
     "/api/readings",
@@ -72,8 +117,9 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
     },
   );
 
-  app.get("/api/live", { websocket: true }, (socket) => {
+  app.get("/api/live", { websocket: true }, (socket, req) => {
     deps.live.add(socket);
+    deps.access.live.watch(socket, req.principal);
   });
 
   const dir = deps.dashboardDir ?? DASHBOARD_DIR;
@@ -89,6 +135,16 @@ export async function createHttpServer(deps: HttpDeps): Promise<FastifyInstance>
 }
 
 export async function listen(app: FastifyInstance, port: number, host: string): Promise<number> {
-  await app.listen({ port, host });
+  try {
+    await app.listen({ port, host });
+  } catch (e) {
+    throw listenError(e, {
+      what: "HTTP (API and dashboard)",
+      host,
+      port,
+      flag: "--http-port",
+      key: "httpPort",
+    });
+  }
   return (app.server.address() as AddressInfo).port;
 }

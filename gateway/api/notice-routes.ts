@@ -1,8 +1,10 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { AlarmService } from "../alarms/alarm-service.js";
+import { actorOf } from "../auth/principal.js";
 
-const ack = z.object({ user: z.string().trim().min(1).max(64) }).strict();
+/** A typed name is accepted and ignored: the signed-in user (actorOf) acknowledges. */
+const ack = z.object({ user: z.string().max(64).optional() }).strict();
 
 /**
  * Ward notices (gateway restarted, many nodes lost at once): acknowledging one acknowledges the listed
@@ -16,7 +18,7 @@ export function registerNoticeRoutes(app: FastifyInstance, deps: { alarms: Alarm
       return { error: "bad_request", message: b.error.issues.map((i) => i.message).join("; ") };
     }
     const id = (req.params as { id: string }).id;
-    if (!deps.alarms.acknowledgeNotice(id, b.data.user)) {
+    if (!deps.alarms.acknowledgeNotice(id, actorOf(req))) {
       reply.code(404);
       return { error: "not_found", message: `no listed notice ${id}` };
     }

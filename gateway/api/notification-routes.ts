@@ -1,6 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
+import { actorOf } from "../auth/principal.js";
 import type { NotificationService } from "../notify/notification-service.js";
+import { idParam } from "./route-params.js";
 
 /** Outbox status and dead letters for the dashboard; requeue after fixing a channel's configuration. */
 export function registerNotificationRoutes(
@@ -31,23 +33,19 @@ export function registerNotificationRoutes(
   });
 
   app.post("/api/notifications/:id/requeue", async (req, reply) => {
-    const id = z.coerce
-      .number()
-      .int()
-      .positive()
-      .safeParse((req.params as { id: string }).id);
+    const id = idParam(req);
     const body = z
-      .object({ user: z.string().trim().min(1).max(64) })
+      .object({ user: z.string().max(64).optional() }) // ignored: the signed-in user is recorded
       .strict()
       .safeParse(req.body ?? {});
-    if (!id.success || !body.success) {
+    if (id === undefined || !body.success) {
       reply.code(400);
-      return { error: "bad_request", message: 'expected a numeric delivery id and {"user": "…"}' };
+      return { error: "bad_request", message: "expected a numeric delivery id" };
     }
-    if (!service?.requeue(id.data)) {
+    if (!service?.requeue(id)) {
       reply.code(404);
-      return { error: "not_found", message: `no dead letter ${id.data}` };
+      return { error: "not_found", message: `no dead letter ${id}` };
     }
-    return { requeued: id.data, by: body.data.user };
+    return { requeued: id, by: actorOf(req) };
   });
 }

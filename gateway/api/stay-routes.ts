@@ -2,13 +2,17 @@ import type { FastifyInstance, FastifyReply } from "fastify";
 import { z } from "zod";
 import type { StayTimelineResponse } from "../../core/api-types.js";
 import { isVitalsError } from "../../core/errors.js";
-import type { Clock } from "../../core/reading.js";
+import type { TimeSource } from "../../core/time.js";
+import { actorOf } from "../auth/principal.js";
 import { stayCsv, stayPrintPage } from "../stays/stay-export.js";
 import type { StayService } from "../stays/stay-service.js";
 import type { StayHistory } from "../store/stay-history.js";
 
-/** Who did it: taken as given until access control lands (it will supply the user instead). */
-const user = z.string().trim().min(1).max(64);
+/**
+ * A typed name carries no authority: every action is recorded under the signed-in user (actorOf). Still
+ * accepted (and ignored) so that older clients keep working.
+ */
+const user = z.string().max(64).optional();
 const id = z.string().trim().min(1).max(64);
 const idParam = z.object({ id: z.coerce.number().int().positive() });
 const bedParam = z.object({ bed: z.string().min(1).max(64) });
@@ -67,7 +71,7 @@ function bad(reply: FastifyReply, error: z.ZodError, code = 400) {
  */
 export function registerStayRoutes(
   app: FastifyInstance,
-  deps: { stays: StayService; history: StayHistory; clock: Clock },
+  deps: { stays: StayService; history: StayHistory; time: TimeSource },
 ): void {
   const { stays } = deps;
 
@@ -98,7 +102,7 @@ export function registerStayRoutes(
           dob: b.data.dob,
           profile: b.data.profile,
         },
-        b.data.user,
+        actorOf(req),
       );
     } catch (e) {
       return fail(reply, e);
@@ -116,28 +120,32 @@ export function registerStayRoutes(
     return s;
   });
 
-  const action = <T extends z.ZodType>(path: string, body: T, run: (id: number, b: z.infer<T>) => unknown) =>
+  const action = <T extends z.ZodType>(
+    path: string,
+    body: T,
+    run: (id: number, b: z.infer<T>, actor: string) => unknown,
+  ) =>
     app.post(`/api/stays/:id/${path}`, async (req, reply) => {
       const p = idParam.safeParse(req.params);
       if (!p.success) return bad(reply, p.error);
       const b = body.safeParse(req.body ?? {});
       if (!b.success) return bad(reply, b.error);
       try {
-        return run(p.data.id, b.data);
+        return run(p.data.id, b.data, actorOf(req));
       } catch (e) {
         return fail(reply, e);
       }
     });
-  action("transfer", schemas.transfer, (stay, b) => stays.transfer(stay, b.bed, b.user));
-  action("standby", schemas.standby, (stay, b) => stays.standby(stay, b.on, b.user));
-  action("discharge", schemas.byUser, (stay, b) => stays.discharge(stay, b.user));
+  action("transfer", schemas.transfer, (stay, b, actor) => stays.transfer(stay, b.bed, actor));
+  action("standby", schemas.standby, (stay, b, actor) => stays.standby(stay, b.on, actor));
+  action("discharge", schemas.byUser, (stay, _b, actor) => stays.discharge(stay, actor));
 
   app.post("/api/beds/:bed/remove", async (req, reply) => {
     const p = bedParam.safeParse(req.params);
     if (!p.success) return bad(reply, p.error);
     const b = schemas.byUser.safeParse(req.body ?? {});
     if (!b.success) return bad(reply, b.error);
-    return { bed: p.data.bed, ...stays.removeBed(p.data.bed, b.data.user) };
+    return { bed: p.data.bed, ...stays.removeBed(p.data.bed, actorOf(req)) };
   });
 
   app.get("/api/stays/:id/timeline", async (req, reply) => {
@@ -153,7 +161,7 @@ export function registerStayRoutes(
     const csv = q.data.format === "csv";
     const { entries, truncated } = deps.history.timeline(stay, {
       maxReadings: q.data.max_readings ?? (csv ? 1_000_000 : 20_000),
-      now: deps.clock.now(),
+      now: deps.time.now(),
     });
     if (csv) {
       reply
@@ -175,7 +183,7 @@ export function registerStayRoutes(
     }
     const { entries, truncated } = deps.history.timeline(stay, {
       maxReadings: 200_000,
-      now: deps.clock.now(),
+      now: deps.time.now(),
     });
     reply.type("text/html; charset=utf-8");
     return stayPrintPage(stay, entries, truncated);

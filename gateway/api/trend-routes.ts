@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { TrendResponse } from "../../core/api-types.js";
-import type { Clock } from "../../core/reading.js";
+import type { TimeSource } from "../../core/time.js";
 import type { BedRegistry } from "../beds.js";
 import { readingTrend } from "../store/reading-trend.js";
 import type { SqliteStore } from "../store/sqlite-store.js";
@@ -19,7 +19,7 @@ const query = z
 /** Trends: the last 1, 8, 24 or 72 hours of a bed, per-minute min/median/max computed by the gateway. */
 export function registerTrendRoutes(
   app: FastifyInstance,
-  deps: { store: SqliteStore; beds: BedRegistry; clock: Clock },
+  deps: { store: SqliteStore; beds: BedRegistry; time: TimeSource },
 ): void {
   app.get("/api/beds/:bed/trend", async (req, reply) => {
     const p = params.safeParse(req.params);
@@ -32,7 +32,7 @@ export function registerTrendRoutes(
       reply.code(404);
       return { error: "not_found", message: `unknown bed ${p.data.bed}` };
     }
-    const to = deps.clock.now();
+    const to = deps.time.now();
     const from = to - q.data.hours * 3_600_000;
     const body: TrendResponse = {
       bed: p.data.bed,

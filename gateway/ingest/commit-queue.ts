@@ -1,5 +1,7 @@
+import { LogThrottle } from "../../core/log-throttle.js";
 import type { Logger } from "../../core/logger.js";
 import type { ClassifiedReading } from "../../core/reading.js";
+import type { TimeSource } from "../../core/time.js";
 import type { GatewayMetrics } from "../metrics.js";
 import type { SqliteStore } from "../store/sqlite-store.js";
 import type { SeqLedger } from "./seq-ledger.js";
@@ -10,6 +12,12 @@ export interface CommitWaiter {
   /** Called once per batch that contained this waiter's readings, after all committed() calls. */
   batchDone(): void;
   failed(seq: number, error: Error): void;
+}
+
+/** Told whether each commit succeeded (the gateway's storage health). */
+export interface CommitOutcome {
+  commitFailed(error: Error): void;
+  commitSucceeded(): void;
 }
 
 interface Pending {
@@ -27,6 +35,7 @@ interface Pending {
 export class CommitQueue {
   private pending: Pending[] = [];
   private scheduled = false;
+  private readonly log: LogThrottle;
 
   constructor(
     private readonly deps: {
@@ -35,6 +44,7 @@ export class CommitQueue {
       ledger: SeqLedger;
       metrics: GatewayMetrics;
       logger: Logger;
+      time: TimeSource;
       maxBatch: number;
       /** Called with the new readings (not resends) just before their commit, to judge them. */
       judge?: (readings: ClassifiedReading[]) => void;
@@ -44,8 +54,12 @@ export class CommitQueue {
       rolledBack?: () => void;
       /** Called with the new readings (not resends), after commit. */
       onStored: (readings: ClassifiedReading[]) => void;
+      outcome?: CommitOutcome;
     },
-  ) {}
+  ) {
+    // A full disk fails every commit: one log line per interval, with a count, not one per batch.
+    this.log = new LogThrottle(deps.logger, deps.time);
+  }
 
   submit(
     reading: ClassifiedReading,
@@ -74,13 +88,23 @@ export class CommitQueue {
       this.deps.store.appendBatch(fresh, this.deps.ledger.rows(fresh), this.deps.inTransaction);
     } catch (e) {
       this.deps.rolledBack?.();
-      this.deps.logger.error({ err: e, readings: fresh.length }, "commit failed; readings not acknowledged");
+      this.log.log(
+        "error",
+        "commit",
+        { err: e, readings: fresh.length },
+        "commit failed; readings not acknowledged",
+      );
+      this.deps.outcome?.commitFailed(e as Error);
       // Their seqs are not stored: resends of them must be taken as new.
       this.deps.ledger.forget(fresh);
       for (const p of batch) p.waiter?.failed(p.reading.seq, e as Error);
       return;
     }
     this.deps.ledger.settled();
+    if (fresh.length) {
+      this.log.reset("commit");
+      this.deps.outcome?.commitSucceeded();
+    }
     const now = performance.now();
     const touched = new Set<CommitWaiter>();
     for (const p of batch) {

@@ -27,10 +27,13 @@ export class NodePresence {
       heartbeatMs: number;
       /** A bed's connection count changed (the MQTT bridge republishes its state). */
       changed: (bed: string) => void;
+      /** Learns which beds exist and which protocol-v1 nodes own. */
+      admission?: { online(bed: string, node: string): void };
     },
   ) {}
 
   online(bed: string, node: string, meta: { ward: string | null; patient: string | null }): void {
+    this.deps.admission?.online(bed, node);
     this.deps.beds.connected(bed, node, meta, 1);
     this.deps.changed(bed);
     this.deps.alarms?.connected(bed, node, this.deps.heartbeatMs, meta);

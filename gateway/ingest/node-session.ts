@@ -1,7 +1,6 @@
-import { timingSafeEqual } from "node:crypto";
 import type { Socket } from "node:net";
 import type { Logger } from "../../core/logger.js";
-import { decodeNodeLine } from "../../core/protocol/codec.js";
+import { decodeNodeLine, encodeFrame } from "../../core/protocol/codec.js";
 import type {
   GatewayFrame,
   HelloFrame,
@@ -12,16 +11,19 @@ import type {
 } from "../../core/protocol/frames.js";
 import { MAX_LINE_BYTES, PROTO_VERSION } from "../../core/protocol/frames.js";
 import { LineSplitter } from "../../core/protocol/line-splitter.js";
-import type { Clock, Reading } from "../../core/reading.js";
+import type { Reading } from "../../core/reading.js";
+import type { TimeSource } from "../../core/time.js";
 import type { GatewayConfig } from "../config.js";
 import type { GatewayMetrics } from "../metrics.js";
+import type { BedAdmission, Refusal } from "./bed-admission.js";
 import type { CommitWaiter } from "./commit-queue.js";
+import type { NodeBudgets } from "./node-budgets.js";
 import { TokenBucket } from "./token-bucket.js";
 
 /** What a session needs from the gateway around it. */
 export interface SessionHost {
   config: GatewayConfig;
-  clock: Clock;
+  time: TimeSource;
   logger: Logger;
   metrics: GatewayMetrics;
   /** Highest seq held for a node's seq space (stored + anything in flight). */
@@ -35,14 +37,26 @@ export interface SessionHost {
   submit(reading: Reading, waiter: CommitWaiter | undefined, arrived: number): string | undefined;
   /** Queues a reading numbered by nextLegacySeq. */
   submitNumbered(reading: Reading, arrived: number): void;
+  /** Why a hello may not speak for its bed (closed with unauthorized), or undefined. */
+  authorizeHello(hello: HelloFrame, session: NodeSession): string | undefined;
+  /** Why flat JSON may not report for this bed (closed with unauthorized), or undefined. */
+  authorizeLegacy(bed: string, session: NodeSession): string | undefined;
   /** A value was refused as implausible: a technical alarm for the bed. */
   rejected(bed: string, parameter: VitalParameter, value: number | null, why: string): void;
+  /** Per-node line and reading budgets, shared by every connection of a node id. */
+  budgets: NodeBudgets;
+  /** Which beds hellos and flat JSON may write to. */
+  admission: BedAdmission;
 }
 
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+/** The TCP server's side of a session: its connection budgets. */
+export interface SessionGate {
+  /**
+   * The connection has authenticated (a valid hello for `node`, or accepted flat JSON): moves it from
+   * the unauthenticated budget to the nodes' one. Returns why not, when the nodes' budget is full.
+   * `node` is the hello's node id: a connection that will replace that node's takes no new slot.
+   */
+  admit(session: NodeSession, node?: string): string | undefined;
 }
 
 /** One node's TCP connection: framing, handshake, validation, rate limits, acks. */
@@ -57,14 +71,20 @@ export class NodeSession implements CommitWaiter {
   private closed = false;
   /** A seq of this connection was refused: later vitals are ignored until the connection closes. */
   private refusedSeq = false;
+  /** The node's budget is spent: the rest of what this connection sends is ignored until it closes. */
+  private draining = false;
+  /** Gateway time of the last complete line (or of the connect): idle time counts from here. */
   lastHeard: number;
+  /** Gateway time the unfinished line now buffered started to arrive, if one is. */
+  partialSince: number | undefined;
   pinged = false;
 
   constructor(
     readonly socket: Socket,
     private readonly host: SessionHost,
+    private readonly gate?: SessionGate,
   ) {
-    const now = host.clock.now();
+    const now = host.time.now();
     this.lastHeard = now;
     this.bucket = new TokenBucket(host.config.limits.linesPerSecond, host.config.limits.burstLines, now);
     socket.setNoDelay(true);
@@ -87,7 +107,7 @@ export class NodeSession implements CommitWaiter {
   }
 
   send(frame: GatewayFrame): void {
-    if (!this.closed && this.socket.writable) this.socket.write(`${JSON.stringify(frame)}\n`);
+    if (!this.closed && this.socket.writable) this.socket.write(encodeFrame(frame));
   }
 
   /** Sends an error frame and closes the connection. */
@@ -98,28 +118,36 @@ export class NodeSession implements CommitWaiter {
     this.host.logger.info({ peer: this.peer, node: this.node, code }, `closing connection: ${message}`);
     this.socket.end();
     // A peer that never reads would keep the socket half-open forever.
-    setTimeout(() => this.socket.destroy(), 2_000).unref();
+    this.host.time.after(2_000, () => this.socket.destroy());
   }
 
   private onData(chunk: Buffer): void {
     const arrived = performance.now();
-    const now = this.host.clock.now();
-    this.lastHeard = now;
-    this.pinged = false;
+    const now = this.host.time.now();
+    let lines = false;
     for (const ev of this.splitter.push(chunk)) {
-      if (this.closed) return;
+      if (this.closed || this.draining) return;
       if (ev.kind === "too_long") {
         this.host.metrics.rejected.inc({ code: "too_long" });
         this.close("too_long", `line of ${ev.bytes}+ bytes exceeds the ${MAX_LINE_BYTES}-byte limit`);
         return;
       }
+      lines = true;
+      this.lastHeard = now;
+      this.pinged = false;
       if (!this.bucket.take(now)) {
         this.host.metrics.rejected.inc({ code: "flood" });
         this.close("flood", `more than ${this.host.config.limits.linesPerSecond} lines/s`);
         return;
       }
+      const node = this.node;
+      const over = node === undefined ? undefined : this.host.budgets.line(node, now);
+      if (over !== undefined) return this.drainAndClose("flood", over);
       this.onLine(ev.line, now, arrived);
     }
+    // A line must arrive whole within limits.lineDeadlineMs of its first byte (the sweep checks).
+    if (this.splitter.buffered === 0) this.partialSince = undefined;
+    else if (lines || this.partialSince === undefined) this.partialSince = now;
   }
 
   private reject(code: WireErrorCode, message: string, now: number, seq?: number): void {
@@ -160,18 +188,24 @@ export class NodeSession implements CommitWaiter {
 
   private onHello(h: HelloFrame): void {
     if (this.hello || this.legacy)
-      return this.reject("bad_frame", "hello already received", this.host.clock.now());
+      return this.reject("bad_frame", "hello already received", this.host.time.now());
     if (h.proto !== PROTO_VERSION) {
       return this.close(
         "unsupported_proto",
         `protocol ${h.proto} not supported; this gateway speaks ${PROTO_VERSION}`,
       );
     }
-    const want = this.host.config.auth.nodeToken;
-    if (want !== undefined && (h.token === undefined || !sameSecret(h.token, want))) {
+    // Authentication first: nothing (not even last_seq) is told to a node that has not proven itself.
+    const refused = this.host.authorizeHello(h, this);
+    if (refused !== undefined) {
       this.host.metrics.rejected.inc({ code: "unauthorized" });
-      return this.close("unauthorized", "missing or wrong token");
+      return this.close("unauthorized", refused);
     }
+    // Only now, authenticated, may the connection learn anything about stored data (last_seq).
+    const bedRefused = this.host.admission.hello(h.bed);
+    if (bedRefused) return this.refuse(bedRefused);
+    const full = this.gate?.admit(this, h.node);
+    if (full !== undefined) return this.refuse({ code: "flood", message: full, close: true });
     this.hello = h;
     const replaced = this.host.attach(this);
     replaced?.close("replaced", "the same node connected again");
@@ -181,16 +215,45 @@ export class NodeSession implements CommitWaiter {
       type: "welcome",
       proto: PROTO_VERSION,
       heartbeat_ms: this.host.config.heartbeatMs,
-      max_lines_per_s: this.host.config.limits.linesPerSecond,
+      max_lines_per_s: this.host.budgets.sustainedPerSecond,
       ...(last !== undefined ? { last_seq: last } : {}),
     });
+  }
+
+  private refuse(r: Refusal): void {
+    if (r.close) {
+      this.host.metrics.rejected.inc({ code: r.code });
+      return this.close(r.code, r.message);
+    }
+    this.reject(r.code, r.message, this.host.time.now());
+  }
+
+  /** The per-node reading budget; when it is spent the connection drains and closes. */
+  private overBudget(node: string, now: number): boolean {
+    const over = this.host.budgets.reading(node, now);
+    if (over === undefined) return false;
+    this.drainAndClose("flood", over);
+    return true;
+  }
+
+  /**
+   * Ignores the rest of what this connection sends, lets the commit already queued finish (so its
+   * ack goes out and a node does not resend what is stored), then closes.
+   */
+  private drainAndClose(code: WireErrorCode, message: string): void {
+    this.draining = true;
+    this.host.metrics.rejected.inc({ code });
+    this.host.logger.info({ peer: this.peer, node: this.node }, message);
+    // The group commit runs on setImmediate scheduled earlier; this one runs after it.
+    setImmediate(() => this.close(code, message));
   }
 
   private onVitals(f: VitalsFrame, now: number, arrived: number): void {
     const h = this.hello;
     if (!h) return this.reject("no_hello", "send hello before vitals", now, f.seq);
     if (this.refusedSeq) return;
-    const { type: _t, seq, t, flags, ...values } = f;
+    if (this.overBudget(h.node, now)) return;
+    const { type: _t, seq, t, flags, rr_src, ...values } = f;
     const refused = this.host.submit(
       {
         node: h.node,
@@ -203,6 +266,7 @@ export class NodeSession implements CommitWaiter {
         receivedAt: now,
         values,
         flags: flags ?? [],
+        ...(rr_src !== undefined && values.rr !== undefined ? { rrSource: rr_src } : {}),
       },
       this,
       arrived,
@@ -225,12 +289,27 @@ export class NodeSession implements CommitWaiter {
 
   private onLegacy(f: LegacyFrame, now: number, arrived: number): void {
     if (this.hello) return this.reject("bad_frame", "flat JSON is only accepted without a hello", now);
+    const refused = this.host.admission.legacy(f.bed_no, this.socket.remoteAddress);
+    if (refused) {
+      this.host.logger.info({ peer: this.peer, bed: f.bed_no }, refused.message);
+      return this.refuse(refused);
+    }
     const node = `legacy:${f.bed_no}`;
     if (!this.legacy || this.legacy.node !== node) {
+      const refused = this.host.authorizeLegacy(f.bed_no, this);
+      if (refused !== undefined) {
+        this.host.metrics.rejected.inc({ code: "unauthorized" });
+        return this.close("unauthorized", refused);
+      }
       if (this.legacy) this.host.detach(this);
+      else {
+        const full = this.gate?.admit(this);
+        if (full !== undefined) return this.refuse({ code: "flood", message: full, close: true });
+      }
       this.legacy = { node, bed: f.bed_no };
       this.host.attach(this);
     }
+    if (this.overBudget(node, now)) return;
     const seq = this.host.nextLegacySeq(node);
     this.host.submitNumbered(
       {

@@ -1,8 +1,10 @@
 import type { Logger } from "../../core/logger.js";
 import type { ClassifiedReading, Reading } from "../../core/reading.js";
+import type { TimeSource } from "../../core/time.js";
 import type { GatewayMetrics } from "../metrics.js";
 import type { SqliteStore } from "../store/sqlite-store.js";
-import { CommitQueue, type CommitWaiter } from "./commit-queue.js";
+import { type CommitOutcome, CommitQueue, type CommitWaiter } from "./commit-queue.js";
+import type { NodeClocks } from "./node-clocks.js";
 import { SeqLedger } from "./seq-ledger.js";
 
 export interface ReadingIntakeDeps {
@@ -17,10 +19,15 @@ export interface ReadingIntakeDeps {
   rolledBack?: () => void;
   metrics: GatewayMetrics;
   logger: Logger;
+  time: TimeSource;
   maxBatch: number;
   maxSeqJump: number;
   /** New readings (not resends), after they are durable. */
   onStored: (readings: ClassifiedReading[]) => void;
+  /** Flags readings whose device time cannot be right. */
+  clocks?: NodeClocks;
+  /** Whether each commit succeeded (the storage health). */
+  commits?: CommitOutcome;
 }
 
 /**
@@ -33,18 +40,20 @@ export class ReadingIntake {
   readonly ledger: SeqLedger;
   private readonly commits: CommitQueue;
 
-  constructor(deps: ReadingIntakeDeps) {
+  constructor(private readonly deps: ReadingIntakeDeps) {
     this.ledger = new SeqLedger(deps.store, { maxJump: deps.maxSeqJump });
     this.commits = new CommitQueue({
       store: deps.store,
       ledger: this.ledger,
       metrics: deps.metrics,
       logger: deps.logger,
+      time: deps.time,
       maxBatch: deps.maxBatch,
       judge: deps.judge,
       ...(deps.inTransaction ? { inTransaction: deps.inTransaction } : {}),
       ...(deps.rolledBack ? { rolledBack: deps.rolledBack } : {}),
       onStored: deps.onStored,
+      ...(deps.commits ? { outcome: deps.commits } : {}),
     });
   }
 
@@ -65,6 +74,7 @@ export class ReadingIntake {
   submit(reading: Reading, waiter: CommitWaiter | undefined, arrived: number): string | undefined {
     const verdict = this.ledger.judge(reading.node, reading.boot, reading.seq);
     if (typeof verdict === "object") return verdict.refused;
+    if (verdict === "new") this.deps.clocks?.judge(reading);
     this.enqueue(reading, waiter, arrived, verdict === "resend");
     return undefined;
   }

@@ -7,9 +7,10 @@ import { createServer as createTlsServer } from "node:tls";
 import { Aedes, type Client } from "aedes";
 import type { FastifyInstance } from "fastify";
 import { createWebSocketStream } from "ws";
-import { ErrorCodes, VitalsError } from "../../core/errors.js";
 import { TokenBucket } from "../ingest/token-bucket.js";
-import { MqttAccessControl, type MqttPrincipal } from "./mqtt-acl.js";
+import { listenError } from "../listen-error.js";
+import { LoginThrottle } from "./login-throttle.js";
+import { accountOf, MqttAccessControl, type MqttPrincipal } from "./mqtt-acl.js";
 import { guardPacketSizes } from "./packet-size-guard.js";
 import type { BridgeHost, MqttReadingBridge } from "./reading-bridge.js";
 import { decodeNodeStatus, parseTopic } from "./topics.js";
@@ -18,6 +19,15 @@ type AuthError = Error & { returnCode: number };
 
 function refusal(message: string, returnCode: number): AuthError {
   return Object.assign(new Error(message), { returnCode });
+}
+
+/** The remote address of a client over TCP, TLS or WebSocket. */
+function addressOf(client: Client): string {
+  const c = client as Client & {
+    conn?: { remoteAddress?: string };
+    req?: { socket?: { remoteAddress?: string } };
+  };
+  return c.conn?.remoteAddress ?? c.req?.socket?.remoteAddress ?? "unknown";
 }
 
 interface ClientState {
@@ -34,11 +44,19 @@ interface ClientState {
  */
 export class EmbeddedBroker {
   private aedes: Aedes | undefined;
+  /** PUBLISH packets clients sent that the broker accepted (vitals_mqtt_messages_received_total). */
+  messagesReceived = 0;
+
+  /** Clients connected now. */
+  get connectedClients(): number {
+    return this.aedes?.connectedClients ?? 0;
+  }
   private readonly servers: Server[] = [];
   private readonly clients = new WeakMap<Client, ClientState>();
   /** Payloads of rejected readings: acknowledged, but not forwarded to subscribers (aedes keeps the Buffer). */
   private readonly rejected = new WeakSet<Buffer>();
   private readonly acl: MqttAccessControl;
+  private readonly logins: LoginThrottle;
   port: number | undefined;
   tlsPort: number | undefined;
 
@@ -46,7 +64,11 @@ export class EmbeddedBroker {
     private readonly host: BridgeHost,
     env: NodeJS.ProcessEnv,
   ) {
-    this.acl = new MqttAccessControl(host.config.mqtt, env);
+    this.acl = new MqttAccessControl(host.config.mqtt, env, {
+      maxChecks: host.config.limits.maxConcurrentLoginChecks,
+      maxWaiting: 1_000,
+    });
+    this.logins = new LoginThrottle(host.config.limits);
   }
 
   /** Broker-originated publishes (state, alarms, errors). */
@@ -73,18 +95,43 @@ export class EmbeddedBroker {
       // A node that does not read its socket must not pin memory forever.
       drainTimeout: limits.idleTimeoutMs,
       authenticate: (client, username, password, done) => {
-        const p = this.acl.authenticate(client.id, username, password);
-        if (!p) {
+        type AuthDone = Parameters<typeof done>[0];
+        const address = addressOf(client);
+        const account = (username ?? "").slice(0, 64);
+        const refuse = (why: string, code = 4) => {
           this.host.metrics.rejected.inc({ code: "unauthorized" });
-          log.info({ clientId: client.id.slice(0, 64) }, "mqtt connection refused: bad credentials");
-          return done(refusal("bad username or password", 4) as Parameters<typeof done>[0], false);
+          log.info(
+            { clientId: client.id.slice(0, 64), user: account, address },
+            `mqtt connection refused: ${why}`,
+          );
+          done(
+            refusal(code === 2 ? "client id in use" : "bad username or password", code) as AuthDone,
+            false,
+          );
+        };
+        if (!this.logins.allowed(account, address, this.host.time.now())) {
+          return refuse("too many failed logins (limits.failedLoginsPer…)");
         }
-        this.clients.set(client, {
-          principal: p,
-          bucket: new TokenBucket(limits.linesPerSecond, limits.burstLines, this.host.clock.now()),
-          beds: new Set(),
-        });
-        done(null, true);
+        this.acl.authenticate(client.id, username, password).then(
+          (p) => {
+            if (!p) {
+              if (account !== "") this.logins.failed(account, address, this.host.time.now());
+              return refuse("bad credentials");
+            }
+            // aedes lets a new connection take over a client id: only the same account may do that.
+            // `clients` is aedes's registry of connected clients by id (not in its type definitions).
+            const holder = (aedes as unknown as { clients: Record<string, Client | undefined> }).clients[
+              client.id
+            ];
+            const held = holder && holder !== client ? this.clients.get(holder) : undefined;
+            if (held && accountOf(held.principal) !== accountOf(p)) {
+              return refuse(`client id in use by another account (${accountOf(held.principal)})`, 2);
+            }
+            this.admit(client, p);
+            done(null, true);
+          },
+          (e: Error) => done(e as AuthDone, false),
+        );
       },
       authorizePublish: (client, packet, done) => {
         const topic = parseTopic(packet.topic);
@@ -102,14 +149,22 @@ export class EmbeddedBroker {
           );
           return done(new Error("publish not allowed on this topic"));
         }
-        if (!st.bucket.take(this.host.clock.now())) {
-          this.host.metrics.rejected.inc({ code: "flood" });
-          return done(new Error(`more than ${limits.linesPerSecond} messages/s`));
-        }
+        const now = this.host.time.now();
         const node = st.principal.kind === "node" ? st.principal.node : client.id;
+        const over = !st.bucket.take(now)
+          ? `more than ${limits.linesPerSecond} messages/s`
+          : (this.host.budgets.line(node, now) ??
+            (topic.kind === "reading" ? this.host.budgets.reading(node, now) : undefined));
+        if (over !== undefined) {
+          this.host.metrics.rejected.inc({ code: "flood" });
+          return done(new Error(over));
+        }
         if (topic.kind === "node") {
-          const status = decodeNodeStatus(packet.payload as Buffer);
-          if (!status) return done(new Error("node status must be online/offline JSON"));
+          const decoded = decodeNodeStatus(packet.payload as Buffer);
+          if (!decoded) return done(new Error("node status must be online/offline JSON"));
+          // The account's configured patient stands; a node's status cannot name another one.
+          const configured = st.principal.kind === "node" ? st.principal.patient : null;
+          const status = configured !== null ? { ...decoded, patient: configured } : decoded;
           const key = `${topic.ward}\u0000${topic.bed}`;
           if (status.status === "online") st.beds.add(key);
           else st.beds.delete(key);
@@ -140,6 +195,9 @@ export class EmbeddedBroker {
       },
     });
     this.aedes = aedes;
+    aedes.on("publish", (_packet, client) => {
+      if (client) this.messagesReceived++;
+    });
     aedes.on("clientDisconnect", (client) => {
       const st = this.clients.get(client);
       if (!st) return;
@@ -169,7 +227,7 @@ export class EmbeddedBroker {
         { cert: readFileSync(mqtt.tls.certFile), key: readFileSync(mqtt.tls.keyFile) },
         handle,
       );
-      this.tlsPort = await listenOn(tls, mqtt.tls.port, this.host.config.host);
+      this.tlsPort = await listenOn(tls, mqtt.tls.port, this.host.config.host, true);
       this.servers.push(tls);
     }
     if (http && mqtt.websocket) {
@@ -177,6 +235,15 @@ export class EmbeddedBroker {
         handle(createWebSocketStream(socket), req.raw);
       });
     }
+  }
+
+  private admit(client: Client, principal: MqttPrincipal): void {
+    const limits = this.host.config.limits;
+    this.clients.set(client, {
+      principal,
+      bucket: new TokenBucket(limits.linesPerSecond, limits.burstLines, this.host.time.now()),
+      beds: new Set(),
+    });
   }
 
   async stop(): Promise<void> {
@@ -189,14 +256,20 @@ export class EmbeddedBroker {
   }
 }
 
-function listenOn(server: Server, port: number, host: string): Promise<number> {
+function listenOn(server: Server, port: number, host: string, tls = false): Promise<number> {
   return new Promise((resolve, reject) => {
-    const fail = (e: NodeJS.ErrnoException) => {
-      if (e.code !== "EADDRINUSE") return reject(e);
-      // The usual cause: a system Mosquitto already on 1883.
-      const hint = `MQTT port ${host}:${port} is in use (another broker?): set mqtt.port / --mqtt-port, or mqtt.mode "external" or "off"`;
-      reject(new VitalsError(hint, ErrorCodes.ConfigInvalid, { port }, { cause: e }));
-    };
+    const fail = (e: NodeJS.ErrnoException) =>
+      reject(
+        listenError(e, {
+          what: tls ? "MQTT over TLS" : "MQTT",
+          host,
+          port,
+          flag: tls ? "(no flag)" : "--mqtt-port",
+          key: tls ? "mqtt.tls.port" : "mqtt.port",
+          // The usual cause of a busy 1883: a system Mosquitto, which the gateway can use instead.
+          inUseHint: 'or use that broker with mqtt.mode "external", or turn MQTT off with mqtt.mode "off"',
+        }),
+      );
     server.once("error", fail);
     server.listen(port, host, () => {
       server.off("error", fail);

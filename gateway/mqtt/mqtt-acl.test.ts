@@ -14,36 +14,36 @@ const acl = new MqttAccessControl(config, { PW_N2: "pw-2", PW_OBS: "pw-obs" });
 const pw = (s: string) => Buffer.from(s);
 
 describe("MQTT node authentication", () => {
-  it("accepts the right password (hash or env) and refuses everything else", () => {
-    expect(acl.authenticate("c", "n1", pw("pw-1"))).toEqual({
+  it("accepts the right password (hash or env) and refuses everything else", async () => {
+    expect(await acl.authenticate("c", "n1", pw("pw-1"))).toEqual({
       kind: "node",
       node: "n1",
       ward: "icu",
       bed: "ICU/3",
       patient: null,
     });
-    expect(acl.authenticate("c", "n2", pw("pw-2"))).toMatchObject({ kind: "node", patient: "P2" });
-    expect(acl.authenticate("c", "obs", pw("pw-obs"))).toEqual({ kind: "observer", name: "obs" });
-    expect(acl.authenticate("c", "n1", pw("pw-2"))).toBeUndefined();
-    expect(acl.authenticate("c", "n2", pw(""))).toBeUndefined();
-    expect(acl.authenticate("c", "n2", undefined)).toBeUndefined();
-    expect(acl.authenticate("c", "ghost", pw("pw-1"))).toBeUndefined();
-    expect(acl.authenticate("c", undefined, undefined)).toBeUndefined();
+    expect(await acl.authenticate("c", "n2", pw("pw-2"))).toMatchObject({ kind: "node", patient: "P2" });
+    expect(await acl.authenticate("c", "obs", pw("pw-obs"))).toEqual({ kind: "observer", name: "obs" });
+    expect(await acl.authenticate("c", "n1", pw("pw-2"))).toBeUndefined();
+    expect(await acl.authenticate("c", "n2", pw(""))).toBeUndefined();
+    expect(await acl.authenticate("c", "n2", undefined)).toBeUndefined();
+    expect(await acl.authenticate("c", "ghost", pw("pw-1"))).toBeUndefined();
+    expect(await acl.authenticate("c", undefined, undefined)).toBeUndefined();
   });
 
-  it("refuses an env-password account whose variable is unset or empty", () => {
+  it("refuses an env-password account whose variable is unset or empty", async () => {
     const bare = new MqttAccessControl(config, { PW_N2: "" });
-    expect(bare.authenticate("c", "n2", pw(""))).toBeUndefined();
-    expect(bare.authenticate("c", "obs", pw("undefined"))).toBeUndefined();
+    expect(await bare.authenticate("c", "n2", pw(""))).toBeUndefined();
+    expect(await bare.authenticate("c", "obs", pw("undefined"))).toBeUndefined();
   });
 
-  it("verifies scrypt hashes and rejects tampered or malformed ones", () => {
+  it("verifies scrypt hashes and rejects tampered or malformed ones", async () => {
     const h = hashPassword("s3cret");
-    expect(verifyPassword("s3cret", h)).toBe(true);
-    expect(verifyPassword("s3cret!", h)).toBe(false);
-    expect(verifyPassword("s3cret", h.replace(/\$[^$]+$/, "$AAAA"))).toBe(false);
-    expect(verifyPassword("s3cret", "scrypt$99999999$8$1$AAAA$AAAA")).toBe(false);
-    expect(verifyPassword("s3cret", "plain")).toBe(false);
+    expect(await verifyPassword("s3cret", h)).toBe(true);
+    expect(await verifyPassword("s3cret!", h)).toBe(false);
+    expect(await verifyPassword("s3cret", h.replace(/\$[^$]+$/, "$AAAA"))).toBe(false);
+    expect(await verifyPassword("s3cret", "scrypt$99999999$8$1$AAAA$AAAA")).toBe(false);
+    expect(await verifyPassword("s3cret", "plain")).toBe(false);
   });
 });
 

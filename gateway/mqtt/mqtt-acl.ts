@@ -1,5 +1,5 @@
 import type { MqttConfig } from "./mqtt-config.js";
-import { sameSecret, verifyPassword } from "./password-hash.js";
+import { dummyHash, sameSecret, verifyPassword } from "./password-hash.js";
 import { encodeLevel, parseTopic, TOPIC_ROOT } from "./topics.js";
 
 /** Who an MQTT connection is, once authenticated. */
@@ -8,34 +8,72 @@ export type MqttPrincipal =
   | { kind: "observer"; name: string }
   | { kind: "anonymous"; node: string };
 
+/** The account behind a principal: two connections of one account may take over each other's client id. */
+export function accountOf(p: MqttPrincipal): string {
+  return p.kind === "node" ? `node:${p.node}` : p.kind === "observer" ? `observer:${p.name}` : "anonymous";
+}
+
 /**
- * Node authentication and topic ACLs for the embedded broker. Pure: given the config and the
- * environment, answers who a connection is and what it may publish and subscribe to.
+ * Node authentication and topic ACLs for the embedded broker. Given the config and the environment,
+ * answers who a connection is and what it may publish and subscribe to. Every password check costs
+ * one scrypt on the thread pool — for an unknown user or an environment-variable password too, so
+ * that timing tells nothing about which accounts exist.
  */
 export class MqttAccessControl {
+  private readonly dummy: string;
+  private checking = 0;
+  private readonly queue: (() => void)[] = [];
+
   constructor(
     private readonly config: MqttConfig,
     private readonly env: NodeJS.ProcessEnv = {},
-  ) {}
+    /** scrypt checks at once (limits.maxConcurrentLoginChecks); the rest wait, up to maxWaiting. */
+    private readonly concurrency = { maxChecks: 1, maxWaiting: 1_000 },
+  ) {
+    const hashed = [...config.nodes, ...config.observers].find((a) => a.passwordHash)?.passwordHash;
+    this.dummy = dummyHash(hashed);
+  }
 
-  authenticate(clientId: string, username?: string, password?: Buffer): MqttPrincipal | undefined {
+  async authenticate(
+    clientId: string,
+    username?: string,
+    password?: Buffer,
+  ): Promise<MqttPrincipal | undefined> {
     if (username === undefined || username === "") {
       return this.config.anonymous && clientId ? { kind: "anonymous", node: clientId } : undefined;
     }
     if (!password) return undefined;
     const node = this.config.nodes.find((n) => n.username === username);
-    if (node) {
-      if (!this.passwordOk(node, password)) return undefined;
+    const obs = node ? undefined : this.config.observers.find((o) => o.username === username);
+    const ok = await this.oneAtATime(() => this.passwordOk(node ?? obs, password));
+    if (!ok) return undefined;
+    if (node)
       return { kind: "node", node: username, ward: node.ward, bed: node.bed, patient: node.patient ?? null };
-    }
-    const obs = this.config.observers.find((o) => o.username === username);
-    if (obs && this.passwordOk(obs, password)) return { kind: "observer", name: username };
-    return undefined;
+    return { kind: "observer", name: username };
   }
 
-  private passwordOk(a: { passwordHash?: string | undefined; passwordEnv?: string | undefined }, pw: Buffer) {
-    if (a.passwordHash) return verifyPassword(pw, a.passwordHash);
-    const plain = a.passwordEnv ? this.env[a.passwordEnv] : undefined;
+  /** Runs a check when fewer than maxChecks run; false (refused) when too many are waiting. */
+  private async oneAtATime(check: () => Promise<boolean>): Promise<boolean> {
+    if (this.checking >= this.concurrency.maxChecks) {
+      if (this.queue.length >= this.concurrency.maxWaiting) return false;
+      await new Promise<void>((resolve) => this.queue.push(resolve));
+    }
+    this.checking++;
+    try {
+      return await check();
+    } finally {
+      this.checking--;
+      this.queue.shift()?.();
+    }
+  }
+
+  private async passwordOk(
+    a: { passwordHash?: string | undefined; passwordEnv?: string | undefined } | undefined,
+    pw: Buffer,
+  ): Promise<boolean> {
+    if (a?.passwordHash) return verifyPassword(pw, a.passwordHash);
+    await verifyPassword(pw, this.dummy);
+    const plain = a?.passwordEnv ? this.env[a.passwordEnv] : undefined;
     return plain !== undefined && plain !== "" && sameSecret(pw, plain);
   }
 

@@ -18,7 +18,7 @@ const secret = {
     .optional(),
 };
 
-export const mqttNodeAccountSchema = z
+const mqttNodeAccountSchema = z
   .object({
     /** MQTT username; it is also the node id its readings are stored under. */
     username: id,
@@ -30,7 +30,7 @@ export const mqttNodeAccountSchema = z
   .strict()
   .refine((a) => a.passwordHash || a.passwordEnv, "a node needs passwordHash or passwordEnv");
 
-export const mqttObserverAccountSchema = z
+const mqttObserverAccountSchema = z
   .object({ username: id, ...secret })
   .strict()
   .refine((a) => a.passwordHash || a.passwordEnv, "an observer needs passwordHash or passwordEnv");
@@ -80,4 +80,3 @@ export const mqttConfigSchema = z
   });
 
 export type MqttConfig = z.infer<typeof mqttConfigSchema>;
-export type MqttNodeAccount = z.infer<typeof mqttNodeAccountSchema>;

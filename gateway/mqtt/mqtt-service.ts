@@ -34,6 +34,14 @@ export class MqttService {
     return this.transport instanceof EmbeddedBroker ? this.transport.port : undefined;
   }
 
+  /** Embedded broker figures for /metrics (undefined in external mode: the broker reports its own). */
+  get brokerStats(): { clients: number; messagesReceived: number } | undefined {
+    const t = this.transport;
+    return t instanceof EmbeddedBroker
+      ? { clients: t.connectedClients, messagesReceived: t.messagesReceived }
+      : undefined;
+  }
+
   get tlsPort(): number | undefined {
     return this.transport instanceof EmbeddedBroker ? this.transport.tlsPort : undefined;
   }

@@ -5,7 +5,7 @@ import type { Duplex } from "node:stream";
  * MAX_LINE_BYTES (4096) of payload plus a short topic; 16 KiB leaves room for CONNECT with a long
  * password and for SUBSCRIBE. aedes itself has no limit: its parser would buffer a 256 MB packet.
  */
-export const MAX_MQTT_PACKET_BYTES = 16 * 1024;
+const MAX_MQTT_PACKET_BYTES = 16 * 1024;
 
 /**
  * Follows MQTT packet boundaries in a byte stream (fixed header, remaining length, body) without

@@ -3,10 +3,12 @@ import type { Logger } from "../../core/logger.js";
 import { decodeNodeLine } from "../../core/protocol/codec.js";
 import type { ErrorFrame, VitalParameter, WireErrorCode } from "../../core/protocol/frames.js";
 import { MAX_LINE_BYTES } from "../../core/protocol/frames.js";
-import type { ClassifiedReading, Clock, Reading } from "../../core/reading.js";
+import type { ClassifiedReading, Reading } from "../../core/reading.js";
+import type { Timer, TimeSource } from "../../core/time.js";
 import type { BedRegistry } from "../beds.js";
 import type { GatewayConfig } from "../config.js";
 import type { CommitWaiter } from "../ingest/commit-queue.js";
+import type { NodeBudgets } from "../ingest/node-budgets.js";
 import type { GatewayMetrics } from "../metrics.js";
 import type { MqttConfig } from "./mqtt-config.js";
 import { MQTT_TOPICS, type MqttPayloads, type NodeStatus, type TopicKind, topicFor } from "./topics.js";
@@ -14,10 +16,12 @@ import { MQTT_TOPICS, type MqttPayloads, type NodeStatus, type TopicKind, topicF
 /** What the bridge needs from the gateway: the same entry points the TCP sessions use. */
 export interface BridgeHost {
   config: GatewayConfig & { mqtt: MqttConfig };
-  clock: Clock;
+  time: TimeSource;
   logger: Logger;
   metrics: GatewayMetrics;
   beds: BedRegistry;
+  /** Per-node line and reading budgets, shared with the node's TCP connections. */
+  budgets: NodeBudgets;
   /** Returns why the reading's seq is refused (bad_seq), if it is. */
   submit(reading: Reading, waiter: CommitWaiter | undefined, arrived: number): string | undefined;
   /** A node came online / went away for a bed (bed registry and alarm engine). */
@@ -69,7 +73,7 @@ export class MqttReadingBridge {
   private readonly boots = new Map<string, string>();
   private readonly online = new Map<string, string>();
   private readonly dirty = new Set<string>();
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Timer | undefined;
 
   constructor(
     private readonly host: BridgeHost,
@@ -87,7 +91,7 @@ export class MqttReadingBridge {
 
   onReading(src: ReadingSource, payload: Buffer, done: AckCallback): void {
     const arrived = performance.now();
-    const now = this.host.clock.now();
+    const now = this.host.time.now();
     if (payload.length > MAX_LINE_BYTES) {
       return this.reject(
         src,
@@ -175,8 +179,7 @@ export class MqttReadingBridge {
   start(): void {
     // An embedded broker starts with no retained messages: publish every known bed's state once.
     for (const b of this.host.beds.all()) this.dirty.add(b.bed);
-    this.timer = setInterval(() => this.flushState(), this.cfg.stateIntervalMs);
-    this.timer.unref();
+    this.timer = this.host.time.every(this.cfg.stateIntervalMs, () => this.flushState());
   }
 
   readingsStored(readings: readonly ClassifiedReading[]): void {
@@ -202,7 +205,7 @@ export class MqttReadingBridge {
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.timer?.cancel();
     this.flushState();
   }
 }

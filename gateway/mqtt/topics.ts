@@ -21,9 +21,6 @@ export interface MqttPayloads {
 }
 export type TopicKind = keyof MqttPayloads;
 
-/** The same map keyed by subscription pattern, e.g. `"vitals/+/+/state": BedView` (docs/mqtt.md). */
-export type MqttTopicMap = { [K in TopicKind as `vitals/+/+/${K}`]: MqttPayloads[K] };
-
 export const MQTT_TOPICS: {
   readonly [K in TopicKind]: { from: "node" | "gateway"; retained: boolean; qos: 0 | 1 };
 } = {
@@ -37,7 +34,7 @@ export const MQTT_TOPICS: {
 export const TOPIC_ROOT = "vitals";
 
 /** Hello-like metadata a node publishes (retained) when it comes online. */
-export const nodeStatusSchema = z.union([
+const nodeStatusSchema = z.union([
   z.object({
     status: z.literal("online"),
     patient: z.string().min(1).max(64).optional(),
@@ -75,7 +72,7 @@ export function encodeLevel(id: string): string {
   return id.replace(/[%/+#]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
 }
 
-export function decodeLevel(level: string): string | undefined {
+function decodeLevel(level: string): string | undefined {
   if (/[+#]/.test(level)) return undefined;
   try {
     return decodeURIComponent(level);

@@ -34,6 +34,7 @@ const TECHNICAL: Record<Exclude<AlarmKind, "physiological">, string> = {
   implausible: "implausible readings",
   low_battery: "sensor node battery low",
   patient_mismatch: "the sensor node names a different patient than the one admitted",
+  storage_failing: "storage failing — readings not being acknowledged",
 };
 
 /**

@@ -1,4 +1,4 @@
-import type { Clock } from "../../core/reading.js";
+import type { Timer, TimeSource } from "../../core/time.js";
 import { type RetryPolicy, retryDelayMs } from "./backoff.js";
 import type { DeliveryRow, NotificationOutbox } from "./notification-outbox.js";
 import { DeliveryError, isDeliveryError, type Notifier } from "./notifier.js";
@@ -11,7 +11,7 @@ export interface NotifyLogger {
   error(obj: object, msg?: string): void;
 }
 
-export interface DeliveryCounters {
+interface DeliveryCounters {
   attempts: number;
   delivered: number;
   retried: number;
@@ -20,7 +20,7 @@ export interface DeliveryCounters {
 
 export interface ChannelPumpDeps {
   outbox: NotificationOutbox;
-  clock: Clock;
+  time: TimeSource;
   logger: NotifyLogger;
   retry: RetryPolicy;
   random: () => number;
@@ -35,13 +35,13 @@ const MINUTE = 60_000;
 /**
  * Delivers one channel's outbox rows, most urgent first, one attempt at a time, within the channel's
  * rate limit. Each channel has its own pump, so a provider that hangs until its time-out delays only
- * its own messages. Timers are setTimeout (fake timers drive them in tests); there is no polling: the
- * pump sleeps until the next row is due or until kick() says there is new work.
+ * its own messages. Its timer comes from the injected time source; there is no polling: the pump
+ * sleeps until the next row is due or until kick() says there is new work.
  */
 export class ChannelPump {
   private active = false;
   private running = false;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Timer | undefined;
   private inflight: Promise<void> | undefined;
   /** Attempt times within the last minute. */
   private readonly sent: number[] = [];
@@ -64,7 +64,7 @@ export class ChannelPump {
   /** Stops the timer and waits for the attempt in flight (bounded by the channel's time-out). */
   async stop(): Promise<void> {
     this.active = false;
-    clearTimeout(this.timer);
+    this.timer?.cancel();
     this.timer = undefined;
     await this.inflight?.catch(() => {});
     await this.notifier.close?.();
@@ -73,7 +73,7 @@ export class ChannelPump {
   /** There may be work due in `delayMs` (0: now). */
   kick(delayMs: number): void {
     if (!this.active || this.running) return;
-    clearTimeout(this.timer);
+    this.timer?.cancel();
     this.timer = undefined;
     if (delayMs <= 0) {
       // Not a 0 ms timer, which fake timers (and a busy event loop) postpone: a microtask runs as soon
@@ -82,10 +82,10 @@ export class ChannelPump {
       queueMicrotask(() => void this.pump());
       return;
     }
-    this.timer = setTimeout(() => {
+    this.timer = this.d.time.after(delayMs, () => {
       this.timer = undefined;
       void this.pump();
-    }, delayMs);
+    });
   }
 
   private async pump(): Promise<void> {
@@ -93,7 +93,7 @@ export class ChannelPump {
     let wakeIn: number | undefined;
     try {
       while (this.active) {
-        const now = this.d.clock.now();
+        const now = this.d.time.now();
         const row = this.d.outbox.nextDue(this.name, now);
         if (!row) break;
         while (this.sent.length > 0 && (this.sent[0] as number) <= now - MINUTE) this.sent.shift();
@@ -120,28 +120,28 @@ export class ChannelPump {
     if (!this.active) return;
     if (wakeIn === undefined) {
       const next = this.d.outbox.nextWakeAt(this.name);
-      if (next !== undefined) wakeIn = next - this.d.clock.now();
+      if (next !== undefined) wakeIn = next - this.d.time.now();
     }
     if (wakeIn !== undefined) this.kick(wakeIn);
   }
 
   private async attempt(row: DeliveryRow, now: number): Promise<void> {
-    const { outbox, clock, logger, counters } = this.d;
+    const { outbox, time, logger, counters } = this.d;
     const attempts = row.attempts + 1;
     counters.attempts++;
     // No recipient and no message content in the log: both are personal data.
     const log = { ns: "notify", channel: this.name, delivery: row.id, attempt: attempts };
     try {
       const receipt = await this.notifier.send(row.message, row.recipient, { deliveryId: row.id, now });
-      outbox.markDelivered(row.id, attempts, receipt.providerId, clock.now());
+      outbox.markDelivered(row.id, attempts, receipt.providerId, time.now());
       counters.delivered++;
-      logger.info({ ...log, latencyMs: clock.now() - row.createdAt }, "notification delivered");
+      logger.info({ ...log, latencyMs: time.now() - row.createdAt }, "notification delivered");
     } catch (e) {
       const err = isDeliveryError(e)
         ? e
         : new DeliveryError(e instanceof Error ? e.message : String(e), false);
       const why = this.d.redact(err.message);
-      const at = clock.now();
+      const at = time.now();
       if (err.permanent || attempts >= this.d.retry.maxAttempts) {
         outbox.markDead(row.id, attempts, why, at);
         counters.deadLettered++;

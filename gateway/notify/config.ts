@@ -116,10 +116,9 @@ export const channelConfigSchema = z.discriminatedUnion("type", [
   webhookSchema,
 ]);
 export type ChannelConfig = z.infer<typeof channelConfigSchema>;
-export type ChannelType = ChannelConfig["type"];
 
 /** What may leave the hospital network in a message. */
-export const minimisationSchema = z.enum(["full", "no_patient_id", "bed_only"]);
+const minimisationSchema = z.enum(["full", "no_patient_id", "bed_only"]);
 export type Minimisation = z.infer<typeof minimisationSchema>;
 
 /** The `notifications` section of the gateway configuration. Every key has a default. */

@@ -1,14 +1,12 @@
 export { alarmEventToNotification, notifiedBy } from "./alarm-notification.js";
 export { retryDelayMs } from "./backoff.js";
-export { classifySmtpError, type SmtpTransportFactory } from "./channels/smtp-notifier.js";
+export type { NotifyLogger } from "./channel-pump.js";
 export {
   type ChannelConfig,
   channelConfigSchema,
-  type Minimisation,
   type NotificationsConfig,
   type NotificationsConfigInput,
   notificationsConfigSchema,
-  type SecretRef,
 } from "./config.js";
 export { createNotifier, recipientsFor } from "./create-notifiers.js";
 export { type NotificationMessage, renderDigest, renderEvent } from "./message.js";
@@ -24,7 +22,6 @@ export {
   NotificationService,
   type NotificationServiceOptions,
   type NotificationStats,
-  type NotifyLogger,
 } from "./notification-service.js";
 export { DeliveryError, type Notifier } from "./notifier.js";
 export { SecretStore } from "./secrets.js";

@@ -1,3 +1,4 @@
+import { byParameter } from "../../core/parameters.js";
 import type { Minimisation } from "./config.js";
 import type { NotificationEvent, Priority } from "./notification-event.js";
 
@@ -20,18 +21,9 @@ export interface RenderOptions {
   timeZone: string;
 }
 
-const LABELS: Record<string, string> = {
-  hr: "HR",
-  spo2: "SpO2",
-  temp: "Temp",
-  rr: "RR",
-  sbp: "SBP",
-  dbp: "DBP",
-  pi: "PI",
-  battery: "Battery",
-};
+const LABELS: Record<string, string> = byParameter((p) => p.name);
 
-export function formatTime(at: number, timeZone: string): string {
+function formatTime(at: number, timeZone: string): string {
   // sv-SE formats as "2026-11-21 19:40:05": unambiguous and sortable.
   const local = new Intl.DateTimeFormat("sv-SE", {
     timeZone,
@@ -46,7 +38,7 @@ export function formatTime(at: number, timeZone: string): string {
   return `${local} ${timeZone}`;
 }
 
-export function bedLink(publicUrl: string | undefined, bed: string): string | undefined {
+function bedLink(publicUrl: string | undefined, bed: string): string | undefined {
   if (!publicUrl) return undefined;
   return `${publicUrl.replace(/\/+$/, "")}/#bed=${encodeURIComponent(bed)}`;
 }

@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import type { Clock } from "../../core/reading.js";
+import type { Timer, TimeSource } from "../../core/time.js";
 import { ChannelPump, type NotifyLogger } from "./channel-pump.js";
 import type { SmtpTransportFactory } from "./channels/smtp-notifier.js";
 import type { NotificationsConfig } from "./config.js";
@@ -16,11 +16,9 @@ import {
 import { type DeadLetter, NotificationOutbox } from "./notification-outbox.js";
 import { SecretStore } from "./secrets.js";
 
-export type { NotifyLogger };
-
 export interface NotificationServiceOptions {
   db: Database.Database;
-  clock: Clock;
+  time: TimeSource;
   logger: NotifyLogger;
   config: NotificationsConfig;
   /** Dashboard base URL for bed links (the gateway's `publicUrl`). */
@@ -64,7 +62,7 @@ export class NotificationService {
   private readonly outbox: NotificationOutbox;
   private readonly secrets: SecretStore;
   private readonly pumps = new Map<string, ChannelPump>();
-  private readonly digestTimers = new Map<string, NodeJS.Timeout>();
+  private readonly digestTimers = new Map<string, Timer>();
   private started = false;
   private readonly counters: NotificationStats["counters"] = {
     enqueued: 0,
@@ -77,8 +75,8 @@ export class NotificationService {
     deadLettered: 0,
   };
 
-  private pruneTimer: NodeJS.Timeout | undefined;
-  private watchTimer: NodeJS.Timeout | undefined;
+  private pruneTimer: Timer | undefined;
+  private watchTimer: Timer | undefined;
 
   constructor(private readonly o: NotificationServiceOptions) {
     this.outbox = new NotificationOutbox(o.db);
@@ -96,7 +94,7 @@ export class NotificationService {
         name,
         new ChannelPump(notifier, cfg.maxPerMinute ?? o.config.rateLimit.perChannelPerMinute, {
           outbox: this.outbox,
-          clock: o.clock,
+          time: o.time,
           logger: o.logger,
           retry: o.config.retry,
           random: o.random ?? Math.random,
@@ -111,7 +109,7 @@ export class NotificationService {
   enqueue(event: NotificationEvent): EnqueueOutcome {
     const cfg = this.o.config;
     if (!cfg.enabled) return "disabled";
-    const now = this.o.clock.now();
+    const now = this.o.time.now();
     const key = patientKey(event);
     const outcome = this.outbox.transaction((): EnqueueOutcome => {
       if (event.kind !== "test") {
@@ -179,29 +177,27 @@ export class NotificationService {
     for (const p of this.pumps.values()) p.start();
     for (const p of this.outbox.pendingDigests()) this.scheduleDigest(p.ward, p.since);
     // Delivered messages are kept 30 days (to answer "was the charge nurse told?"), then pruned.
-    this.pruneTimer = setInterval(() => this.prune(PRUNE_AFTER_MS), 3_600_000);
-    this.pruneTimer.unref();
+    this.pruneTimer = this.o.time.every(3_600_000, () => this.prune(PRUNE_AFTER_MS));
   }
 
   /** Calls `onChange` whenever the pending or dead-letter counts change (checked every 5 s). */
   watch(onChange: (counts: { pending: number; dead: number }) => void): void {
     let last = "";
-    clearInterval(this.watchTimer);
-    this.watchTimer = setInterval(() => {
+    this.watchTimer?.cancel();
+    this.watchTimer = this.o.time.every(5_000, () => {
       const { pending, dead } = this.stats();
       if (`${pending}/${dead}` === last) return;
       last = `${pending}/${dead}`;
       onChange({ pending, dead });
-    }, 5_000);
-    this.watchTimer.unref();
+    });
   }
 
   /** Stops the timers and waits for attempts in flight; what is not delivered stays in the outbox. */
   async stop(): Promise<void> {
     this.started = false;
-    clearInterval(this.pruneTimer);
-    clearInterval(this.watchTimer);
-    for (const t of this.digestTimers.values()) clearTimeout(t);
+    this.pruneTimer?.cancel();
+    this.watchTimer?.cancel();
+    for (const t of this.digestTimers.values()) t.cancel();
     this.digestTimers.clear();
     await Promise.allSettled([...this.pumps.values()].map((p) => p.stop()));
   }
@@ -214,19 +210,19 @@ export class NotificationService {
     if (!this.started) return;
     const k = JSON.stringify(ward);
     if (this.digestTimers.has(k)) return;
-    const first = since ?? this.o.clock.now();
-    const delay = Math.max(0, first + this.o.config.digest.holdMs - this.o.clock.now());
+    const first = since ?? this.o.time.now();
+    const delay = Math.max(0, first + this.o.config.digest.holdMs - this.o.time.now());
     this.digestTimers.set(
       k,
-      setTimeout(() => {
+      this.o.time.after(delay, () => {
         this.digestTimers.delete(k);
         this.flushDigest(ward);
-      }, delay),
+      }),
     );
   }
 
   private flushDigest(ward: string | null): void {
-    const now = this.o.clock.now();
+    const now = this.o.time.now();
     const sent = this.outbox.transaction(() => {
       const events = this.outbox.takeDigest(ward);
       if (events.length === 0) return false;
@@ -262,7 +258,7 @@ export class NotificationService {
     const oldest = this.outbox.oldestPendingAt();
     return {
       ...total,
-      oldestPendingAgeMs: oldest === undefined ? null : this.o.clock.now() - oldest,
+      oldestPendingAgeMs: oldest === undefined ? null : this.o.time.now() - oldest,
       byChannel,
       counters: { ...this.counters },
     };
@@ -274,13 +270,13 @@ export class NotificationService {
 
   /** Sends a dead letter again from scratch (after the configuration was fixed). */
   requeue(deliveryId: number): boolean {
-    const ok = this.outbox.requeue(deliveryId, this.o.clock.now());
+    const ok = this.outbox.requeue(deliveryId, this.o.time.now());
     if (ok) this.kickAll();
     return ok;
   }
 
   /** Deletes delivered notifications older than `maxAgeMs`; the gateway calls it now and then. */
   prune(maxAgeMs: number): number {
-    return this.outbox.prune(this.o.clock.now() - maxAgeMs);
+    return this.outbox.prune(this.o.time.now() - maxAgeMs);
   }
 }

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { silentLogger } from "../../core/logger.js";
 import type { Alert } from "../../core/reading.js";
+import { systemTime } from "../../core/time.js";
 import type { AlarmEvent, Priority } from "../alarms/types.js";
 import { AlertDispatcher } from "./alert-dispatcher.js";
 import type { AlertOutput } from "./alert-output.js";
@@ -39,7 +40,8 @@ describe("AlertDispatcher", () => {
     logger = silentLogger,
   ) =>
     new AlertDispatcher({
-      clock: { now: () => Date.now() },
+      // The host's clock and timers, driven by vitest's fake timers.
+      time: systemTime,
       intervalMs: 60_000,
       minPriority: "medium",
       logger,

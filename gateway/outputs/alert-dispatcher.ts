@@ -1,6 +1,7 @@
 import { alarmReason } from "../../core/bed-status.js";
 import type { Logger } from "../../core/logger.js";
-import type { Alert, Clock, Status } from "../../core/reading.js";
+import type { Alert, Status } from "../../core/reading.js";
+import type { Timer, TimeSource } from "../../core/time.js";
 import { type AlarmEvent, PRIORITY_RANK, type Priority } from "../alarms/types.js";
 import type { AlertOutput } from "./alert-output.js";
 
@@ -9,7 +10,7 @@ type Reported = Extract<AlarmEvent, { type: "raised" | "escalated" | "cleared" }
 interface PatientWindow {
   lastSentAt: number;
   held: Reported[];
-  timer: NodeJS.Timeout | undefined;
+  timer: Timer | undefined;
 }
 
 const WORD: Readonly<Record<Priority, string>> = { high: "HIGH", medium: "MEDIUM", low: "LOW" };
@@ -46,7 +47,7 @@ export class AlertDispatcher {
 
   constructor(
     private readonly deps: {
-      clock: Clock;
+      time: TimeSource;
       intervalMs: number;
       minPriority: Priority;
       outputs: AlertOutput[];
@@ -73,7 +74,7 @@ export class AlertDispatcher {
       w.held.push(e);
       touched.add(w);
     }
-    const now = this.deps.clock.now();
+    const now = this.deps.time.now();
     for (const w of touched) this.due(w, now);
   }
 
@@ -84,22 +85,18 @@ export class AlertDispatcher {
     }
     if (w.timer === undefined) {
       const window = w;
-      window.timer = setTimeout(
-        () => {
-          window.timer = undefined;
-          this.send(window, this.deps.clock.now());
-        },
-        Math.max(0, w.lastSentAt + this.deps.intervalMs - now),
-      );
-      window.timer.unref?.();
+      window.timer = this.deps.time.after(Math.max(0, w.lastSentAt + this.deps.intervalMs - now), () => {
+        window.timer = undefined;
+        this.send(window, this.deps.time.now());
+      });
     }
   }
 
   /** Sends whatever is held now (shutdown), then forgets the timers. */
   flush(): void {
-    const now = this.deps.clock.now();
+    const now = this.deps.time.now();
     for (const w of this.windows.values()) {
-      clearTimeout(w.timer);
+      w.timer?.cancel();
       w.timer = undefined;
       if (w.held.length) this.send(w, now);
     }

@@ -10,11 +10,12 @@ export class ConsoleAlertOutput implements AlertOutput {
 
   constructor(
     private readonly out: { write(s: string): unknown },
-    private readonly opts: { bell: boolean },
+    /** showPatient: name the patient id too (off by default: a console is read over shoulders and logged). */
+    private readonly opts: { bell: boolean; showPatient?: boolean },
   ) {}
 
   send(a: Alert): void {
-    const who = a.patient ? ` patient ${a.patient}` : "";
+    const who = this.opts.showPatient && a.patient ? ` patient ${a.patient}` : "";
     const time = new Date(a.at).toISOString();
     this.out.write(
       `${this.opts.bell && a.priority !== null ? "\x07" : ""}[ALERT ${time}] ${a.status} bed ${a.bed}${who}: ${a.reasons.join("; ")}\n`,

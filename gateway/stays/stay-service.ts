@@ -1,7 +1,7 @@
 import type { StayView } from "../../core/api-types.js";
 import { ErrorCodes, VitalsError } from "../../core/errors.js";
 import type { Logger } from "../../core/logger.js";
-import type { Clock } from "../../core/reading.js";
+import type { TimeSource } from "../../core/time.js";
 import { resolveProfileSettings } from "../alarms/alarm-config.js";
 import type { AlarmService } from "../alarms/alarm-service.js";
 import type { BedRegistry } from "../beds.js";
@@ -35,7 +35,7 @@ export class StayService {
       store: StayStore;
       alarms: AlarmService;
       beds: BedRegistry;
-      clock: Clock;
+      time: TimeSource;
       logger: Logger;
       /** Tells dashboards a bed is no longer known. */
       removed: (bed: string) => void;
@@ -78,7 +78,7 @@ export class StayService {
     const profile = a.profile ?? null;
     if (profile !== null && resolveProfileSettings(this.deps.alarms.engine.config, profile) === undefined)
       throw new VitalsError(`unknown alarm profile "${profile}"`, ErrorCodes.ConfigInvalid, { profile });
-    const at = this.deps.clock.now();
+    const at = this.deps.time.now();
     let id = 0;
     this.deps.store.transaction(() => {
       id = this.deps.store.admit(
@@ -106,7 +106,7 @@ export class StayService {
     const from = stay.bed as string;
     if (to === from) return stay;
     if (this.byBed.has(to)) throw conflict(`bed ${to} already has an admitted patient`, { bed: to });
-    const at = this.deps.clock.now();
+    const at = this.deps.time.now();
     const alarms = this.deps.alarms;
     const limits = alarms.engine.limits(from);
     this.deps.store.transaction(() => {
@@ -127,7 +127,7 @@ export class StayService {
     const stay = this.open(id);
     const bed = stay.bed as string;
     if ((stay.state === "standby") === on) return stay;
-    const at = this.deps.clock.now();
+    const at = this.deps.time.now();
     this.deps.store.transaction(() => {
       this.deps.store.standby(id, on ? at : null);
       this.deps.store.record(id, at, user, on ? "standby" : "resume", bed);
@@ -140,7 +140,7 @@ export class StayService {
   discharge(id: number, user: string): StayView {
     const stay = this.open(id);
     const bed = stay.bed as string;
-    const at = this.deps.clock.now();
+    const at = this.deps.time.now();
     this.deps.store.transaction(() => {
       this.deps.store.discharge(id, user, at);
       this.deps.store.record(id, at, user, "discharge", bed);
@@ -160,7 +160,7 @@ export class StayService {
   removeBed(bed: string, user: string): { discharged: StayView | null } {
     const stay = this.byBed.get(bed);
     const discharged = stay ? this.discharge(stay.id, user) : null;
-    const at = this.deps.clock.now();
+    const at = this.deps.time.now();
     this.deps.store.transaction(() => {
       if (!stay) {
         this.deps.store.record(null, at, user, "remove_bed", bed);

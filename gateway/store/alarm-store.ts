@@ -36,7 +36,12 @@ export function eventView(e: AlarmEvent): AlarmEventView {
   return base;
 }
 
-/** The alarm log, the limits audit trail and clinicians' observations, in the gateway's SQLite file. */
+/**
+ * The alarm log, the limits audit trail and clinicians' observations, in the gateway's SQLite file.
+ * An alarm event that cannot be written (a full disk) is kept in memory, in order, up to
+ * `maxUnwritten` (then the oldest go, counted in `dropped`), and written before the next one or on
+ * retry() once storage works again: alarm events are what a disk-full must not lose.
+ */
 export class AlarmStore {
   private readonly insertEvent: Database.Statement;
   private readonly insertAudit: Database.Statement;
@@ -46,8 +51,17 @@ export class AlarmStore {
   private readonly upsertMeta: Database.Statement;
   /** Runs `fn` in one transaction (nested in the caller's, if any). */
   readonly transaction: (fn: () => void) => void;
+  private readonly writeAll: (events: readonly AlarmEvent[]) => void;
+  private unwrittenEvents: AlarmEvent[] = [];
+  /** Unwritten events lost because more than maxUnwritten were waiting. */
+  dropped = 0;
+  /** Called when events start or stop waiting (the storage health watches it). */
+  onBacklogChange: ((waiting: number, error: Error | undefined) => void) | undefined;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly maxUnwritten = 10_000,
+  ) {
     this.insertEvent = db.prepare(
       `INSERT INTO alarm_events (at, type, bed, patient, alarm_id, kind, parameter, priority, value, user, reason, extra)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -68,6 +82,9 @@ export class AlarmStore {
     );
     const tx = db.transaction((fn: () => void) => fn());
     this.transaction = (fn) => tx(fn);
+    this.writeAll = db.transaction((events: readonly AlarmEvent[]) => {
+      for (const e of events) this.write(e);
+    });
   }
 
   /** A bed's alarm state; undefined deletes it (the engine forgot the bed). */
@@ -93,7 +110,50 @@ export class AlarmStore {
     return row === undefined ? undefined : (JSON.parse(row.value) as T);
   }
 
+  /** Alarm events waiting to be written. */
+  get unwritten(): number {
+    return this.unwrittenEvents.length;
+  }
+
+  /** Logs an event; never throws: what cannot be written now is kept and written later. */
   record(e: AlarmEvent): void {
+    if (this.unwrittenEvents.length === 0) {
+      try {
+        this.write(e);
+        return;
+      } catch (err) {
+        this.keep(e, err as Error);
+        return;
+      }
+    }
+    this.keep(e, undefined);
+    this.retry();
+  }
+
+  /** Writes the waiting events, oldest first, in one transaction. Returns whether none is left. */
+  retry(): boolean {
+    if (this.unwrittenEvents.length === 0) return true;
+    try {
+      this.writeAll(this.unwrittenEvents);
+    } catch (err) {
+      this.onBacklogChange?.(this.unwrittenEvents.length, err as Error);
+      return false;
+    }
+    this.unwrittenEvents = [];
+    this.onBacklogChange?.(0, undefined);
+    return true;
+  }
+
+  private keep(e: AlarmEvent, error: Error | undefined): void {
+    this.unwrittenEvents.push(e);
+    if (this.unwrittenEvents.length > this.maxUnwritten) {
+      this.unwrittenEvents.shift();
+      this.dropped++;
+    }
+    if (error) this.onBacklogChange?.(this.unwrittenEvents.length, error);
+  }
+
+  private write(e: AlarmEvent): void {
     if (e.type === "limits_changed") {
       this.insertAudit.run(e.at, e.bed, e.patient, e.user, e.parameter, e.field, str(e.from), str(e.to));
       return;

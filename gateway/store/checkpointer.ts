@@ -1,6 +1,8 @@
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
+import { LogThrottle } from "../../core/log-throttle.js";
 import type { Logger } from "../../core/logger.js";
+import { systemTime } from "../../core/time.js";
 
 /**
  * Copies the WAL back into the database file from a worker thread with its own connection.
@@ -45,13 +47,19 @@ export class Checkpointer {
 
   constructor(path: string, logger: Logger, intervalMs = 1_000) {
     const driver = createRequire(import.meta.url).resolve("better-sqlite3");
+    // On a full disk every checkpoint fails: one line per interval, with a count.
+    const log = new LogThrottle(logger, systemTime);
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, driver, intervalMs } });
     this.worker.unref();
     this.worker.on(
       "message",
       (m: { type: string; log?: number; checkpointed?: number; message?: string }) => {
-        if (m.type === "done") this.last = { log: m.log ?? 0, checkpointed: m.checkpointed ?? 0 };
-        if (m.type === "error") logger.warn({ why: m.message }, "WAL checkpoint failed; will retry");
+        if (m.type === "done") {
+          this.last = { log: m.log ?? 0, checkpointed: m.checkpointed ?? 0 };
+          log.reset("checkpoint");
+        }
+        if (m.type === "error")
+          log.log("warn", "checkpoint", { why: m.message }, "WAL checkpoint failed; will retry");
       },
     );
     this.worker.on("error", (e) => logger.error({ err: e }, "checkpoint worker died"));

@@ -1,9 +1,11 @@
 import type Database from "better-sqlite3";
 import type { InfluxDB } from "influx";
 import type { Logger } from "../../core/logger.js";
+import type { Timer, TimeSource } from "../../core/time.js";
 import type { InfluxConfig } from "./influx-config.js";
 import { type OutboxRow, rowToPoint } from "./influx-points.js";
 import { ensureInfluxSchema } from "./influx-schema.js";
+import { viewColumns } from "./reading-columns.js";
 
 const SINK = "influx";
 
@@ -18,7 +20,8 @@ export class InfluxForwarder {
   private readonly selectMark: Database.Statement;
   private readonly saveMark: Database.Statement;
   private readonly countAfter: Database.Statement;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly firstAfter: Database.Statement;
+  private timer: Timer | undefined;
   private running: Promise<void> | undefined;
   private again = false;
   private schemaReady = false;
@@ -33,19 +36,20 @@ export class InfluxForwarder {
       /** Value of the `gateway` tag on every point this gateway writes. */
       gateway: string;
       logger: Logger;
+      time: TimeSource;
     },
   ) {
     const { db } = deps;
     db.exec("CREATE TABLE IF NOT EXISTS outbox_marks (sink TEXT PRIMARY KEY, last_id INTEGER NOT NULL)");
     this.selectRows = db.prepare(
-      `SELECT id, node, seq, bed, patient, ward, t, received_at, hr, spo2, temp, rr, sbp, dbp, pi, battery,
-         flags, status, reasons FROM readings WHERE id > ? ORDER BY id LIMIT ?`,
+      `SELECT id, ${viewColumns().join(", ")} FROM readings WHERE id > ? ORDER BY id LIMIT ?`,
     );
     this.selectMark = db.prepare("SELECT last_id FROM outbox_marks WHERE sink = ?");
     this.saveMark = db.prepare(
       "INSERT INTO outbox_marks (sink, last_id) VALUES (?, ?) ON CONFLICT(sink) DO UPDATE SET last_id = excluded.last_id",
     );
     this.countAfter = db.prepare("SELECT count(*) AS n FROM readings WHERE id > ?");
+    this.firstAfter = db.prepare("SELECT received_at AS at FROM readings WHERE id > ? ORDER BY id LIMIT 1");
   }
 
   /** rowid of the last reading InfluxDB has acknowledged. */
@@ -56,6 +60,11 @@ export class InfluxForwarder {
   /** Readings stored in SQLite and not yet in InfluxDB. */
   get backlog(): number {
     return (this.countAfter.get(this.mark) as { n: number }).n;
+  }
+
+  /** Receive time of the oldest reading not yet in InfluxDB (undefined when none is waiting). */
+  get oldestPendingAt(): number | undefined {
+    return (this.firstAfter.get(this.mark) as { at: number } | undefined)?.at;
   }
 
   start(): void {
@@ -71,14 +80,13 @@ export class InfluxForwarder {
 
   private schedule(ms: number): void {
     if (this.stopped) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
+    this.timer?.cancel();
+    this.timer = this.deps.time.after(ms, () => {
       this.timer = undefined;
       this.running = this.drain().finally(() => {
         this.running = undefined;
       });
-    }, ms);
-    this.timer.unref();
+    });
   }
 
   /** Writes batches until the outbox is empty; on failure backs off (doubling, capped). */
@@ -123,7 +131,7 @@ export class InfluxForwarder {
   /** Stops forwarding, after the write in progress (if any) settles. */
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.timer?.cancel();
     await this.running;
   }
 }

@@ -30,7 +30,7 @@ export class InfluxHistory implements ReadingHistory {
       WHERE ${where.join(" AND ")} ORDER BY time DESC LIMIT ${Math.trunc(q.limit)}`;
     try {
       const rows = await this.influx.query<Record<string, unknown> & { time: Date }>(sql);
-      return rows.map(pointToView);
+      return rows.map((r) => pointToView(r));
     } catch (e) {
       this.logger.warn({ err: (e as Error).message }, "influxdb query failed; answering from sqlite");
       return this.fallback.history(q);

@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { VITAL_PARAMETERS } from "../../core/protocol/frames.js";
+import { byParameter, VITAL_PARAMETERS } from "../../core/parameters.js";
 import { type OutboxRow, pointToView, rowToPoint } from "./influx-points.js";
-import { rowToView } from "./sqlite-store.js";
+import { rowToView } from "./reading-columns.js";
 
 const id = fc.string({ minLength: 1, maxLength: 16 }).filter((s) => s.trim() === s);
 const value = fc.option(fc.double({ min: -50, max: 300, noNaN: true }), { nil: null });
@@ -15,14 +15,7 @@ const row: fc.Arbitrary<OutboxRow> = fc.record({
   ward: fc.option(id, { nil: null }),
   t: fc.integer({ min: 0, max: 2 ** 42 }),
   received_at: fc.integer({ min: 0, max: 2 ** 42 }),
-  hr: value,
-  spo2: value,
-  temp: value,
-  rr: value,
-  sbp: value,
-  dbp: value,
-  pi: value,
-  battery: value,
+  ...byParameter(() => value),
   flags: fc.constantFrom("", "artifact", "finger_out,low_battery"),
   status: fc.constantFrom("NORMAL", "CRITICAL", "UNKNOWN"),
   reasons: fc.constantFrom("", '["SpO2 92 % < 95 %"]'),

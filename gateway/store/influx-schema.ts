@@ -1,4 +1,5 @@
 import { InfluxDB } from "influx";
+import { PARAMETERS, type ParameterList } from "../../core/parameters.js";
 import type { InfluxConfig } from "./influx-config.js";
 import { INFLUX_MEASUREMENT, INFLUX_TREND_MEASUREMENT } from "./influx-points.js";
 
@@ -41,10 +42,11 @@ export async function ensureInfluxSchema(influx: InfluxDB, cfg: InfluxConfig): P
     await influx.createContinuousQuery(TREND_QUERY, trendQuery(db), db);
 }
 
-/** 1-minute medians per bed and patient, from raw readings into the trends policy. */
-export function trendQuery(db: string, where = ""): string {
-  const medians = ["hr", "spo2", "temp", "rr", "sbp", "dbp", "pi"]
-    .map((f) => `median("${f}") AS "${f}"`)
+/** 1-minute medians of the `kind: "vital"` parameters per bed and patient, into the trends policy. */
+export function trendQuery(db: string, where = "", params: ParameterList = PARAMETERS): string {
+  const medians = params
+    .filter((p) => p.kind === "vital")
+    .map((p) => `median("${p.key}") AS "${p.key}"`)
     .join(", ");
   return `SELECT ${medians} INTO "${db}"."${TREND_POLICY}"."${INFLUX_TREND_MEASUREMENT}"
     FROM "${db}"."${RAW_POLICY}"."${INFLUX_MEASUREMENT}" ${where} GROUP BY time(1m), "ward", "bed", "patient"`;

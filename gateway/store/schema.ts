@@ -113,6 +113,65 @@ export const MIGRATIONS: readonly string[] = [
   DROP TABLE nodes;
   `,
   `
+  -- Access control (docs/security.md). Secrets are stored as SHA-256 hashes (tokens, session ids) or
+  -- scrypt hashes (passwords), never as they are.
+  CREATE TABLE users (
+    id            INTEGER PRIMARY KEY,
+    name          TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    role          TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    disabled      INTEGER NOT NULL DEFAULT 0,
+    created_at    INTEGER NOT NULL,
+    updated_at    INTEGER NOT NULL
+  );
+  CREATE TABLE sessions (
+    id_hash    TEXT PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL,
+    last_seen  INTEGER NOT NULL,
+    address    TEXT
+  ) WITHOUT ROWID;
+  CREATE INDEX sessions_user ON sessions(user_id);
+  CREATE TABLE api_tokens (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT,
+    role       TEXT NOT NULL,
+    hash       TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER
+  );
+  -- A node's credential and the beds it may report for (JSON array); node is the hello's node id it
+  -- is bound to, or NULL for any.
+  CREATE TABLE node_credentials (
+    id         INTEGER PRIMARY KEY,
+    node       TEXT,
+    beds       TEXT NOT NULL,
+    hash       TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER
+  );
+  CREATE TABLE auth_secrets (
+    name  TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  ) WITHOUT ROWID;
+  -- Append-only, hash-chained: hash = SHA-256(prev_hash || canonical row); see gateway/auth/audit-log.ts.
+  CREATE TABLE audit_log (
+    id        INTEGER PRIMARY KEY,
+    at        INTEGER NOT NULL,
+    actor     TEXT NOT NULL,
+    action    TEXT NOT NULL,
+    target    TEXT,
+    detail    TEXT NOT NULL,
+    address   TEXT,
+    prev_hash TEXT NOT NULL,
+    hash      TEXT NOT NULL
+  );
+  CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+  CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+  `,
+  `
   -- The alarm engine's state per bed (BedSnapshot as JSON: listed alarms with acknowledgements, latches
   -- and escalation times, audio pause, limits, heartbeat, whether a node was connected), written in the
   -- same transaction as the readings and alarm events that changed it; restored at start.

@@ -5,6 +5,7 @@ import type { ReadingView } from "../../core/api-types.js";
 import { ErrorCodes, VitalsError } from "../../core/errors.js";
 import type { Alert, ClassifiedReading } from "../../core/reading.js";
 import type { SeqSpaceRow } from "../ingest/seq-ledger.js";
+import { insertReadingSql, type ReadingRow, readingArgs, rowToView, viewColumns } from "./reading-columns.js";
 import { MIGRATIONS } from "./schema.js";
 
 export interface HistoryQuery {
@@ -14,15 +15,7 @@ export interface HistoryQuery {
   limit: number;
 }
 
-type Row = Omit<ReadingView, "flags" | "reasons"> & { flags: string; reasons: string };
-
-export function rowToView(r: Row): ReadingView {
-  return {
-    ...r,
-    flags: r.flags ? r.flags.split(",") : [],
-    reasons: r.reasons ? (JSON.parse(r.reasons) as string[]) : [],
-  };
-}
+const VIEW_COLUMNS = viewColumns().join(", ");
 
 /**
  * Readings, beds, nodes and alerts in one SQLite file (WAL). Writes come in batches, one transaction
@@ -57,11 +50,7 @@ export class SqliteStore {
     this.db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
     this.db.pragma("foreign_keys = ON");
     this.migrate();
-    this.insertReading = this.db.prepare(
-      `INSERT INTO readings
-         (node, boot, seq, bed, patient, ward, t, received_at, hr, spo2, temp, rr, sbp, dbp, pi, battery, flags, status, reasons)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
+    this.insertReading = this.db.prepare(insertReadingSql());
     this.upsertSpace = this.db.prepare(
       `INSERT INTO seq_spaces (node, boot, bed, ranges, last_seen) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT(node, boot) DO UPDATE SET bed = excluded.bed, ranges = excluded.ranges,
@@ -85,28 +74,7 @@ export class SqliteStore {
         const lastPerBed = new Map<string, { r: ClassifiedReading; id: number | bigint }>();
         for (let i = 0; i < batch.length; i++) {
           const r = batch[i] as ClassifiedReading;
-          const v = r.values;
-          const res = this.insertReading.run(
-            r.node,
-            r.boot,
-            r.seq,
-            r.bed,
-            r.patient,
-            r.ward,
-            r.t,
-            r.receivedAt,
-            v.hr ?? null,
-            v.spo2 ?? null,
-            v.temp ?? null,
-            v.rr ?? null,
-            v.sbp ?? null,
-            v.dbp ?? null,
-            v.pi ?? null,
-            v.battery ?? null,
-            r.flags.length ? r.flags.join(",") : "",
-            r.status,
-            r.reasons.length ? JSON.stringify(r.reasons) : "",
-          );
+          const res = this.insertReading.run(readingArgs(r));
           lastPerBed.set(r.bed, { r, id: res.lastInsertRowid });
         }
         for (const p of spaces) this.upsertSpace.run(p.node, p.boot, p.bed, p.ranges, p.lastSeen);
@@ -122,7 +90,16 @@ export class SqliteStore {
     dataDir: string,
     opts: { synchronous?: "normal" | "full"; checkpointInWorker?: boolean } = {},
   ): SqliteStore {
-    mkdirSync(dataDir, { recursive: true });
+    try {
+      mkdirSync(dataDir, { recursive: true });
+    } catch (e) {
+      throw new VitalsError(
+        `cannot use data directory ${dataDir}: ${(e as Error).message} (choose another with --data-dir or "dataDir")`,
+        ErrorCodes.StoreIo,
+        undefined,
+        { cause: e },
+      );
+    }
     return new SqliteStore(join(dataDir, "vitals.db"), opts);
   }
 
@@ -176,10 +153,9 @@ export class SqliteStore {
       where.push("received_at <= ?");
       args.push(q.to);
     }
-    const sql = `SELECT node, seq, bed, patient, ward, t, received_at, hr, spo2, temp, rr, sbp, dbp, pi, battery,
-        flags, status, reasons FROM readings ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+    const sql = `SELECT ${VIEW_COLUMNS} FROM readings ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
       ORDER BY received_at DESC, id DESC LIMIT ?`;
-    return (this.db.prepare(sql).all(...args, q.limit) as Row[]).map(rowToView);
+    return (this.db.prepare(sql).all(...args, q.limit) as ReadingRow[]).map(rowToView);
   }
 
   /** Every bed with its last reading, to restore the ward after a restart. */
@@ -195,7 +171,7 @@ export class SqliteStore {
         `SELECT b.bed AS bed_label, b.ward AS bed_ward, b.patient AS bed_patient, b.node AS bed_node, r.*
          FROM beds b LEFT JOIN readings r ON r.id = b.last_reading_id ORDER BY b.bed`,
       )
-      .all() as (Row & {
+      .all() as (ReadingRow & {
       bed_label: string;
       bed_ward: string | null;
       bed_patient: string | null;

@@ -2,6 +2,8 @@ import { Duplex } from "node:stream";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { decodeGatewayLine, encodeFrame, type VitalsFrame } from "../../core/protocol/index.js";
+import { FakeTime } from "../../test/support/fake-time.js";
+import { vitals } from "../../test/support/frames.js";
 import type { SensorSample } from "../sample.js";
 import { createSerialFirmwareDriver } from "./serial-firmware-driver.js";
 
@@ -33,15 +35,14 @@ const HELLO = encodeFrame({
   bed: "unassigned",
   fw: "vitals-avr/0.1.0",
 });
-const vitals = (seq: number, extra: Partial<VitalsFrame> = {}) =>
-  encodeFrame({ type: "vitals", seq, t: 1000 * (seq + 1), hr: 70 + seq, spo2: 97, temp: 36.6, ...extra });
+const vitalsLine = (seq: number, extra: Partial<VitalsFrame> = {}) =>
+  encodeFrame(vitals(seq, { t: 1000 * (seq + 1), hr: 70 + seq, spo2: 97, temp: 36.6, ...extra }));
 const tick = () => new Promise((r) => setImmediate(r));
 
 async function started() {
   const board = new FakeBoard();
   const samples: SensorSample[] = [];
-  let now = 5_000;
-  const driver = createSerialFirmwareDriver({ stream: board }, { clock: { now: () => now++ } });
+  const driver = createSerialFirmwareDriver({ stream: board }, { time: new FakeTime(5_000) });
   await driver.start((s) => samples.push(s));
   return { board, samples, driver };
 }
@@ -49,7 +50,13 @@ async function started() {
 describe("SerialFirmwareDriver", () => {
   it("hands each vitals frame on once, acks it, and acks resends without repeating them", async () => {
     const { board, samples, driver } = await started();
-    board.feed(HELLO + vitals(0) + vitals(1, { flags: ["no_signal"], hr: null }) + vitals(0) + vitals(2));
+    board.feed(
+      HELLO +
+        vitalsLine(0) +
+        vitalsLine(1, { flags: ["no_signal"], hr: null }) +
+        vitalsLine(0) +
+        vitalsLine(2),
+    );
     await tick();
     expect(samples.map((s) => s.values.hr)).toEqual([70, null, 72]);
     expect(samples[1]?.flags).toEqual(["no_signal"]);
@@ -64,10 +71,10 @@ describe("SerialFirmwareDriver", () => {
 
   it("starts seqs afresh after the board reboots (hello) and re-sends the alarm it was playing", async () => {
     const { board, samples, driver } = await started();
-    board.feed(HELLO + vitals(0));
+    board.feed(HELLO + vitalsLine(0));
     await tick();
     driver.setAlarm("high");
-    board.feed(HELLO + vitals(0)); // reset: seq 0 again is a new frame, and the buzzer forgot its alarm
+    board.feed(HELLO + vitalsLine(0)); // reset: seq 0 again is a new frame, and the buzzer forgot its alarm
     await tick();
     expect(samples).toHaveLength(2);
     const sent = board.commands.map((c) => (c.kind === "frame" ? c.frame : c));
@@ -84,13 +91,13 @@ describe("SerialFirmwareDriver", () => {
     // The board's seqs are local to its serial link; the node agent numbers what the gateway sees.
     const { board, samples, driver } = await started();
     const glitched = [1, 4_000_000_000, Number.MAX_SAFE_INTEGER, 0, 2];
-    board.feed(HELLO + glitched.map((seq, i) => vitals(seq, { t: 1000 * (i + 1), hr: 80 + i })).join(""));
+    board.feed(HELLO + glitched.map((seq, i) => vitalsLine(seq, { t: 1000 * (i + 1), hr: 80 + i })).join(""));
     await tick();
     expect(samples.map((s) => s.values.hr)).toEqual([80, 81, 82, 83, 84]);
     expect(
       board.commands.map((c) => (c.kind === "frame" && c.frame.type === "ack" ? c.frame.seq : c)),
     ).toEqual(glitched);
-    board.feed(vitals(3, { hr: 90 }));
+    board.feed(vitalsLine(3, { hr: 90 }));
     await tick();
     expect(samples.at(-1)?.values.hr).toBe(90);
     await driver.stop();
@@ -102,7 +109,7 @@ describe("SerialFirmwareDriver", () => {
     board.feed(`${"x".repeat(5000)}\n`);
     board.feed('{"type":"vitals","seq":1\n');
     for (let i = 0; i < 200; i++) board.feed("noise\n");
-    board.feed(vitals(4));
+    board.feed(vitalsLine(4));
     await tick();
     expect(samples).toHaveLength(1);
     expect(driver.counters.discarded).toBe(203);
@@ -110,7 +117,8 @@ describe("SerialFirmwareDriver", () => {
   });
 
   it("gives the same samples and acks however the bytes are chunked (property)", async () => {
-    const stream = HELLO + vitals(0) + "junk\n" + vitals(1) + vitals(0) + vitals(2, { temp: null });
+    const stream =
+      HELLO + vitalsLine(0) + "junk\n" + vitalsLine(1) + vitalsLine(0) + vitalsLine(2, { temp: null });
     const bytes = Buffer.from(stream);
     await fc.assert(
       fc.asyncProperty(
@@ -155,7 +163,7 @@ describe("SerialFirmwareDriver", () => {
     expect(driver.lastError?.message).toMatch(/cannot open \/dev\/ttyACM9: No such file/);
     await expect.poll(() => driver.connected, { timeout: 2000 }).toBe(true);
     expect(attempts).toBe(3);
-    board.feed(HELLO + vitals(0));
+    board.feed(HELLO + vitalsLine(0));
     await tick();
     expect(samples).toHaveLength(1);
     await driver.stop();

@@ -3,11 +3,11 @@ import pino, { type Logger } from "pino";
 import { SerialPort } from "serialport";
 import { ErrorCodes, VitalsError } from "../../core/errors.js";
 import { encodeFrame, type HelloFrame, LineSplitter, type SoundPriority } from "../../core/protocol/index.js";
-import type { Clock } from "../../core/reading.js";
+import { systemTime, type Timer, type TimeSource } from "../../core/time.js";
 import type { SensorDriver, SensorSample } from "../sample.js";
 import { decodeFirmwareLine, vitalsToSample } from "./firmware-line-decoder.js";
 
-export const FIRMWARE_BAUD_RATE = 115_200;
+const FIRMWARE_BAUD_RATE = 115_200;
 /** The board reads lines of at most 64 bytes; it prints frames of at most ~180. */
 const MAX_BOARD_LINE = 512;
 /** Seqs remembered to recognise the board's resends of frames already handed on. */
@@ -24,7 +24,7 @@ export interface SerialFirmwareDriverOptions {
 }
 
 export interface SerialFirmwareDriverDeps {
-  clock?: Clock;
+  time?: TimeSource;
   logger?: Logger;
   /** Opens `path`; the real serialport by default. */
   openPort?: (options: { path: string; baudRate: number }) => Promise<Duplex>;
@@ -53,7 +53,7 @@ export class SerialFirmwareDriver implements SensorDriver {
   readonly counters: SerialFirmwareCounters = { frames: 0, duplicates: 0, discarded: 0, hellos: 0 };
   /** The board's last hello (firmware version, node id), once it has booted. */
   hello: HelloFrame | undefined;
-  private readonly clock: Clock;
+  private readonly time: TimeSource;
   private readonly logger: Logger;
   private readonly openPort: (options: { path: string; baudRate: number }) => Promise<Duplex>;
   private link: Duplex | undefined;
@@ -69,7 +69,7 @@ export class SerialFirmwareDriver implements SensorDriver {
     if (!options.path === !options.stream) {
       throw new VitalsError("serial-firmware needs exactly one of path or stream", ErrorCodes.ConfigInvalid);
     }
-    this.clock = deps.clock ?? { now: () => Date.now() };
+    this.time = deps.time ?? systemTime;
     this.logger = (deps.logger ?? pino({ level: "silent" })).child({ ns: "serial-firmware" });
     this.openPort = deps.openPort ?? openSerialPort;
   }
@@ -77,7 +77,7 @@ export class SerialFirmwareDriver implements SensorDriver {
   private onSample: (sample: SensorSample) => void = () => {};
   private started = false;
   private attempt = 0;
-  private reopenTimer: ReturnType<typeof setTimeout> | undefined;
+  private reopenTimer: Timer | undefined;
   /** Why the port is not open, while the driver retries (null when open). */
   lastError: Error | null = null;
 
@@ -100,7 +100,7 @@ export class SerialFirmwareDriver implements SensorDriver {
 
   async stop(): Promise<void> {
     this.started = false;
-    clearTimeout(this.reopenTimer);
+    this.reopenTimer?.cancel();
     const link = this.link;
     this.link = undefined;
     if (!link) return;
@@ -157,7 +157,7 @@ export class SerialFirmwareDriver implements SensorDriver {
     if (!this.started || !this.options.path) return;
     const { initialMs, maxMs } = this.options.reconnect ?? { initialMs: 500, maxMs: 10_000 };
     const delay = Math.min(maxMs, initialMs * 2 ** this.attempt++);
-    this.reopenTimer = setTimeout(() => void this.connect(), delay);
+    this.reopenTimer = this.time.after(delay, () => void this.connect());
   }
 
   /** Plays an IEC 60601-1-8 pattern on the board's buzzer ("none" silences) until the next call. */
@@ -196,7 +196,7 @@ export class SerialFirmwareDriver implements SensorDriver {
             this.seen.push(seq);
             if (this.seen.length > SEEN_SEQS) this.seen.shift();
             this.counters.frames++;
-            this.onSample(vitalsToSample(line.frame, this.name, this.clock.now()));
+            this.onSample(vitalsToSample(line.frame, this.name, this.time.now()));
           }
           this.send(encodeFrame({ type: "ack", seq }));
           break;

@@ -1,5 +1,5 @@
 import { ErrorCodes, VitalsError } from "../../core/errors.js";
-import type { Scheduler } from "./scheduler.js";
+import type { TimeSource } from "../../core/time.js";
 
 /**
  * The part of a johnny-five IO plugin (firmata.js `Board.io`) the I2C drivers use. johnny-five's own
@@ -53,7 +53,7 @@ export class I2cRegisterPort {
   constructor(
     private readonly io: I2cIo,
     readonly address: number,
-    private readonly scheduler: Scheduler,
+    private readonly time: TimeSource,
     options: I2cRegisterPortOptions = {},
   ) {
     this.timeoutMs = options.timeoutMs ?? 500;
@@ -73,14 +73,14 @@ export class I2cRegisterPort {
             );
           this.channel.firmwareComplained = undefined;
           const onReply = (data: number[]) => {
-            cancel();
+            timeout.cancel();
             const complaint = this.channel.firmwareComplained;
             if (complaint !== undefined)
               reject(fail(`firmware says "${complaint}" (reply holds stale bytes)`));
             else if (data.length !== length) reject(fail(`${data.length} bytes, expected ${length}`));
             else resolve(data);
           };
-          const cancel = this.scheduler.after(this.timeoutMs, () => {
+          const timeout = this.time.after(this.timeoutMs, () => {
             this.io.removeListener?.(`I2C-reply-${this.address}-${register}`, onReply);
             reject(fail("no reply"));
           });

@@ -1,4 +1,5 @@
 import { ErrorCodes, VitalsError } from "../../core/errors.js";
+import { systemTime, type Timer, type TimeSource } from "../../core/time.js";
 import type { SensorDriver, SensorSample } from "../sample.js";
 import { type I2cIo, I2cRegisterPort } from "./i2c-register-port.js";
 import {
@@ -11,7 +12,6 @@ import {
   Max30102Reg,
 } from "./max30102-registers.js";
 import { type PpgEstimator, ratioOfRatiosEstimator } from "./ppg-estimator.js";
-import { type Scheduler, systemScheduler } from "./scheduler.js";
 
 /** Unread samples from FIFO_WR_PTR/OVF_COUNTER/FIFO_RD_PTR: equal pointers mean empty, or full if anything overflowed. */
 export function fifoUnread(wrPtr: number, ovfCounter: number, rdPtr: number): number {
@@ -43,8 +43,7 @@ export function decodeFifo(bytes: readonly number[], leds: 1 | 2): FifoBlock {
 export interface Max30102DriverOptions {
   io: I2cIo;
   address?: number;
-  scheduler?: Scheduler;
-  clock?: () => number;
+  time?: TimeSource;
   /** ADC sample rate (SPO2_CONFIG SR) and on-chip averaging: output rate = sampleRateHz / averaging. */
   sampleRateHz?: (typeof MAX30102_SAMPLE_RATES)[number];
   averaging?: (typeof MAX30102_AVERAGES)[number];
@@ -74,7 +73,7 @@ export class Max30102Driver implements SensorDriver {
   private red: number[] = [];
   private ir: number[] = [];
   private freshIr: number[] = [];
-  private cancels: (() => void)[] = [];
+  private timers: Timer[] = [];
   private inflight: Promise<void> | undefined;
   private port: I2cRegisterPort | undefined;
 
@@ -86,8 +85,8 @@ export class Max30102Driver implements SensorDriver {
 
   async start(onSample: (sample: SensorSample) => void): Promise<void> {
     const o = this.options;
-    const scheduler = o.scheduler ?? systemScheduler;
-    const port = new I2cRegisterPort(o.io, o.address ?? MAX30102_ADDRESS, scheduler);
+    const time = o.time ?? systemTime;
+    const port = new I2cRegisterPort(o.io, o.address ?? MAX30102_ADDRESS, time);
     this.port = port;
     const [partId] = await port.read(Max30102Reg.PartId, 1);
     if (partId !== MAX30102_PART_ID) {
@@ -108,19 +107,19 @@ export class Max30102Driver implements SensorDriver {
     await port.write(Max30102Reg.FifoWrPtr, [0, 0, 0]); // WR_PTR, OVF_COUNTER, RD_PTR
     await port.write(Max30102Reg.ModeConfig, [0x03]); // SpO2 mode: red + IR
     // Skip a tick while the previous drain is still on the bus instead of piling up reads.
-    this.cancels.push(
-      scheduler.every(o.pollMs ?? 200, () => {
+    this.timers.push(
+      time.every(o.pollMs ?? 200, () => {
         this.inflight ??= this.poll().finally(() => {
           this.inflight = undefined;
         });
       }),
     );
-    this.cancels.push(scheduler.every(1000, () => onSample(this.summarise(o.clock ?? Date.now))));
+    this.timers.push(time.every(1000, () => onSample(this.summarise(time.now()))));
   }
 
   async stop(): Promise<void> {
-    for (const cancel of this.cancels) cancel();
-    this.cancels = [];
+    for (const timer of this.timers) timer.cancel();
+    this.timers = [];
     await this.inflight;
     await this.port?.write(Max30102Reg.ModeConfig, [0x80]); // shutdown: LEDs off
   }
@@ -153,10 +152,10 @@ export class Max30102Driver implements SensorDriver {
     this.freshIr.push(...ir);
   }
 
-  private summarise(clock: () => number): SensorSample {
+  private summarise(now: number): SensorSample {
     const fresh = this.freshIr;
     this.freshIr = [];
-    const base = { source: this.name, t: clock() };
+    const base = { source: this.name, t: now };
     if (fresh.length === 0) return { ...base, values: { hr: null, spo2: null }, flags: ["no_signal"] };
     const meanIr = fresh.reduce((a, b) => a + b, 0) / fresh.length;
     if (meanIr < (this.options.fingerOutIrBelow ?? 50_000)) {

@@ -1,13 +1,12 @@
-import type { SensorDriver, SensorSample } from "../sample.js";
-import { type I2cIo, I2cRegisterPort } from "./i2c-register-port.js";
-import { type Scheduler, systemScheduler } from "./scheduler.js";
-
-export type Max30205Reading =
-  | { kind: "temp"; celsius: number }
-  | { kind: "discarded"; bytes: number[]; why: string };
+import {
+  PolledThermometerDriver,
+  type PolledThermometerOptions,
+  type TemperatureReading,
+  type ThermometerChip,
+} from "./polled-thermometer-driver.js";
 
 /** Temperature register (0x00): 16-bit two's complement, MSB first, 1/256 °C per LSB. */
-export function decodeMax30205(bytes: readonly number[]): Max30205Reading {
+export function decodeMax30205(bytes: readonly number[]): TemperatureReading {
   if (bytes.length !== 2 || bytes.some((b) => !Number.isInteger(b) || b < 0 || b > 0xff)) {
     return { kind: "discarded", bytes: [...bytes], why: "expected 2 bytes" };
   }
@@ -16,54 +15,16 @@ export function decodeMax30205(bytes: readonly number[]): Max30205Reading {
   return { kind: "temp", celsius: signed / 256 };
 }
 
-export interface Max30205DriverOptions {
-  io: I2cIo;
-  address?: number;
-  periodMs?: number;
-  scheduler?: Scheduler;
-  clock?: () => number;
-}
+const MAX30205: ThermometerChip = {
+  name: "max30205",
+  defaultAddress: 0x48,
+  configure: (port) => port.write(0x01, [0x00]), // configuration: continuous conversion, normal format
+  read: async (port) => decodeMax30205(await port.read(0x00, 2)),
+};
 
 /** MAX30205 clinical thermometer (±0.1 °C, 37–39 °C) polled over a johnny-five IO. */
-export class Max30205Driver implements SensorDriver {
-  readonly name = "max30205";
-  discarded = 0;
-  failedReads = 0;
-  private cancel: (() => void) | undefined;
-  private inflight: Promise<void> | undefined;
-
-  constructor(private readonly options: Max30205DriverOptions) {}
-
-  async start(onSample: (sample: SensorSample) => void): Promise<void> {
-    const scheduler = this.options.scheduler ?? systemScheduler;
-    const clock = this.options.clock ?? Date.now;
-    const port = new I2cRegisterPort(this.options.io, this.options.address ?? 0x48, scheduler);
-    await port.write(0x01, [0x00]); // configuration: continuous conversion, normal format
-    const poll = async () => {
-      try {
-        const reading = decodeMax30205(await port.read(0x00, 2));
-        if (reading.kind === "discarded") this.discarded++;
-        else
-          onSample({ source: this.name, t: clock(), values: { temp: round2(reading.celsius) }, flags: [] });
-      } catch {
-        this.failedReads++;
-      }
-    };
-    // A slow bus must not pile up reads: skip a tick while the previous read is in flight.
-    this.cancel = scheduler.every(this.options.periodMs ?? 1000, () => {
-      this.inflight ??= poll().finally(() => {
-        this.inflight = undefined;
-      });
-    });
+export class Max30205Driver extends PolledThermometerDriver {
+  constructor(options: PolledThermometerOptions) {
+    super(MAX30205, options);
   }
-
-  async stop(): Promise<void> {
-    this.cancel?.();
-    this.cancel = undefined;
-    await this.inflight;
-  }
-}
-
-function round2(x: number): number {
-  return Math.round(x * 100) / 100;
 }

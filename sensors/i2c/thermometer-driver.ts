@@ -1,7 +1,8 @@
+import { systemTime, type TimeSource } from "../../core/time.js";
 import type { SensorDriver, SensorSample } from "../sample.js";
 
 /** What the driver needs from a johnny-five Thermometer: "data" events and a `celsius` getter. */
-export interface ThermometerLike {
+interface ThermometerLike {
   readonly celsius: number;
   on(event: "data", listener: () => void): unknown;
   removeListener(event: "data", listener: () => void): unknown;
@@ -14,7 +15,7 @@ export interface ThermometerDriverOptions {
   name?: string;
   /** johnny-five emits "data" every `freq` ms (25 by default); emit at most one sample per this period. */
   periodMs?: number;
-  clock?: () => number;
+  time?: TimeSource;
 }
 
 /**
@@ -32,11 +33,11 @@ export class ThermometerDriver implements SensorDriver {
   }
 
   async start(onSample: (sample: SensorSample) => void): Promise<void> {
-    const clock = this.options.clock ?? Date.now;
+    const time = this.options.time ?? systemTime;
     const period = this.options.periodMs ?? 1000;
     let last = Number.NEGATIVE_INFINITY;
     this.listener = () => {
-      const now = clock();
+      const now = time.now();
       if (now - last < period) return;
       const celsius = this.options.thermometer.celsius;
       if (!Number.isFinite(celsius)) {

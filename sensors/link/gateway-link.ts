@@ -1,26 +1,30 @@
 import { EventEmitter } from "node:events";
 import { connect, type Socket } from "node:net";
+import { connect as connectTls } from "node:tls";
 import { type Logger, silentLogger } from "../../core/logger.js";
-import { decodeGatewayLine } from "../../core/protocol/codec.js";
+import { decodeGatewayLine, encodeFrame } from "../../core/protocol/codec.js";
 import {
   type ErrorFrame,
   type HelloFrame,
+  type NodeFrame,
   PROTO_VERSION,
   type SoundPriority,
   type VitalsFrame,
   type WelcomeFrame,
 } from "../../core/protocol/frames.js";
 import { LineSplitter } from "../../core/protocol/line-splitter.js";
-import { type Clock, systemClock } from "../../core/reading.js";
+import { systemTime, type Timer, type TimeSource } from "../../core/time.js";
 import { backoffDelay } from "./backoff.js";
 import type { Outbox } from "./outbox.js";
 
 export interface GatewayLinkOptions {
   host: string;
   port: number;
+  /** Connect over TLS, trusting `ca` (the gateway's `vitals certs init` CA) instead of the system's. */
+  tls?: { ca?: string | Buffer; servername?: string } | undefined;
   hello: Omit<HelloFrame, "type" | "proto">;
   outbox: Outbox;
-  clock?: Clock;
+  time?: TimeSource;
   logger?: Logger;
   backoff?: { initialMs: number; maxMs: number };
   /** Most frames sent but not yet acknowledged. */
@@ -51,6 +55,8 @@ export class GatewayLink extends EventEmitter<{
   alarm: [SoundPriority];
   /** The link started a new seq space (the new boot id). */
   newBoot: [string];
+  /** A connection attempt failed or the connection broke (the reason); the link retries. */
+  connectionError: [string];
 }> {
   private socket: Socket | undefined;
   private splitter = new LineSplitter(1 << 16);
@@ -59,22 +65,22 @@ export class GatewayLink extends EventEmitter<{
   private ackedUpTo = 0;
   private attempt = 0;
   private stopped = true;
-  private reconnectTimer: NodeJS.Timeout | undefined;
-  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private reconnectTimer: Timer | undefined;
+  private heartbeatTimer: Timer | undefined;
   private heartbeatMs = 5_000;
   private lastSent = 0;
   private lastHeard = 0;
-  private readonly clock: Clock;
+  private readonly time: TimeSource;
   private readonly logger: Logger;
   private readonly window: number;
   private rate: number;
   private tokens: number;
   private tokensAt = 0;
-  private paceTimer: NodeJS.Timeout | undefined;
+  private paceTimer: Timer | undefined;
 
   constructor(private readonly opts: GatewayLinkOptions) {
     super();
-    this.clock = opts.clock ?? systemClock;
+    this.time = opts.time ?? systemTime;
     this.logger = opts.logger ?? silentLogger;
     this.window = opts.window ?? 256;
     this.rate = Math.min(opts.maxLinesPerSecond ?? Number.POSITIVE_INFINITY, 1_000);
@@ -83,7 +89,7 @@ export class GatewayLink extends EventEmitter<{
 
   /** Lines we may send now under the pacing budget (half a second's worth at most saved up). */
   private budget(): number {
-    const now = this.clock.now();
+    const now = this.time.now();
     this.tokens = Math.min(
       this.rate / 2,
       this.tokens + (Math.max(0, now - this.tokensAt) * this.rate) / 1000,
@@ -121,7 +127,7 @@ export class GatewayLink extends EventEmitter<{
       type: "vitals",
       ...reading,
       seq: this.opts.outbox.lastSeq() + 1,
-      t: reading.t ?? this.clock.now(),
+      t: reading.t ?? this.time.now(),
     };
     this.opts.outbox.push(frame);
     this.pump();
@@ -130,33 +136,40 @@ export class GatewayLink extends EventEmitter<{
 
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.reconnectTimer);
-    clearTimeout(this.paceTimer);
-    clearInterval(this.heartbeatTimer);
+    this.reconnectTimer?.cancel();
+    this.paceTimer?.cancel();
+    this.heartbeatTimer?.cancel();
     const s = this.socket;
     if (!s || s.destroyed) return;
     await new Promise<void>((resolve) => {
       s.once("close", () => resolve());
       s.end();
-      setTimeout(() => s.destroy(), 1_000).unref();
+      this.time.after(1_000, () => s.destroy());
     });
   }
 
   private open(): void {
-    const s = connect(this.opts.port, this.opts.host);
+    const { tls } = this.opts;
+    const s = tls
+      ? connectTls({ host: this.opts.host, port: this.opts.port, ...tls })
+      : connect(this.opts.port, this.opts.host);
     this.socket = s;
     this.splitter = new LineSplitter(1 << 16);
     s.setNoDelay(true);
-    s.on("connect", () => {
-      this.lastHeard = this.clock.now();
+    // The token goes in the hello: over TLS, only once the gateway's certificate has been verified.
+    s.on(tls ? "secureConnect" : "connect", () => {
+      this.lastHeard = this.time.now();
       const boot = this.opts.outbox.boot;
       this.write({ type: "hello", proto: PROTO_VERSION, ...this.opts.hello, ...(boot ? { boot } : {}) });
     });
     s.on("data", (chunk: Buffer) => {
-      this.lastHeard = this.clock.now();
+      this.lastHeard = this.time.now();
       for (const ev of this.splitter.push(chunk)) if (ev.kind === "line") this.onLine(ev.line);
     });
-    s.on("error", (e) => this.logger.debug({ err: e.message }, "gateway connection error"));
+    s.on("error", (e) => {
+      this.logger.debug({ err: e.message }, "gateway connection error");
+      this.emit("connectionError", e.message);
+    });
     s.on("close", () => this.onClose(s));
   }
 
@@ -238,61 +251,51 @@ export class GatewayLink extends EventEmitter<{
     const allowed = Math.min(room, this.budget());
     if (allowed <= 0) {
       // Out of budget: come back when one line's worth has accrued.
-      this.paceTimer ??= setTimeout(
-        () => {
-          this.paceTimer = undefined;
-          this.pump();
-        },
-        Math.ceil(1000 / this.rate),
-      );
+      this.paceTimer ??= this.time.after(Math.ceil(1000 / this.rate), () => {
+        this.paceTimer = undefined;
+        this.pump();
+      });
       return;
     }
     const frames = this.opts.outbox.pending(this.sentUpTo, allowed);
     if (frames.length === 0) return;
     this.tokens -= frames.length;
     if (frames.length === allowed && allowed < room) {
-      this.paceTimer ??= setTimeout(
-        () => {
-          this.paceTimer = undefined;
-          this.pump();
-        },
-        Math.ceil(1000 / this.rate),
-      );
+      this.paceTimer ??= this.time.after(Math.ceil(1000 / this.rate), () => {
+        this.paceTimer = undefined;
+        this.pump();
+      });
     }
     let text = "";
-    for (const f of frames) text += `${JSON.stringify(f)}\n`;
+    for (const f of frames) text += encodeFrame(f);
     s.write(text);
-    this.lastSent = this.clock.now();
+    this.lastSent = this.time.now();
     this.sentUpTo = (frames[frames.length - 1] as VitalsFrame).seq;
   }
 
-  private write(frame: object): void {
+  private write(frame: NodeFrame): void {
     const s = this.socket;
     if (!s || s.destroyed) return;
-    s.write(`${JSON.stringify(frame)}\n`);
-    this.lastSent = this.clock.now();
+    s.write(encodeFrame(frame));
+    this.lastSent = this.time.now();
   }
 
   private startHeartbeat(): void {
-    clearInterval(this.heartbeatTimer);
-    this.heartbeatTimer = setInterval(
-      () => {
-        const now = this.clock.now();
-        if (now - this.lastHeard > 3 * this.heartbeatMs) {
-          this.logger.warn("gateway silent for 3 heartbeats; reconnecting");
-          this.socket?.destroy();
-        } else if (now - this.lastSent >= this.heartbeatMs / 2) {
-          this.write({ type: "ping" });
-        }
-      },
-      Math.max(100, this.heartbeatMs / 2),
-    );
-    this.heartbeatTimer.unref();
+    this.heartbeatTimer?.cancel();
+    this.heartbeatTimer = this.time.every(Math.max(100, this.heartbeatMs / 2), () => {
+      const now = this.time.now();
+      if (now - this.lastHeard > 3 * this.heartbeatMs) {
+        this.logger.warn("gateway silent for 3 heartbeats; reconnecting");
+        this.socket?.destroy();
+      } else if (now - this.lastSent >= this.heartbeatMs / 2) {
+        this.write({ type: "ping" });
+      }
+    });
   }
 
   private onClose(s: Socket): void {
     if (s !== this.socket) return;
-    clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer?.cancel();
     const was = this.welcomed;
     this.welcomed = false;
     this.sentUpTo = this.ackedUpTo;
@@ -304,6 +307,6 @@ export class GatewayLink extends EventEmitter<{
       this.opts.random,
     );
     this.logger.debug({ delay, attempt: this.attempt }, "reconnecting");
-    this.reconnectTimer = setTimeout(() => this.open(), delay);
+    this.reconnectTimer = this.time.after(delay, () => this.open());
   }
 }

@@ -1,25 +1,24 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { vitals } from "../../test/support/frames.js";
 import { backoffDelay } from "./backoff.js";
 import { MemoryOutbox } from "./outbox.js";
-
-const frame = (seq: number) => ({ type: "vitals" as const, seq, t: seq, hr: 70, spo2: 98, temp: 37 });
 
 describe("MemoryOutbox", () => {
   it("keeps frames until a cumulative ack covers them", () => {
     const o = new MemoryOutbox();
-    for (let s = 1; s <= 5; s++) o.push(frame(s));
+    for (let s = 1; s <= 5; s++) o.push(vitals(s));
     expect(o.pending(0, 2).map((f) => f.seq)).toEqual([1, 2]);
     expect(o.pending(3, 10).map((f) => f.seq)).toEqual([4, 5]);
     o.ack(3);
     expect(o.size).toBe(2);
     expect(o.lastSeq()).toBe(5);
-    expect(() => o.push(frame(5))).toThrow(RangeError);
+    expect(() => o.push(vitals(5))).toThrow(RangeError);
   });
 
   it("drops the oldest when full and counts it", () => {
     const o = new MemoryOutbox(3);
-    for (let s = 1; s <= 5; s++) o.push(frame(s));
+    for (let s = 1; s <= 5; s++) o.push(vitals(s));
     expect(o.pending(0, 10).map((f) => f.seq)).toEqual([3, 4, 5]);
     expect(o.dropped).toBe(2);
   });
@@ -27,7 +26,7 @@ describe("MemoryOutbox", () => {
   it("starts a new boot: a new id, pending frames renumbered from 1, numbering after them", () => {
     const o = new MemoryOutbox();
     const first = o.boot;
-    for (let s = 1; s <= 4; s++) o.push({ type: "vitals", seq: s, t: s, hr: 60 + s, spo2: null, temp: null });
+    for (let s = 1; s <= 4; s++) o.push(vitals(s, { hr: 60 + s, spo2: null, temp: null }));
     o.ack(1);
     o.newBoot();
     expect(o.boot).not.toBe(first);

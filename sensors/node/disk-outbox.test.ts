@@ -7,17 +7,11 @@ import fc from "fast-check";
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import type { VitalsFrame } from "../../core/protocol/frames.js";
+import { vitals } from "../../test/support/frames.js";
 import { DiskOutbox, type DiskOutboxOptions } from "./disk-outbox.js";
 
-const frame = (seq: number): VitalsFrame => ({
-  type: "vitals",
-  seq,
-  t: 1_700_000_000_000 + seq,
-  hr: 60 + (seq % 40),
-  spo2: null,
-  temp: 36.6,
-  ...(seq % 3 === 0 ? { flags: ["finger_out"] } : {}),
-});
+const frame = (seq: number): VitalsFrame =>
+  vitals(seq, { hr: 60 + (seq % 40), spo2: null, ...(seq % 3 === 0 ? { flags: ["finger_out"] } : {}) });
 
 const dirs: string[] = [];
 function tempFile(): string {

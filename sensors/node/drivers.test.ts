@@ -2,10 +2,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { isVitalsError } from "../../core/errors.js";
 import { silentLogger } from "../../core/logger.js";
+import { systemTime } from "../../core/time.js";
 import type { I2cIo } from "../i2c/i2c-register-port.js";
-import { systemScheduler } from "../i2c/scheduler.js";
 import { SERIAL_DRIVERS } from "../serial/serial-driver-registry.js";
-import { type DriverContext, resolveSensor } from "./drivers.js";
+import { type DriverContext, describeDrivers, resolveSensor } from "./drivers.js";
 import { defaultNodeId, outboxFileName } from "./node-id.js";
 import { parseSensorSpec } from "./sensor-spec.js";
 import { SimDriver } from "./sim-driver.js";
@@ -14,7 +14,7 @@ const ctx = (
   openBoard: DriverContext["openBoard"] = () => Promise.reject(new Error("no board")),
 ): DriverContext => ({
   rateHz: 1,
-  scheduler: systemScheduler,
+  time: systemTime,
   logger: silentLogger,
   openBoard,
 });
@@ -151,5 +151,16 @@ describe("node ids", () => {
     expect(long).not.toBe(defaultNodeId("x".repeat(80), "Bed-2"));
     expect(outboxFileName("a/b")).not.toBe(outboxFileName("a_b"));
     expect(outboxFileName("pi/Bed 1")).toMatch(/^outbox-pi_Bed_1-[0-9a-f]{8}\.db$/);
+  });
+});
+
+describe("driver help", () => {
+  it("gives each I2C chip its own default address (MAX30102 0x57, MAX30205 0x48, MLX90614 0x5a)", () => {
+    const help = describeDrivers();
+    const block = (name: string) =>
+      help.split(/\n(?= {2}\S)/).find((b) => b.trimStart().startsWith(`${name}:`)) ?? "";
+    expect(block("max30102")).toContain("default 0x57");
+    expect(block("max30205")).toContain("default 0x48");
+    expect(block("mlx90614")).toContain("default 0x5a");
   });
 });

@@ -1,14 +1,15 @@
 import { ErrorCodes, VitalsError } from "../../core/errors.js";
 import type { Logger } from "../../core/logger.js";
 import type { VitalParameter } from "../../core/protocol/frames.js";
+import type { TimeSource } from "../../core/time.js";
 import { createSerialFirmwareDriver } from "../firmware-link/serial-firmware-driver.js";
 import type { I2cIo } from "../i2c/i2c-register-port.js";
 import { Max30102Driver } from "../i2c/max30102-driver.js";
-import { MAX30102_AVERAGES, MAX30102_SAMPLE_RATES } from "../i2c/max30102-registers.js";
+import { MAX30102_ADDRESS, MAX30102_AVERAGES, MAX30102_SAMPLE_RATES } from "../i2c/max30102-registers.js";
 import { Max30205Driver } from "../i2c/max30205-driver.js";
 import { Mlx90614Driver } from "../i2c/mlx90614-driver.js";
+import type { PolledThermometerOptions } from "../i2c/polled-thermometer-driver.js";
 import { ratioOfRatiosEstimator } from "../i2c/ppg-estimator.js";
-import type { Scheduler } from "../i2c/scheduler.js";
 import type { SensorDriver } from "../sample.js";
 import { SERIAL_DRIVERS } from "../serial/serial-driver-registry.js";
 import { createSerialDriver, type OpenSerialLink } from "../serial/serial-oximeter-driver.js";
@@ -20,7 +21,7 @@ import { StreamingPpgEstimator } from "./streaming-ppg-estimator.js";
 export interface DriverContext {
   /** The agent's reading rate, the sim's default sample rate. */
   rateHz: number;
-  scheduler: Scheduler;
+  time: TimeSource;
   logger: Logger;
   /** The johnny-five IO of the Firmata board on `port` (undefined: the first one found); shared per port. */
   openBoard(port: string | undefined): Promise<I2cIo>;
@@ -42,11 +43,14 @@ export interface DriverDefinition {
   prepare(options: SpecOptions, ctx: DriverContext): () => Promise<SensorDriver>;
 }
 
-const I2C_OPTIONS = {
-  port: "serial port of the Firmata board (default: the first found)",
-  address: "I2C address, e.g. 0x48",
-  period: "poll period, ms",
-} as const;
+/** The I2C options; `address` shows the chip's own default address (MAX30205 0x48, MAX30102 0x57). */
+function i2cOptions(defaultAddress: number) {
+  return {
+    port: "serial port of the Firmata board (default: the first found)",
+    address: `I2C address (default 0x${defaultAddress.toString(16)})`,
+    period: "poll period, ms",
+  } as const;
+}
 
 function i2cAddress(o: SpecOptions): number | undefined {
   return o.int("address", 0x08, 0x77);
@@ -56,31 +60,26 @@ function i2cAddress(o: SpecOptions): number | undefined {
 function i2cThermometer(
   name: string,
   what: string,
-  Driver: new (o: {
-    io: I2cIo;
-    address?: number;
-    periodMs?: number;
-    scheduler?: Scheduler;
-    clock?: () => number;
-  }) => SensorDriver,
+  Driver: new (o: PolledThermometerOptions) => SensorDriver,
+  defaultAddress: number,
 ): DriverDefinition {
   return {
     name,
     summary: `${what} (I2C via a Firmata board): temp`,
     parameters: ["temp"],
-    options: I2C_OPTIONS,
+    options: i2cOptions(defaultAddress),
     prepare(o, ctx) {
       const opts = definedOnly({ address: i2cAddress(o), periodMs: o.int("period", 50, 600_000) });
       const port = o.string("port");
       return async () => {
         const io = await ctx.openBoard(port);
-        return new Driver({ ...opts, io, scheduler: ctx.scheduler, clock: () => ctx.scheduler.now() });
+        return new Driver({ ...opts, io, time: ctx.time });
       };
     },
   };
 }
 
-export const BUILTIN_DRIVERS: readonly DriverDefinition[] = [
+const BUILTIN_DRIVERS: readonly DriverDefinition[] = [
   {
     name: "sim",
     summary: "simulated patient (the simulator's PatientModel), no hardware",
@@ -99,7 +98,7 @@ export const BUILTIN_DRIVERS: readonly DriverDefinition[] = [
         seed: o.int("seed", 0, 2 ** 31) ?? 1,
         delayS: o.number("delay", 0, 86_400) ?? 2,
         periodMs: 1000 / rate,
-        scheduler: ctx.scheduler,
+        time: ctx.time,
       };
       return async () => new SimDriver(opts);
     },
@@ -109,7 +108,7 @@ export const BUILTIN_DRIVERS: readonly DriverDefinition[] = [
     summary: "MAX30102/MAX30105 pulse oximeter (I2C via a Firmata board): HR, SpO2",
     parameters: ["hr", "spo2"],
     options: {
-      ...I2C_OPTIONS,
+      ...i2cOptions(MAX30102_ADDRESS),
       "sample-rate": `ADC rate, Hz: ${MAX30102_SAMPLE_RATES.join(", ")} (default 100)`,
       averaging: `on-chip averaging: ${MAX30102_AVERAGES.join(", ")} (default 4)`,
       "red-ma": "red LED current, mA (default 7)",
@@ -143,16 +142,15 @@ export const BUILTIN_DRIVERS: readonly DriverDefinition[] = [
         return new Max30102Driver({
           ...definedOnly(opts),
           io,
-          scheduler: ctx.scheduler,
-          clock: () => ctx.scheduler.now(),
+          time: ctx.time,
           estimator: ppg?.estimate ?? ratioOfRatiosEstimator,
           ...(ppg ? { onRaw: ppg.onRaw } : {}),
         });
       };
     },
   },
-  i2cThermometer("max30205", "MAX30205 clinical thermometer", Max30205Driver),
-  i2cThermometer("mlx90614", "MLX90614 infrared thermometer", Mlx90614Driver),
+  i2cThermometer("max30205", "MAX30205 clinical thermometer", Max30205Driver, 0x48),
+  i2cThermometer("mlx90614", "MLX90614 infrared thermometer", Mlx90614Driver, 0x5a),
   {
     name: "serial-firmware",
     summary: "a vitals firmware board (firmware/) on USB serial: HR, SpO2, temp; plays alarms on its buzzer",
@@ -168,7 +166,7 @@ export const BUILTIN_DRIVERS: readonly DriverDefinition[] = [
       return async () =>
         createSerialFirmwareDriver(
           { path, ...(baudRate !== undefined ? { baudRate } : {}) },
-          { clock: { now: () => ctx.scheduler.now() }, logger: ctx.logger },
+          { time: ctx.time, logger: ctx.logger },
         );
     },
   },
@@ -192,7 +190,7 @@ export const BUILTIN_DRIVERS: readonly DriverDefinition[] = [
             spec.name,
             { path, ...(baudRate !== undefined ? { baudRate } : {}) },
             {
-              clock: { now: () => ctx.scheduler.now() },
+              time: ctx.time,
               logger: ctx.logger,
               ...(ctx.openSerialLink ? { openLink: ctx.openSerialLink } : {}),
             },

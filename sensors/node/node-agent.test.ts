@@ -31,6 +31,49 @@ afterEach(() => {
 });
 
 describe("NodeAgent (offline, fake clock)", () => {
+  it("reports a sensor whose device never opened as starting, then failed with the reason, never running", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date"] });
+    let open: () => Promise<SensorDriver> = () => new Promise(() => {});
+    const agent = new NodeAgent({
+      gateway: { host: "127.0.0.1", port: await closedPort() },
+      hello: { node: "n1", bed: "B1" },
+      sensors: [{ label: "ox", parameters: ["hr"], create: () => open() }],
+      outbox: new MemoryOutbox(),
+    });
+    agent.start();
+    expect(agent.status().sensors[0]).toMatchObject({ state: "starting", running: false });
+    await agent.stop();
+    open = async () => {
+      throw new Error("ENOENT /dev/ttyUSB0");
+    };
+    const failing = new NodeAgent({
+      gateway: { host: "127.0.0.1", port: await closedPort() },
+      hello: { node: "n1", bed: "B1" },
+      sensors: [{ label: "ox", parameters: ["hr"], create: () => open() }],
+      outbox: new MemoryOutbox(),
+    });
+    failing.start();
+    await vi.waitFor(() => expect(failing.status().sensors[0]?.state).toBe("failed"));
+    expect(failing.status().sensors[0]).toMatchObject({ running: false, lastError: "ENOENT /dev/ttyUSB0" });
+    await failing.stop();
+    // A serial driver starts at once and keeps reopening its port: it is running only once the port is open.
+    const device = { open: false, error: "cannot open /dev/ttyUSB0" as string | undefined };
+    const serial = Object.assign(new ManualDriver(), { device: () => device });
+    const reopening = new NodeAgent({
+      gateway: { host: "127.0.0.1", port: await closedPort() },
+      hello: { node: "n1", bed: "B1" },
+      sensors: [{ label: "ox", parameters: ["hr"], create: async () => serial }],
+      outbox: new MemoryOutbox(),
+    });
+    reopening.start();
+    await vi.waitFor(() => expect(reopening.status().sensors[0]?.lastError).toBe("cannot open /dev/ttyUSB0"));
+    expect(reopening.status().sensors[0]).toMatchObject({ state: "failed", running: false });
+    device.open = true;
+    device.error = undefined;
+    expect(reopening.status().sensors[0]).toMatchObject({ state: "running", running: true });
+    await reopening.stop();
+  });
+
   it("takes one reading per 1/rate s from what the sensors said, numbered from 1, and stops cleanly", async () => {
     vi.useFakeTimers({ toFake: ["setInterval", "clearInterval", "Date"], now: 1_790_000_000_000 });
     const outbox = new MemoryOutbox();

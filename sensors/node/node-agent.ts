@@ -1,10 +1,16 @@
 import { type Logger, silentLogger } from "../../core/logger.js";
 import type { HelloFrame, SoundPriority, VitalParameter } from "../../core/protocol/frames.js";
-import { type Clock, systemClock } from "../../core/reading.js";
+import { systemTime, type Timer, type TimeSource } from "../../core/time.js";
 import { GatewayLink } from "../link/gateway-link.js";
 import type { Outbox } from "../link/outbox.js";
 import type { SensorDriver } from "../sample.js";
 import { SampleMerger, type SampleMergerOptions } from "./sample-merger.js";
+
+/**
+ * A system clock before this date has obviously not been set (a Raspberry Pi has no RTC and counts
+ * from its last shutdown, or 1970, until NTP answers): readings taken then are flagged clock_unsynced.
+ */
+export const CLOCK_SET_AFTER = Date.UTC(2024, 0, 1);
 
 /** A sensor the agent runs: made (and, after a failure, remade) on demand, e.g. once its board answers. */
 export interface NodeSensor {
@@ -15,7 +21,7 @@ export interface NodeSensor {
 }
 
 export interface NodeAgentOptions {
-  gateway: { host: string; port: number };
+  gateway: { host: string; port: number; tls?: { ca?: string | Buffer; servername?: string } | undefined };
   hello: Omit<HelloFrame, "type" | "proto">;
   sensors: NodeSensor[];
   outbox: Outbox & { readonly dropped?: number };
@@ -33,7 +39,7 @@ export interface NodeAgentOptions {
   gatewayLostAlarmMs?: number;
   /** Told when the local "gateway unreachable" alarm starts (with how long it has been) and ends. */
   onLocalAlarm?: (on: boolean, lostForMs: number) => void;
-  clock?: Clock;
+  time?: TimeSource;
   logger?: Logger;
 }
 
@@ -45,19 +51,29 @@ export interface NodeAgentStatus {
   dropped: number;
   lastSeq: number;
   ackedSeq: number;
-  /** Clock time of the last ack, undefined before the first. */
+  /** Time (on the agent's time source) of the last ack, undefined before the first. */
   lastAckAt: number | undefined;
   /** Readings that could not be queued (disk full, I/O error). */
   failedRecords: number;
   /** The local "gateway unreachable" technical alarm is on. */
   localAlarm: boolean;
-  sensors: { label: string; running: boolean; lastSampleAt: number | undefined }[];
+  sensors: {
+    label: string;
+    /** state === "running". */
+    running: boolean;
+    /** "starting": not opened yet; "failed": the last attempt to open it failed (it is retried). */
+    state: "starting" | "running" | "failed";
+    /** Why the last attempt to open it failed. */
+    lastError?: string;
+    lastSampleAt: number | undefined;
+  }[];
 }
 
 interface SensorState {
   sensor: NodeSensor;
   driver: SensorDriver | undefined;
-  retry: NodeJS.Timeout | undefined;
+  retry: Timer | undefined;
+  lastError?: string | undefined;
   failures: number;
 }
 
@@ -69,10 +85,10 @@ interface SensorState {
 export class NodeAgent {
   readonly link: GatewayLink;
   private readonly merger: SampleMerger;
-  private readonly clock: Clock;
+  private readonly time: TimeSource;
   private readonly logger: Logger;
   private readonly states: SensorState[];
-  private tickTimer: NodeJS.Timeout | undefined;
+  private ticker: Timer | undefined;
   private running = false;
   private lastAckAt: number | undefined;
   /** Since when the gateway has been unreachable (undefined while connected). */
@@ -83,7 +99,7 @@ export class NodeAgent {
   failedRecords = 0;
 
   constructor(private readonly opts: NodeAgentOptions) {
-    this.clock = opts.clock ?? systemClock;
+    this.time = opts.time ?? systemTime;
     this.logger = opts.logger ?? silentLogger;
     this.merger = new SampleMerger(opts.merger);
     this.states = opts.sensors.map((sensor) => ({
@@ -95,9 +111,10 @@ export class NodeAgent {
     this.link = new GatewayLink({
       host: opts.gateway.host,
       port: opts.gateway.port,
+      tls: opts.gateway.tls,
       hello: opts.hello,
       outbox: opts.outbox,
-      clock: this.clock,
+      time: this.time,
       logger: this.logger.child({ ns: "link" }),
       ...(opts.backoff ? { backoff: opts.backoff } : {}),
     });
@@ -108,11 +125,11 @@ export class NodeAgent {
     });
     this.link.on("disconnected", () => {
       if (!this.running) return;
-      this.lostSince ??= this.clock.now();
+      this.lostSince ??= this.time.now();
       this.logger.warn({ pending: this.opts.outbox.size }, "gateway connection lost; queueing on disk");
     });
     this.link.on("ack", () => {
-      this.lastAckAt = this.clock.now();
+      this.lastAckAt = this.time.now();
     });
     this.link.on("rejected", (e) => this.logger.error({ code: e.code, seq: e.seq }, e.message));
     // The gateway's alarm frames go to every driver with a buzzer (e.g. the serial-firmware board).
@@ -128,7 +145,7 @@ export class NodeAgent {
   start(): void {
     if (this.running) return;
     this.running = true;
-    const now = this.clock.now();
+    const now = this.time.now();
     for (const s of this.states) {
       this.merger.register(s.sensor.label, s.sensor.parameters, now);
       void this.startSensor(s);
@@ -136,16 +153,19 @@ export class NodeAgent {
     this.lostSince = now;
     this.link.start();
     const periodMs = 1000 / (this.opts.rateHz ?? 1);
-    this.tickTimer = setInterval(() => this.tick(), periodMs);
+    this.ticker = this.time.every(periodMs, () => this.tick());
   }
 
   /** Takes one reading now (the timer calls this every 1/rate s); watches the link to the gateway. */
   tick(): void {
-    // The protocol's t is whole milliseconds; an injected clock (an emulator's) need not be.
-    const now = this.clock.now();
+    // The protocol's t is whole milliseconds; an injected time source (an emulator's) need not be.
+    const now = this.time.now();
     this.watchLink(now);
     try {
-      this.link.record({ ...this.merger.merge(now), t: Math.floor(now) });
+      const reading = this.merger.merge(now);
+      // At most 16 flags go on the wire: this one takes the place of the last if need be.
+      if (now < CLOCK_SET_AFTER) reading.flags = [...(reading.flags ?? []).slice(0, 15), "clock_unsynced"];
+      this.link.record({ ...reading, t: Math.floor(now) });
     } catch (e) {
       // A full or failing disk must not kill the agent: this reading is lost, the next may not be.
       this.failedRecords++;
@@ -198,11 +218,27 @@ export class NodeAgent {
       lastAckAt: this.lastAckAt,
       failedRecords: this.failedRecords,
       localAlarm: this.localAlarm,
-      sensors: this.states.map((s) => ({
-        label: s.sensor.label,
-        running: s.driver !== undefined,
-        lastSampleAt: last[s.sensor.label],
-      })),
+      sensors: this.states.map((s) => {
+        const device = s.driver?.device?.();
+        const error = s.driver === undefined ? s.lastError : device?.error;
+        const state =
+          s.driver === undefined
+            ? s.failures > 0
+              ? "failed"
+              : "starting"
+            : device && !device.open
+              ? device.error !== undefined
+                ? "failed"
+                : "starting"
+              : "running";
+        return {
+          label: s.sensor.label,
+          running: state === "running",
+          state,
+          ...(state !== "running" && error !== undefined ? { lastError: error } : {}),
+          lastSampleAt: last[s.sensor.label],
+        };
+      }),
     };
   }
 
@@ -213,10 +249,10 @@ export class NodeAgent {
   async stop(opts: { drainMs?: number } = {}): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    clearInterval(this.tickTimer);
+    this.ticker?.cancel();
     await Promise.all(
       this.states.map(async (s) => {
-        clearTimeout(s.retry);
+        s.retry?.cancel();
         const d = s.driver;
         s.driver = undefined;
         await d?.stop().catch((e: unknown) => this.logger.warn({ err: String(e) }, "sensor stop failed"));
@@ -231,7 +267,7 @@ export class NodeAgent {
     if (ms <= 0 || !this.link.connected || this.opts.outbox.size === 0) return;
     await new Promise<void>((resolve) => {
       const done = () => {
-        clearTimeout(timer);
+        timer.cancel();
         this.link.off("ack", check);
         this.link.off("disconnected", done);
         resolve();
@@ -239,7 +275,7 @@ export class NodeAgent {
       const check = () => {
         if (this.opts.outbox.size === 0) done();
       };
-      const timer = setTimeout(done, ms);
+      const timer = this.time.after(ms, done);
       this.link.on("ack", check);
       this.link.on("disconnected", done);
     });
@@ -260,6 +296,7 @@ export class NodeAgent {
       }
       s.driver = driver;
       s.failures = 0;
+      s.lastError = undefined;
       log.info("sensor started");
     } catch (e) {
       await driver?.stop().catch(() => undefined);
@@ -267,8 +304,9 @@ export class NodeAgent {
       // Back off (5 s … 60 s by default): a board left unplugged all night need not be hammered.
       const retryMs = Math.min(12, 2 ** s.failures) * (this.opts.sensorRetryMs ?? 5000);
       s.failures++;
+      s.lastError = (e as Error).message;
       log.warn({ err: (e as Error).message, retryMs }, "sensor failed to start; retrying");
-      s.retry = setTimeout(() => void this.startSensor(s), retryMs);
+      s.retry = this.time.after(retryMs, () => void this.startSensor(s));
     }
   }
 }

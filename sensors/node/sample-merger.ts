@@ -1,4 +1,9 @@
-import { VITAL_PARAMETERS, type VitalParameter } from "../../core/protocol/frames.js";
+import {
+  FLAG_PATTERN,
+  MAX_FLAGS,
+  VITAL_PARAMETERS,
+  type VitalParameter,
+} from "../../core/protocol/frames.js";
 import type { LinkReading } from "../link/gateway-link.js";
 import type { SensorSample } from "../sample.js";
 
@@ -8,10 +13,6 @@ export interface SampleMergerOptions {
   /** A driver that produced nothing for this long is reported as `sensor_off` (default 5000 ms). */
   silentAfterMs?: number;
 }
-
-/** The protocol's flag syntax (codec.ts): anything else a driver says is dropped, not sent. */
-const FLAG = /^[a-z][a-z0-9_]{0,31}$/;
-const MAX_FLAGS = 16;
 
 interface Held {
   value: number | null;
@@ -114,7 +115,7 @@ export class SampleMerger {
   }
 
   private validFlag(f: unknown): f is string {
-    if (typeof f === "string" && FLAG.test(f)) return true;
+    if (typeof f === "string" && FLAG_PATTERN.test(f)) return true;
     this.rejectedFlags++;
     return false;
   }

@@ -1,4 +1,4 @@
-import { type Scheduler, systemScheduler } from "../i2c/scheduler.js";
+import { systemTime, type Timer, type TimeSource } from "../../core/time.js";
 import type { SensorDriver, SensorSample } from "../sample.js";
 import { PatientModel, randomBaseline } from "../sim/patient-model.js";
 import { seededRandom } from "../sim/random.js";
@@ -15,7 +15,7 @@ export interface SimDriverOptions {
   periodMs?: number;
   /** Seconds before a single-episode scenario starts (default 2). */
   delayS?: number;
-  scheduler?: Scheduler;
+  time?: TimeSource;
 }
 
 /**
@@ -24,7 +24,7 @@ export interface SimDriverOptions {
  */
 export class SimDriver implements SensorDriver {
   readonly name = "sim";
-  private cancel: (() => void) | undefined;
+  private ticker: Timer | undefined;
 
   constructor(private readonly options: SimDriverOptions = {}) {
     const scenario = options.scenario ?? "stable";
@@ -34,12 +34,12 @@ export class SimDriver implements SensorDriver {
 
   async start(onSample: (sample: SensorSample) => void): Promise<void> {
     const o = this.options;
-    const scheduler = o.scheduler ?? systemScheduler;
+    const time = o.time ?? systemTime;
     const scenario = o.scenario ?? "stable";
     const seed = o.seed ?? 1;
     const random = seededRandom(seed);
     const model = new PatientModel(randomBaseline(random), seededRandom(seed * 1000 + 1));
-    const startedAt = scheduler.now();
+    const startedAt = time.now();
     let lastS = 0;
     let next: { name: string; atS: number } | undefined;
     const plan = (elapsedS: number) => {
@@ -50,7 +50,7 @@ export class SimDriver implements SensorDriver {
     };
     plan(0);
     const tick = () => {
-      const nowMs = scheduler.now();
+      const nowMs = time.now();
       const nowS = (nowMs - startedAt) / 1000;
       if (next && nowS >= next.atS && !model.episodeName) {
         model.startEpisode(next.name, nowS);
@@ -66,11 +66,11 @@ export class SimDriver implements SensorDriver {
       });
     };
     tick();
-    this.cancel = scheduler.every(o.periodMs ?? 1000, tick);
+    this.ticker = time.every(o.periodMs ?? 1000, tick);
   }
 
   async stop(): Promise<void> {
-    this.cancel?.();
-    this.cancel = undefined;
+    this.ticker?.cancel();
+    this.ticker = undefined;
   }
 }

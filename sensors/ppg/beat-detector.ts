@@ -10,7 +10,7 @@
  */
 export interface BeatDetectorOptions {
   sampleRateHz: number;
-  /** Fraction of the peak envelope a pulse must exceed (default 0.4). */
+  /** Fraction of the peak envelope a pulse must exceed (default 0.25). */
   riseFraction?: number;
   /** Time constant of the threshold's decay after a beat, s: how fast a sudden amplitude drop is followed. */
   decaySeconds?: number;
@@ -42,7 +42,7 @@ export class BeatDetector {
 
   constructor(options: BeatDetectorOptions) {
     const fs = options.sampleRateHz;
-    this.riseFraction = options.riseFraction ?? 0.4;
+    this.riseFraction = options.riseFraction ?? 0.25;
     this.decayPerSample = Math.exp(-1 / ((options.decaySeconds ?? 2) * fs));
     this.refractorySamples = (options.refractorySeconds ?? 0.25) * fs;
   }

@@ -2,6 +2,7 @@ import type { KnownFlag } from "../../core/protocol/index.js";
 import { BandPassFilter } from "./band-pass-filter.js";
 import { type Beat, BeatDetector } from "./beat-detector.js";
 import { estimateHeartRate } from "./heart-rate.js";
+import { type BeatFeatures, estimateRespiratoryRate } from "./respiratory-rate.js";
 import { SampleRing } from "./sample-ring.js";
 import { ratioOfRatios, spo2FromRatio } from "./spo2.js";
 import { pearson, periodicity, templateCorrelation } from "./template-correlation.js";
@@ -22,6 +23,8 @@ export interface PpgProcessorOptions {
   minRedIrCorrelation?: number;
   /** Whether red samples accompany the pulse (IR) samples; required for SpO2. */
   withRed?: boolean;
+  /** Respiratory-rate window, s (default 32, as Karlen et al. 2013); rr is null until it is full. */
+  rrWindowSeconds?: number;
 }
 
 export interface PpgWindow {
@@ -31,6 +34,10 @@ export interface PpgWindow {
   span: number;
   hr: number | null;
   spo2: number | null;
+  /** Respiratory rate from the PPG's respiratory modulations, breaths/min, over the last rrSpan s. */
+  rr: number | null;
+  /** Window the rr covers, s (grows to rrWindowSeconds; rr stays null until it is full). */
+  rrSpan: number;
   /** Signal quality 0..1: regularity × coverage × periodicity × (template correlation)². */
   quality: number;
   /** AC_rms / DC of the pulse channel, or null when its DC is 0 (an AC-only signal). */
@@ -67,7 +74,9 @@ export class PpgProcessor {
   private readonly red: Channel | undefined;
   private readonly detector: BeatDetector;
   private readonly invalid: SampleRing;
+  private readonly rrWindowSamples: number;
   private beats: Beat[] = [];
+  private rrBeats: BeatFeatures[] = [];
   private n = 0;
 
   constructor(options: PpgProcessorOptions) {
@@ -80,6 +89,7 @@ export class PpgProcessor {
     this.minQuality = options.minQuality ?? 0.5;
     this.minPerfusion = options.minPerfusion ?? 1e-4;
     this.minRedIrCorrelation = options.minRedIrCorrelation ?? 0.8;
+    this.rrWindowSamples = Math.round((options.rrWindowSeconds ?? 32) * fs);
     this.ir = this.channel();
     this.red = options.withRed ? this.channel() : undefined;
     this.detector = new BeatDetector({ sampleRateHz: fs });
@@ -117,7 +127,10 @@ export class PpgProcessor {
     const y = this.feed(this.ir, pulse);
     if (this.red) this.feed(this.red, red ?? Number.NaN);
     const beat = this.detector.step(y);
-    if (beat) this.beats.push(beat);
+    if (beat) {
+      this.beats.push(beat);
+      this.rrBeats.push({ at: beat.at, amplitude: beat.amplitude, intensity: this.intensitySince(beat.at) });
+    }
     this.n++;
     if (this.n % this.hopSamples !== 0 || this.n < this.minWindowSamples) return undefined;
     return this.analyse();
@@ -130,6 +143,27 @@ export class PpgProcessor {
     const y = ch.held === undefined ? 0 : ch.filter.step(ch.held);
     ch.filtered.push(y);
     return y;
+  }
+
+  /**
+   * Mean raw level from the previous beat to the one at `at` (the last second for the first beat):
+   * the beat's baseline intensity, for the respiratory-rate estimate.
+   */
+  private intensitySince(at: number): number {
+    const previous = this.rrBeats.at(-1)?.at ?? at - this.fs;
+    const from = Math.max(0, Math.floor(previous), this.n - this.windowSamples + 1);
+    const to = Math.min(this.n, Math.round(at));
+    const raw = this.ir.raw.last(this.n + 1 - from);
+    let total = 0;
+    let count = 0;
+    for (let i = 0; i <= to - from && i < raw.length; i++) {
+      const v = raw[i] as number;
+      if (Number.isFinite(v)) {
+        total += v;
+        count++;
+      }
+    }
+    return count > 0 ? total / count : 0;
   }
 
   private analyse(): PpgWindow {
@@ -166,11 +200,19 @@ export class PpgProcessor {
     if (!usable) flags.push("no_signal");
     const spo2 =
       usable && ratio !== null && redIrCorrelation >= this.minRedIrCorrelation ? spo2FromRatio(ratio) : null;
+    this.rrBeats = this.rrBeats.filter((b) => b.at >= this.n - this.rrWindowSamples);
+    const rrSpan = Math.min(this.n, this.rrWindowSamples);
+    const rr =
+      usable && this.n >= this.rrWindowSamples
+        ? estimateRespiratoryRate(this.rrBeats, this.rrWindowSamples, this.fs).rr
+        : null;
     return {
       t: this.n / this.fs,
       span: span / this.fs,
       hr: usable ? hr.bpm : null,
       spo2,
+      rr,
+      rrSpan: rrSpan / this.fs,
       quality: usable || quality < this.minQuality ? quality : 0,
       perfusion,
       ratio,

@@ -12,7 +12,7 @@
  * explains, so R below the vertex reads as the vertex value.
  */
 export const SPO2_CURVE = { a: -45.06, b: 30.354, c: 94.845 } as const;
-export const SPO2_R_MIN = 0.02;
+const SPO2_R_MIN = 0.02;
 export const SPO2_R_MAX = 1.84;
 const R_VERTEX = -SPO2_CURVE.b / (2 * SPO2_CURVE.a);
 

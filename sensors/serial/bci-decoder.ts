@@ -1,6 +1,9 @@
-import type { KnownFlag } from "../../core/protocol/index.js";
-import { FixedFrameScanner } from "./fixed-frame-scanner.js";
-import { type OximeterReading, sortedFlags } from "./oximeter-frame.js";
+import {
+  ContecFiveByteDecoder,
+  decodeContecFiveBytePacket,
+  type FlagBit,
+} from "./contec-five-byte-packet.js";
+import type { OximeterReading } from "./oximeter-frame.js";
 
 /**
  * Berry / BerryMed "BCI protocol" (BM1000 modules and OEM boards such as the Setocare
@@ -19,36 +22,19 @@ import { type OximeterReading, sortedFlags } from "./oximeter-frame.js";
  * (4800 baud 8N1 on that board). BerryMed USB modules are commonly run at 9600 baud 8N1; the
  * baud rate is therefore a driver option, not part of the decoder.
  */
-export const BCI_PACKET_BYTES = 5;
+const BCI_FLAGS: readonly FlagBit[] = [
+  [0, 0x10, "no_signal"],
+  [0, 0x20, "sensor_off"],
+  [2, 0x10, "finger_out"],
+  [2, 0x20, "searching"],
+];
 
 export function decodeBciPacket(p: Uint8Array): OximeterReading | { bad: string } {
-  const b0 = p[0] ?? 0;
-  const b2 = p[2] ?? 0;
-  const pr = ((b2 & 0x40) << 1) | ((p[3] ?? 0) & 0x7f);
-  const spo2 = (p[4] ?? 0) & 0x7f;
-  if (spo2 > 100 && spo2 !== 127) return { bad: `SpO2 ${spo2}` };
-  const flags: KnownFlag[] = [];
-  if (b0 & 0x10) flags.push("no_signal");
-  if (b0 & 0x20) flags.push("sensor_off");
-  if (b2 & 0x10) flags.push("finger_out");
-  if (b2 & 0x20) flags.push("searching");
-  return {
-    kind: "reading",
-    hr: pr === 255 || pr === 0 ? null : pr,
-    spo2: spo2 === 127 || spo2 === 0 ? null : spo2,
-    pi: null,
-    pleth: (p[1] ?? 0) & 0x7f,
-    flags: sortedFlags(flags),
-  };
+  return decodeContecFiveBytePacket(p, BCI_FLAGS);
 }
 
-export class BciDecoder extends FixedFrameScanner {
+export class BciDecoder extends ContecFiveByteDecoder {
   constructor() {
-    super({
-      length: BCI_PACKET_BYTES,
-      accepts: (i, b) => (i === 0 ? (b & 0x80) !== 0 : (b & 0x80) === 0),
-      decode: decodeBciPacket,
-      lockAfter: 5,
-    });
+    super(decodeBciPacket);
   }
 }

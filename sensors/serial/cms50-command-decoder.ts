@@ -39,7 +39,6 @@ export function cms50CommandBytes(code: number): Uint8Array {
 }
 
 export const CMS50_REALTIME_TYPE = 0x01;
-export const CMS50_REALTIME_BYTES = 9;
 
 /** Total packet length by type (type & 0x1f), from OSCAR's table; 0 = unknown. */
 const LENGTHS = [0, 9, 9, 9, 9, 9, 4, 8, 8, 6, 4, 4, 2, 0, 3, 8, 3, 9, 8, 9, 9];
@@ -49,7 +48,7 @@ function packetLength(type: number): number {
 }
 
 /** Data bytes with their 8th bit restored from the high-bits byte. */
-export function unpackCms50Data(packet: Uint8Array): number[] {
+function unpackCms50Data(packet: Uint8Array): number[] {
   const hi = packet[1] ?? 0;
   const data: number[] = [];
   for (let i = 2; i < packet.length; i++) data.push(((packet[i] ?? 0) & 0x7f) | (((hi >> (i - 2)) & 1) << 7));

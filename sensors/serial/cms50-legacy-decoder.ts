@@ -1,6 +1,9 @@
-import type { KnownFlag } from "../../core/protocol/index.js";
-import { FixedFrameScanner } from "./fixed-frame-scanner.js";
-import { type OximeterReading, sortedFlags } from "./oximeter-frame.js";
+import {
+  ContecFiveByteDecoder,
+  decodeContecFiveBytePacket,
+  type FlagBit,
+} from "./contec-five-byte-packet.js";
+import type { OximeterReading } from "./oximeter-frame.js";
 
 /**
  * Contec CMS50D+ / CMS50E "legacy" live stream (older firmware, before the 0x7D 0x81 command set):
@@ -18,37 +21,18 @@ import { type OximeterReading, sortedFlags } from "./oximeter-frame.js";
  * OSCAR cms50f37_loader.cpp (commented-out doLiveMode, same layout).
  */
 export const CMS50_LEGACY_SERIAL = { baudRate: 19200, dataBits: 8, parity: "odd", stopBits: 1 } as const;
-export const CMS50_LEGACY_PACKET_BYTES = 5;
-export const PR_INVALID = 255;
-export const SPO2_INVALID = 127;
+const CMS50_LEGACY_FLAGS: readonly FlagBit[] = [
+  [0, 0x10, "finger_out"],
+  [2, 0x10, "probe_error"],
+  [2, 0x20, "searching"],
+];
 
 export function decodeCms50LegacyPacket(p: Uint8Array): OximeterReading | { bad: string } {
-  const b0 = p[0] ?? 0;
-  const b2 = p[2] ?? 0;
-  const pr = ((b2 & 0x40) << 1) | ((p[3] ?? 0) & 0x7f);
-  const spo2 = (p[4] ?? 0) & 0x7f;
-  if (spo2 > 100 && spo2 !== SPO2_INVALID) return { bad: `SpO2 ${spo2}` };
-  const flags: KnownFlag[] = [];
-  if (b0 & 0x10) flags.push("finger_out");
-  if (b2 & 0x10) flags.push("probe_error");
-  if (b2 & 0x20) flags.push("searching");
-  return {
-    kind: "reading",
-    hr: pr === PR_INVALID || pr === 0 ? null : pr,
-    spo2: spo2 === SPO2_INVALID || spo2 === 0 ? null : spo2,
-    pi: null,
-    pleth: (p[1] ?? 0) & 0x7f,
-    flags: sortedFlags(flags),
-  };
+  return decodeContecFiveBytePacket(p, CMS50_LEGACY_FLAGS);
 }
 
-export class Cms50LegacyDecoder extends FixedFrameScanner {
+export class Cms50LegacyDecoder extends ContecFiveByteDecoder {
   constructor() {
-    super({
-      length: CMS50_LEGACY_PACKET_BYTES,
-      accepts: (i, b) => (i === 0 ? (b & 0x80) !== 0 : (b & 0x80) === 0),
-      decode: decodeCms50LegacyPacket,
-      lockAfter: 5,
-    });
+    super(decodeCms50LegacyPacket);
   }
 }

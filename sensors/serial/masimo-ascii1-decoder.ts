@@ -27,7 +27,7 @@ import {
 export const MASIMO_SERIAL = { baudRate: 9600, dataBits: 8, parity: "none", stopBits: 1 } as const;
 
 /** Real lines are ~150 bytes; anything far longer is not a Masimo line. */
-export const MASIMO_MAX_LINE = 512;
+const MASIMO_MAX_LINE = 512;
 
 const EXC_FLAGS: ReadonlyArray<[number, KnownFlag]> = [
   [0x001, "sensor_off"],

@@ -23,8 +23,8 @@ import {
  * firmware/.../Driver/Serial/Nonin/{FrameReceiver,PacketReceiver}.cpp (status masks, checksum,
  * frame indexes) and mattjlewis/NoninPulseOx DataFormat2{Frame,Packet}Serialiser.java.
  */
-export const NONIN_DF2_FRAME_BYTES = 5;
-export const NONIN_DF2_FRAMES_PER_PACKET = 25;
+const NONIN_DF2_FRAME_BYTES = 5;
+const NONIN_DF2_FRAMES_PER_PACKET = 25;
 
 export function df2Checksum(b0: number, b1: number, b2: number, b3: number): number {
   return (b0 + b1 + b2 + b3) & 0xff;

@@ -15,9 +15,9 @@ import { type OximeterReading, sortedFlags } from "./oximeter-frame.js";
  * Sources: Nonin OEM III / 9560 specifications (mattjlewis/NoninPulseOx "9560 Technical Specs.pdf",
  * DataFormat8Serialiser.java); drphrozen/javautilityclasses NoninAndroid/src/dk/iha/nonin/Format8.java.
  */
-export const NONIN_DF8_FRAME_BYTES = 4;
-export const NONIN_HR_MISSING = 511;
-export const NONIN_SPO2_MISSING = 127;
+const NONIN_DF8_FRAME_BYTES = 4;
+const NONIN_HR_MISSING = 511;
+const NONIN_SPO2_MISSING = 127;
 
 export function decodeNoninDf8Frame(p: Uint8Array): OximeterReading | { bad: string } {
   const s1 = p[0] ?? 0;

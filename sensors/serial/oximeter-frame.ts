@@ -36,7 +36,7 @@ export type DiscardReason =
   /** A line longer than any the device sends. */
   | "oversize";
 
-export interface DiscardedBytes {
+interface DiscardedBytes {
   kind: "discarded";
   bytes: Uint8Array;
   why: DiscardReason;

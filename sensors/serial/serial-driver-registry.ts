@@ -19,7 +19,7 @@ export interface SerialSettings {
 }
 
 /** A USB vendor/product pair (lower-case hex, as SerialPort.list() reports them) a device is known to use. */
-export interface UsbId {
+interface UsbId {
   vendorId: string;
   productId: string;
   chip: string;

@@ -1,7 +1,7 @@
 import pino, { type Logger } from "pino";
 import { SerialPort } from "serialport";
 import { ErrorCodes, VitalsError } from "../../core/errors.js";
-import type { Clock } from "../../core/reading.js";
+import { systemTime, type Timer, type TimeSource } from "../../core/time.js";
 import type { SensorDriver, SensorSample } from "../sample.js";
 import type { OximeterDecoder } from "./oximeter-frame.js";
 import { SampleSummarizer } from "./sample-summarizer.js";
@@ -46,7 +46,7 @@ export interface SerialDriverOptions {
 }
 
 export interface SerialDriverHost {
-  clock?: Clock;
+  time?: TimeSource;
   logger?: Logger;
   /** How to open the port; the real `serialport` package by default, a mock binding in unit tests. */
   openLink?: OpenSerialLink;
@@ -73,7 +73,7 @@ const openRealPort: OpenSerialLink = (o) =>
 export class SerialOximeterDriver implements SensorDriver {
   readonly name: string;
   private readonly decoder: OximeterDecoder;
-  private readonly clock: Clock;
+  private readonly time: TimeSource;
   private readonly logger: Logger;
   private readonly openLink: OpenSerialLink;
   private readonly intervalMs: number;
@@ -86,9 +86,9 @@ export class SerialOximeterDriver implements SensorDriver {
   private lastByteAt = 0;
   private readonly reopenIfSilentMs: number;
   private lastStartSentAt = 0;
-  private summaryTimer: ReturnType<typeof setInterval> | null = null;
-  private keepAliveTimer: ReturnType<typeof setInterval> | null = null;
-  private reopenTimer: ReturnType<typeof setTimeout> | null = null;
+  private summaryTimer: Timer | null = null;
+  private keepAliveTimer: Timer | null = null;
+  private reopenTimer: Timer | null = null;
   private stateV: SerialDriverState = "stopped";
   lastError: Error | null = null;
 
@@ -99,12 +99,16 @@ export class SerialOximeterDriver implements SensorDriver {
   ) {
     this.name = spec.name;
     this.decoder = spec.decoder();
-    this.clock = host.clock ?? { now: () => Date.now() };
+    this.time = host.time ?? systemTime;
     this.logger = (host.logger ?? pino({ level: "silent" })).child({ ns: "serial", driver: spec.name });
     this.openLink = host.openLink ?? openRealPort;
     this.intervalMs = options.summaryIntervalMs ?? 1000;
     this.reconnect = options.reconnect ?? { initialMs: 500, maxMs: 10_000 };
     this.reopenIfSilentMs = options.reopenIfSilentMs ?? (spec.readingsPerSecond >= 10 ? 5_000 : 10_000);
+  }
+
+  device(): { open: boolean; error?: string | undefined } {
+    return { open: this.stateV === "open", error: this.lastError?.message };
   }
 
   get state(): SerialDriverState {
@@ -121,15 +125,14 @@ export class SerialOximeterDriver implements SensorDriver {
     this.onSample = onSample;
     // Slow devices (1 reading/s, several needed to lock on) get longer before "sensor_off".
     const staleAfterMs = this.options.staleAfterMs ?? (this.spec.readingsPerSecond >= 10 ? 3000 : 6000);
-    this.summarizer = new SampleSummarizer(this.name, staleAfterMs, this.clock.now());
-    this.summaryTimer = setInterval(() => this.tick(), this.intervalMs);
+    this.summarizer = new SampleSummarizer(this.name, staleAfterMs, this.time.now());
+    this.summaryTimer = this.time.every(this.intervalMs, () => this.tick());
     await this.connect();
   }
 
   async stop(): Promise<void> {
     this.stateV = "stopped";
-    for (const t of [this.summaryTimer, this.keepAliveTimer]) if (t) clearInterval(t);
-    if (this.reopenTimer) clearTimeout(this.reopenTimer);
+    for (const t of [this.summaryTimer, this.keepAliveTimer, this.reopenTimer]) t?.cancel();
     this.summaryTimer = this.keepAliveTimer = this.reopenTimer = null;
     const port = this.port;
     this.port = null;
@@ -171,26 +174,26 @@ export class SerialOximeterDriver implements SensorDriver {
 
   private onOpened(port: SerialLink): void {
     this.stateV = "open";
-    this.lastByteAt = this.clock.now();
+    this.lastByteAt = this.time.now();
     this.decoder.reset();
     this.logger.info({ path: this.options.path, baudRate: this.spec.serial.baudRate }, "serial port open");
     const hs = this.spec.handshake;
     if (!hs) return;
     this.sendStart(port);
-    this.keepAliveTimer = setInterval(() => {
+    this.keepAliveTimer = this.time.every(hs.keepAliveEveryMs, () => {
       if (port.isOpen) port.write(hs.keepAlive);
-    }, hs.keepAliveEveryMs);
+    });
   }
 
   private sendStart(port: SerialLink): void {
     for (const cmd of this.spec.handshake?.onOpen ?? []) port.write(cmd);
-    this.lastStartSentAt = this.clock.now();
+    this.lastStartSentAt = this.time.now();
   }
 
   private scheduleReopen(err: Error): void {
     if (this.stateV === "stopped") return;
     this.lastError = err;
-    if (this.keepAliveTimer) clearInterval(this.keepAliveTimer);
+    this.keepAliveTimer?.cancel();
     this.keepAliveTimer = null;
     const old = this.port;
     this.port = null;
@@ -206,14 +209,14 @@ export class SerialOximeterDriver implements SensorDriver {
       { err: err.message, path: this.options.path, retryInMs: delay },
       "serial port lost; reopening",
     );
-    this.reopenTimer = setTimeout(() => {
+    this.reopenTimer = this.time.after(delay, () => {
       this.reopenTimer = null;
       void this.connect();
-    }, delay);
+    });
   }
 
   private onData(chunk: Buffer): void {
-    const now = this.clock.now();
+    const now = this.time.now();
     this.lastByteAt = now;
     for (const frame of this.decoder.push(chunk)) {
       if (frame.kind === "reading") {
@@ -227,7 +230,7 @@ export class SerialOximeterDriver implements SensorDriver {
   }
 
   private tick(): void {
-    const now = this.clock.now();
+    const now = this.time.now();
     const hs = this.spec.handshake;
     const port = this.port;
     if (port && this.stateV === "open" && now - this.lastByteAt >= this.reopenIfSilentMs) {

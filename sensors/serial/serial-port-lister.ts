@@ -16,7 +16,7 @@ export interface SerialPortEntry {
 }
 
 /** What serialport's SerialPort.list() returns (the fields we use). */
-export interface PortInfoLike {
+interface PortInfoLike {
   path: string;
   manufacturer?: string | undefined;
   serialNumber?: string | undefined;
@@ -82,7 +82,7 @@ async function byIdAliases(dir: string, devRoot: string): Promise<Map<string, st
 }
 
 /** /sys/class/tty/<name>/device → the USB interface → its parent device with idVendor/idProduct. */
-export async function listFromSysfs(sysRoot: string, devRoot: string): Promise<PortInfoLike[]> {
+async function listFromSysfs(sysRoot: string, devRoot: string): Promise<PortInfoLike[]> {
   const classDir = join(sysRoot, "class", "tty");
   const out: PortInfoLike[] = [];
   for (const name of await readdir(classDir).catch(() => [] as string[])) {

@@ -1,6 +1,7 @@
 import { connect, type Socket } from "node:net";
 import { encodeFrame } from "../../core/protocol/codec.js";
 import type { LegacyFrame } from "../../core/protocol/frames.js";
+import { systemTime, type Timer, type TimeSource } from "../../core/time.js";
 import { backoffDelay } from "../link/backoff.js";
 
 /**
@@ -12,13 +13,14 @@ export class LegacyLink {
   private up = false;
   private stopped = false;
   private attempt = 0;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Timer | undefined;
   sent = 0;
   dropped = 0;
 
   constructor(
     private readonly host: string,
     private readonly port: number,
+    private readonly time: TimeSource = systemTime,
   ) {}
 
   start(): void {
@@ -33,9 +35,8 @@ export class LegacyLink {
     s.on("close", () => {
       this.up = false;
       if (!this.stopped)
-        this.timer = setTimeout(
-          () => this.start(),
-          backoffDelay(this.attempt++, { initialMs: 250, maxMs: 5_000 }),
+        this.timer = this.time.after(backoffDelay(this.attempt++, { initialMs: 250, maxMs: 5_000 }), () =>
+          this.start(),
         );
     });
   }
@@ -49,7 +50,7 @@ export class LegacyLink {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.timer);
+    this.timer?.cancel();
     this.socket?.end();
   }
 }

@@ -7,14 +7,15 @@
 
 import type { Reading } from "../../core/reading.js";
 import { AlarmEngine } from "../../gateway/alarms/alarm-engine.js";
+import { FakeTime } from "../support/fake-time.js";
 
 const BEDS = 1_000;
 const READINGS = 2_000_000;
 const PER_SECOND = 50_000;
 
-let now = 1_700_000_000_000;
+const time = new FakeTime(1_700_000_000_000);
 let events = 0;
-const engine = new AlarmEngine({ clock: { now: () => now }, onEvent: () => events++ });
+const engine = new AlarmEngine({ time, onEvent: () => events++ });
 
 // Pre-built readings: the benchmark measures the engine, not object construction.
 const pool: Reading[] = [];
@@ -43,9 +44,9 @@ for (let i = 0; i < 10_000; i++) {
 
 function run(count: number, sample: Float64Array | null): number {
   const start = process.hrtime.bigint();
-  let nextTick = now + 1_000;
+  let nextTick = time.now() + 1_000;
   for (let i = 0; i < count; i++) {
-    now += 1_000 / PER_SECOND;
+    const now = time.advance(1_000 / PER_SECOND);
     if (now >= nextTick) {
       engine.tick(now);
       nextTick += 1_000;

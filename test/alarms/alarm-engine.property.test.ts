@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_PROFILES } from "../../gateway/alarms/alarm-config.js";
 import { AlarmEngine } from "../../gateway/alarms/alarm-engine.js";
 import { type AlarmEvent, PRIORITY_RANK, type Priority } from "../../gateway/alarms/types.js";
-import { FakeClock, reading } from "./harness.js";
+import { FakeTime } from "../support/fake-time.js";
+import { reading } from "./harness.js";
 
 /*
  * Property tests over random reading streams for one bed. The reference model below is written from the
@@ -60,10 +61,10 @@ interface Run {
 
 /** Plays the stream, ticking exactly at every due time the engine announces (as the gateway's timer would). */
 function play(steps: Step[], delays: { hr: number; spo2: number; hyst: number }, withAcks: boolean): Run {
-  const clock = new FakeClock(0);
+  const time = new FakeTime(0);
   const events: AlarmEvent[] = [];
   const engine = new AlarmEngine({
-    clock,
+    time,
     config: { delayMs: delays, hysteresis: { hr: delays.hyst, spo2: delays.hyst }, heartbeatMs: 3_600_000 },
     onEvent: (e) => events.push(e),
   });
@@ -82,7 +83,7 @@ function play(steps: Step[], delays: { hr: number; spo2: number; hyst: number },
   };
   const advanceTo = (t: number) => {
     for (let due = engine.nextDueAt(); due <= t; ) {
-      clock.t = due;
+      time.advanceTo(due);
       engine.tick(due);
       check(due);
       const next = engine.nextDueAt();
@@ -92,7 +93,7 @@ function play(steps: Step[], delays: { hr: number; spo2: number; hyst: number },
       }
       due = next;
     }
-    clock.t = t;
+    time.advanceTo(t);
   };
   let t = 0;
   for (const s of steps) {

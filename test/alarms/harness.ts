@@ -3,18 +3,7 @@ import type { Reading } from "../../core/reading.js";
 import type { AlarmConfigInput } from "../../gateway/alarms/alarm-config.js";
 import { AlarmEngine } from "../../gateway/alarms/alarm-engine.js";
 import type { AlarmEvent } from "../../gateway/alarms/types.js";
-
-/** A fake clock the test moves by hand. */
-export class FakeClock {
-  constructor(public t = 1_700_000_000_000) {}
-  now(): number {
-    return this.t;
-  }
-  advance(ms: number): number {
-    this.t += ms;
-    return this.t;
-  }
-}
+import { FakeTime } from "../support/fake-time.js";
 
 let seq = 0;
 export function reading(
@@ -38,17 +27,17 @@ export function reading(
   };
 }
 
-/** An engine on a fake clock that records every event. */
+/** An engine on fake time that records every event. */
 export function harness(config: AlarmConfigInput = {}) {
-  const clock = new FakeClock();
+  const time = new FakeTime(1_700_000_000_000);
   const events: AlarmEvent[] = [];
-  const engine = new AlarmEngine({ clock, config, onEvent: (e) => events.push(e) });
+  const engine = new AlarmEngine({ time, config, onEvent: (e) => events.push(e) });
   const of = <T extends AlarmEvent["type"]>(type: T) =>
     events.filter((e): e is Extract<AlarmEvent, { type: T }> => e.type === type);
-  /** Feeds a reading at the clock's current time. */
+  /** Feeds a reading at the current time. */
   const feed = (values: VitalValues, flags: string[] = [], bed = "b1") =>
-    engine.ingest(reading(bed, clock.now(), values, flags));
-  /** Advances the clock by `ms` and ticks. */
-  const wait = (ms: number) => engine.tick(clock.advance(ms));
-  return { clock, engine, events, of, feed, wait };
+    engine.ingest(reading(bed, time.now(), values, flags));
+  /** Advances time by `ms` and ticks. */
+  const wait = (ms: number) => engine.tick(time.advance(ms));
+  return { time, engine, events, of, feed, wait };
 }

@@ -3,14 +3,9 @@ import type { MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AlarmsResponse, BedStatus, BedsResponse, BedView } from "../../core/api-types.js";
 import { countWard, isAlarmingBed } from "../../core/bed-status.js";
-import {
-  connectNode,
-  startTestGateway,
-  type TestGateway,
-  type TestNode,
-  vitals,
-} from "../harness/gateway.js";
+import { connectNode, startTestGateway, type TestGateway, type TestNode } from "../harness/gateway.js";
 import { collect, connectClient, MQTT_ENV, mqttTestConfig, STATION } from "../mqtt/mqtt-kit.js";
+import { vitals } from "../support/frames.js";
 
 /**
  * One end-to-end check of "one alarm truth" over real sockets: a random stream of readings for four
@@ -72,7 +67,7 @@ describe("one alarm truth over the real gateway", () => {
       const node = nodes[s.bed - 1] as TestNode;
       const seq = (seqs.get(s.bed) ?? 0) + 1;
       seqs.set(s.bed, seq);
-      node.send(vitals(seq, { hr: s.hr, spo2: s.spo2, temp: s.temp }) as object);
+      node.send(vitals(seq, { hr: s.hr, spo2: s.spo2, temp: s.temp }));
       await node.waitAck(seq);
       last.set(s.bed, rule(s));
 

@@ -10,11 +10,12 @@ import { registerAlarmMetrics } from "../../gateway/alarms/alarm-metrics.js";
 import { AlarmService } from "../../gateway/alarms/alarm-service.js";
 import { BedRegistry } from "../../gateway/beds.js";
 import { parseConfig } from "../../gateway/config.js";
+import { NodeBudgets } from "../../gateway/ingest/node-budgets.js";
 import { GatewayMetrics } from "../../gateway/metrics.js";
 import { MqttReadingBridge } from "../../gateway/mqtt/reading-bridge.js";
 import { AlarmStore } from "../../gateway/store/alarm-store.js";
 import { SqliteStore } from "../../gateway/store/sqlite-store.js";
-import { FakeClock } from "./harness.js";
+import { FakeTime } from "../support/fake-time.js";
 
 /*
  * "One alarm truth": over random reading streams, for every bed after every input, the bed status the
@@ -80,14 +81,14 @@ const input: fc.Arbitrary<Input> = fc.oneof(
   },
 );
 
-/** The gateway's wiring of engine, registry, MQTT bridge and metrics, on a fake clock and in-memory SQLite. */
+/** The gateway's wiring of engine, registry, MQTT bridge and metrics, on fake time and in-memory SQLite. */
 function ward(alarms: AlarmConfigInput) {
-  const clock = new FakeClock();
+  const time = new FakeTime(1_700_000_000_000);
   const store = new SqliteStore(":memory:");
   const beds = new BedRegistry();
   const service = new AlarmService({
     config: parseAlarmConfig(alarms),
-    clock,
+    time,
     logger: silentLogger,
     store: new AlarmStore(store.db),
     beds,
@@ -104,9 +105,10 @@ function ward(alarms: AlarmConfigInput) {
   const bridge = new MqttReadingBridge(
     {
       config: { ...config, mqtt: config.mqtt },
-      clock,
+      time,
       logger: silentLogger,
       metrics: new GatewayMetrics({ processMetrics: false }),
+      budgets: new NodeBudgets(config.limits),
       beds,
       submit: () => undefined,
       nodeOnline: () => {},
@@ -117,7 +119,7 @@ function ward(alarms: AlarmConfigInput) {
       if (opts.retain) retained.set(topic, JSON.parse(payload) as BedView);
     },
   );
-  beds.onChange = (bed) => bridge.bedChanged(bed);
+  beds.onBedChange = (bed) => bridge.bedChanged(bed);
   const registry = new Registry();
   registerAlarmMetrics(registry, {
     alarms: () => beds.all().flatMap((b) => b.alarm?.alarms ?? []),
@@ -125,7 +127,7 @@ function ward(alarms: AlarmConfigInput) {
   });
   let seq = 0;
   return {
-    clock,
+    time,
     service,
     beds,
     retained,
@@ -143,8 +145,8 @@ function ward(alarms: AlarmConfigInput) {
         bed: BEDS[i.bed] as string,
         patient: `P-${i.bed}`,
         ward: "icu",
-        t: clock.now(),
-        receivedAt: clock.now(),
+        t: time.now(),
+        receivedAt: time.now(),
         values,
         flags: [...i.flags],
         status: "UNKNOWN",
@@ -233,8 +235,8 @@ async function run(inputs: Input[], alarms: AlarmConfigInput, original: boolean)
   try {
     for (const i of inputs) {
       if (i.kind === "reading") {
-        w.clock.advance(i.gap);
-        w.service.engine.tick(w.clock.now());
+        w.time.advance(i.gap);
+        w.service.engine.tick(w.time.now());
         const r = w.reading(i);
         if (original && i.flags.length === 0) {
           // The stored status is the derived status, and under "original" the original rule's.
@@ -242,7 +244,7 @@ async function run(inputs: Input[], alarms: AlarmConfigInput, original: boolean)
           expect(w.beds.view(r.bed)?.status).toBe(r.status);
         }
       } else if (i.kind === "wait") {
-        w.service.engine.tick(w.clock.advance(i.gap));
+        w.service.engine.tick(w.time.advance(i.gap));
         w.service.settle();
       } else if (i.kind === "ack") {
         const listed = w.service.engine.activeAlarms().filter((a) => a.state === "active");
@@ -254,7 +256,7 @@ async function run(inputs: Input[], alarms: AlarmConfigInput, original: boolean)
         if (i.kind === "connect") w.service.connected(bed, `n-${i.bed}`, 5_000);
         else w.service.disconnected(bed, `n-${i.bed}`);
       }
-      await agree(w, w.clock.now());
+      await agree(w, w.time.now());
     }
   } finally {
     w.service.stop();

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { AlarmsResponse } from "../../core/api-types.js";
-import { type GatewayProcess, spawnGateway } from "../bench/gateway-process.js";
-import { connectNode, type TestNode, vitals } from "../harness/gateway.js";
+import { connectNode, type TestNode } from "../harness/gateway.js";
+import { type GatewayProcess, spawnGateway } from "../harness/gateway-process.js";
+import { vitals } from "../support/frames.js";
 
 /**
  * Alarms survive a crash: the gateway process is killed with SIGKILL in the middle of a ward's alarms
@@ -51,7 +52,7 @@ describe("alarms across a real kill -9", () => {
     const send = async (n: TestNode, bed: string, v: Record<string, unknown>) => {
       const s = (seq.get(bed) ?? 0) + 1;
       seq.set(bed, s);
-      n.send(vitals(s, v) as object);
+      n.send(vitals(s, v));
       await n.waitAck(s);
     };
     const [b1, b2, b3] = [await node("Bed-1"), await node("Bed-2"), await node("Bed-3")];

@@ -7,9 +7,11 @@
 import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import mqtt, { type MqttClient } from "mqtt";
+import { encodeFrame } from "../../core/protocol/codec.js";
 import { topicFor } from "../../gateway/mqtt/topics.js";
+import { benchLimits, type GatewayProcess, spawnGateway } from "../harness/gateway-process.js";
 import { startMosquitto } from "../mqtt/mosquitto.js";
-import { type GatewayProcess, spawnGateway } from "./gateway-process.js";
+import { vitals } from "../support/frames.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -58,7 +60,9 @@ async function run(
         const s = ++seq;
         inflight++;
         const sent = performance.now();
-        const body = `{"type":"vitals","seq":${s},"t":${Date.now()},"hr":${60 + (s % 40)},"spo2":${90 + (s % 10)},"temp":${(36 + (s % 30) / 10).toFixed(1)}}`;
+        const body = encodeFrame(
+          vitals(s, { t: Date.now(), hr: 60 + (s % 40), spo2: 90 + (s % 10), temp: (360 + (s % 30)) / 10 }),
+        );
         c.publish(topic, body, { qos: 1 }, () => {
           inflight--;
           if (measuring) {
@@ -95,7 +99,7 @@ async function run(
   };
 }
 
-const limits = { linesPerSecond: 1e9, burstLines: 1e9, maxConnections: connections + 10 };
+const limits = { ...benchLimits(connections), maxConnections: connections + 10 };
 
 // 1. Embedded aedes broker: PUBACK = stored in SQLite.
 const embedded = await spawnGateway({ limits, mqtt: { anonymous: true, ward: WARD } });

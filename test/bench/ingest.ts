@@ -10,8 +10,11 @@ import { cpus } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
+import { encodeFrame } from "../../core/protocol/codec.js";
+import { PROTO_VERSION } from "../../core/protocol/frames.js";
 import { LineSplitter } from "../../core/protocol/line-splitter.js";
-import { spawnGateway } from "./gateway-process.js";
+import { benchLimits, spawnGateway } from "../harness/gateway-process.js";
+import { vitals } from "../support/frames.js";
 
 const { values: args } = parseArgs({
   options: {
@@ -36,7 +39,8 @@ const gw = await spawnGateway(
   {
     storage: { synchronous: args.sync },
     alarmEngine: !args["no-alarms"],
-    limits: { linesPerSecond: 1e9, burstLines: 1e9, maxConnections: connections + 10 },
+    // Every bench node connects at once from one address and sends as fast as acks allow.
+    limits: { ...benchLimits(connections), maxConnections: connections + 10 },
   },
   undefined,
   args.profile ? ["--cpu-prof", `--cpu-prof-dir=${args.profile}`] : [],
@@ -72,7 +76,13 @@ class BenchNode {
       }
     });
     socket.write(
-      `${JSON.stringify({ type: "hello", proto: 1, node: `bench-${id}`, bed: `Bed-${id}`, patient: `P${id}` })}\n`,
+      encodeFrame({
+        type: "hello",
+        proto: PROTO_VERSION,
+        node: `bench-${id}`,
+        bed: `Bed-${id}`,
+        patient: `P${id}`,
+      }),
     );
   }
 
@@ -108,7 +118,9 @@ class BenchNode {
       this.credit--;
       const seq = ++this.seq;
       this.sentAt.set(seq, now);
-      text += `{"type":"vitals","seq":${seq},"t":${t},"hr":${60 + (seq % 40)},"spo2":${90 + (seq % 10)},"temp":${(36 + (seq % 30) / 10).toFixed(1)}}\n`;
+      text += encodeFrame(
+        vitals(seq, { t, hr: 60 + (seq % 40), spo2: 90 + (seq % 10), temp: (360 + (seq % 30)) / 10 }),
+      );
     }
     if (text) this.socket.write(text);
   }

@@ -2,11 +2,12 @@ import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AlarmsResponse } from "../../core/api-types.js";
-import { encodeFrame, type VitalsFrame } from "../../core/protocol/index.js";
+import type { AlarmsResponse, LiveMessage } from "../../core/api-types.js";
+import type { VitalsFrame } from "../../core/protocol/index.js";
 import { connectNode, startTestGateway, type TestGateway, type TestNode } from "../harness/gateway.js";
+import { vitals } from "../support/frames.js";
 import { haveTool } from "../support/require-tool.js";
-import { buildDashboardIfOutdated, launchChromium, repo } from "./browser-support.js";
+import { buildDashboardIfOutdated, launchChromium, recordLiveMessages, repo } from "./browser-support.js";
 
 /**
  * The alarm side of the central station in real Chromium against the real gateway with its alarm
@@ -16,6 +17,12 @@ import { buildDashboardIfOutdated, launchChromium, repo } from "./browser-suppor
 const BEDS = 20;
 const label = (i: number) => `Bed-${i}`;
 const USER = "nurse.kim";
+const PASSWORD = "nurse-kims-password";
+/** The API calls the test makes itself go through a charge nurse's token. */
+let apiToken = "";
+const auth = () => ({ authorization: `Bearer ${apiToken}` });
+const getJson = async <T>(path: string): Promise<T> =>
+  (await (await fetch(`${gw?.url}${path}`, { headers: auth() })).json()) as T;
 
 let gw: TestGateway | undefined;
 let browser: Browser | undefined;
@@ -23,6 +30,7 @@ let page: Page;
 const nodes = new Map<number, TestNode>();
 const seqs = new Map<number, number>();
 const pageErrors: string[] = [];
+let live: LiveMessage[] = [];
 
 type Values = Partial<Pick<VitalsFrame, "hr" | "spo2" | "temp" | "rr" | "sbp" | "flags">>;
 
@@ -32,24 +40,23 @@ async function send(i: number, v: Values = {}) {
   if (!node) throw new Error(`no node for bed ${i}`);
   const seq = (seqs.get(i) ?? 0) + 1;
   seqs.set(i, seq);
-  const frame: VitalsFrame = {
-    type: "vitals",
-    seq,
-    t: Date.now(),
-    // Plausible, slightly different numbers per bed, all inside the adult alarm limits.
-    hr: 64 + ((i * 7) % 28),
-    spo2: 95 + (i % 5),
-    temp: Math.round((36.4 + ((i * 3) % 9) / 10) * 10) / 10,
-    ...v,
-  };
-  node.send(encodeFrame(frame));
+  node.send(
+    vitals(seq, {
+      t: Date.now(),
+      // Plausible, slightly different numbers per bed, all inside the adult alarm limits.
+      hr: 64 + ((i * 7) % 28),
+      spo2: 95 + (i % 5),
+      temp: Math.round((36.4 + ((i * 3) % 9) / 10) * 10) / 10,
+      ...v,
+    }),
+  );
   await node.waitAck(seq);
 }
 
 async function post(path: string, body: object) {
   const res = await fetch(`${gw?.url}${path}`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...auth() },
     body: JSON.stringify(body),
   });
   expect(res.status, `${path}: ${await res.clone().text()}`).toBe(200);
@@ -70,6 +77,8 @@ describe.skipIf(!haveTool("chromium", "chromium"))(
           limits: { idleTimeoutMs: 600_000 },
           alerts: { console: false },
           live: { throttleMs: 20 },
+          // Staff sign in (nodes stay in open lab mode: node credentials are tested elsewhere).
+          auth: { demo: false },
           // Fast alarms for the test; test nodes send on demand, so "no data" is pushed out of the way.
           alarms: {
             delayMs: { spo2: 300, hr: 300, temp: 300 },
@@ -78,6 +87,9 @@ describe.skipIf(!haveTool("chromium", "chromium"))(
           },
         },
       });
+      await gw.addUser("root", "admin", "root-password-browser");
+      await gw.addUser(USER, "nurse", PASSWORD);
+      apiToken = gw.token("charge", "nurse.ali");
       for (let i = 1; i <= BEDS; i++) {
         nodes.set(
           i,
@@ -93,7 +105,15 @@ describe.skipIf(!haveTool("chromium", "chromium"))(
       browser = await launchChromium();
       page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
       page.on("pageerror", (e) => pageErrors.push(String(e)));
+      live = recordLiveMessages(page);
+      page.on(
+        "console",
+        (m) => /Content.Security.Policy|Refused to/i.test(m.text()) && pageErrors.push(m.text()),
+      );
       await page.goto(gw.url);
+      await page.getByLabel("User name").fill(USER);
+      await page.getByLabel("Password").fill(PASSWORD);
+      await page.getByRole("button", { name: "Sign in" }).click();
     }, 120_000);
 
     afterAll(async () => {
@@ -112,13 +132,26 @@ describe.skipIf(!haveTool("chromium", "chromium"))(
       expect(await tile(1).locator(".news2-incomplete").isVisible()).toBe(true);
     });
 
-    it("raises a red, flashing '!!!' alarm within 1 s of SpO2 80, at the top of the alarm bar", async () => {
+    it("raises a red, flashing '!!!' alarm pushed live on SpO2 80, at the top of the alarm bar", async () => {
+      const seen = live.length;
       await send(3, { spo2: 80 });
       const acked = performance.now();
-      await page.locator(`.tile[data-bed="Bed-3"][data-alarm="high"]`).waitFor({ timeout: 1_000 });
+      // The time limit only bounds a hang; the latency is reported, not asserted (it is the busy host's).
+      await page.locator(`.tile[data-bed="Bed-3"][data-alarm="high"]`).waitFor({ timeout: 10_000 });
       const ms = performance.now() - acked;
       console.info(`SpO2 80 acked → high alarm on screen: ${ms.toFixed(0)} ms`);
-      expect(ms).toBeLessThan(1_000);
+      // What the page drew came from the gateway's push of the raised alarm, not from a reload or a poll.
+      expect(
+        live
+          .slice(seen)
+          .some(
+            (m) =>
+              m.type === "alarm_event" &&
+              m.event.type === "raised" &&
+              m.event.bed === "Bed-3" &&
+              m.event.priority === "high",
+          ),
+      ).toBe(true);
       const chip = chips(3).first();
       expect(await chip.getAttribute("data-priority")).toBe("high");
       expect(await chip.locator(".alarm-marker").textContent()).toBe("!!!");
@@ -144,17 +177,13 @@ describe.skipIf(!haveTool("chromium", "chromium"))(
       await page.emulateMedia({ reducedMotion: "no-preference" });
     });
 
-    it("asks for a user name before acknowledging, and keeps it across reloads", async () => {
-      await barRows(3)
-        .getByRole("button", { name: /Acknowledge/ })
-        .click();
-      await expect.poll(() => page.locator("#action-status").textContent()).toContain("Enter your name");
-      expect(await page.evaluate(() => document.activeElement?.id)).toBe("user-name");
-      expect(await chips(3).first().getAttribute("data-state")).toBe("active");
-      await page.locator("#user-name").fill(USER);
+    it("shows who is signed in (no typed name), and the session survives a reload", async () => {
+      expect(await page.locator("#signed-in-user").textContent()).toBe(`${USER} · nurse`);
+      expect(await page.locator("#user-name").count()).toBe(0);
       await page.reload();
       await expect.poll(() => page.locator(".tile").count(), { timeout: 5_000 }).toBe(BEDS);
-      expect(await page.locator("#user-name").inputValue()).toBe(USER);
+      expect(await page.locator("#signed-in-user").textContent()).toBe(`${USER} · nurse`);
+      expect(await chips(3).first().getAttribute("data-state")).toBe("active");
     });
 
     it("keeps a high alarm latched after SpO2 recovers until it is acknowledged, then clears it", async () => {
@@ -207,9 +236,9 @@ describe.skipIf(!haveTool("chromium", "chromium"))(
       expect(before).toBeGreaterThan(100);
       expect(before).toBeLessThanOrEqual(120);
       await expect.poll(seconds, { timeout: 3_000 }).toBeLessThan(before);
-      const beds = (await (await fetch(`${gw?.url}/api/beds`)).json()) as {
-        beds: { bed: string; alarm: { paused_until: number | null } }[];
-      };
+      const beds = await getJson<{ beds: { bed: string; alarm: { paused_until: number | null } }[] }>(
+        "/api/beds",
+      );
       expect(beds.beds.find((b) => b.bed === "Bed-9")?.alarm.paused_until).toBeGreaterThan(Date.now());
     });
 
@@ -267,7 +296,7 @@ describe.skipIf(!haveTool("chromium", "chromium"))(
       await dialog.waitFor({ state: "visible" });
       const rows = dialog.locator("tbody tr");
       await expect.poll(() => rows.count(), { timeout: 3_000 }).toBeGreaterThanOrEqual(4);
-      const api = (await (await fetch(`${gw?.url}/api/alarms?state=all`)).json()) as AlarmsResponse;
+      const api = await getJson<AlarmsResponse>("/api/alarms?state=all");
       expect(await rows.evaluateAll((rs) => rs.map((r) => (r as HTMLElement).dataset.alarmId))).toEqual(
         api.history?.map((h) => h.id),
       );
@@ -298,9 +327,8 @@ describe.skipIf(!haveTool("chromium", "chromium"))(
       // Bed-16 temp 39.4 (medium, acknowledged), Bed-8 finger out (low, technical), NEWS2 entered on most beds.
       await send(16, { temp: 39.4 });
       await page.locator(`.tile[data-bed="Bed-16"][data-alarm="medium"]`).waitFor({ timeout: 2_000 });
-      const b16 = (await (await fetch(`${gw?.url}/api/alarms?bed=Bed-16`)).json()) as AlarmsResponse;
-      for (const a of b16.alarms)
-        await post(`/api/alarms/${encodeURIComponent(a.id)}/ack`, { user: "nurse.ali" });
+      const b16 = await getJson<AlarmsResponse>("/api/alarms?bed=Bed-16");
+      for (const a of b16.alarms) await post(`/api/alarms/${encodeURIComponent(a.id)}/ack`, {});
       const obs: Record<number, object> = {
         4: { rr: 18, sbp: 128, consciousness: "A", on_oxygen: false },
         6: { rr: 20, sbp: 118, consciousness: "A", on_oxygen: false },
@@ -314,7 +342,7 @@ describe.skipIf(!haveTool("chromium", "chromium"))(
         19: { rr: 15, sbp: 136, consciousness: "A", on_oxygen: false },
       };
       for (const [bed, body] of Object.entries(obs)) {
-        await post(`/api/beds/${label(Number(bed))}/observations`, { user: "nurse.ali", ...body });
+        await post(`/api/beds/${label(Number(bed))}/observations`, body);
       }
       await send(12, { spo2: 81, hr: 118 });
       await expect

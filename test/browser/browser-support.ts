@@ -2,7 +2,8 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
+import type { LiveMessage } from "../../core/api-types.js";
 
 /** Repository root. */
 export const repo = fileURLToPath(new URL("../../", import.meta.url));
@@ -70,4 +71,19 @@ export function launchChromium(): Promise<Browser> {
       "--autoplay-policy=no-user-gesture-required",
     ],
   });
+}
+
+/**
+ * Every live message the page's WebSocket receives, in order; attach before the page connects. Lets a
+ * test show that a change on screen was pushed by the gateway (the mechanism) instead of asserting how
+ * many milliseconds it took on a machine that may be busy.
+ */
+export function recordLiveMessages(page: Page): LiveMessage[] {
+  const messages: LiveMessage[] = [];
+  page.on("websocket", (ws) =>
+    ws.on("framereceived", (f) => {
+      if (typeof f.payload === "string") messages.push(JSON.parse(f.payload) as LiveMessage);
+    }),
+  );
+  return messages;
 }

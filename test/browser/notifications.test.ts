@@ -24,11 +24,12 @@ describe.skipIf(!haveTool("chromium", "chromium"))("undelivered notifications on
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(String(e)));
+    // Console errors include Content-Security-Policy violations.
+    page.on("console", (m) => /Content.Security.Policy|Refused to/i.test(m.text()) && errors.push(m.text()));
     await page.goto(gw.url);
     const badge = page.locator("#notify-failed");
     await badge.waitFor({ state: "visible", timeout: 5_000 });
     expect(await badge.textContent()).toBe("⚠ 1 notification not delivered");
-    await page.fill("#user-name", "it.admin");
     await badge.click();
     const row = page.locator("#dead-letters tbody tr").first();
     await row.waitFor({ timeout: 5_000 });

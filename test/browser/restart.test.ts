@@ -1,8 +1,9 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AlarmsResponse } from "../../core/api-types.js";
-import { type GatewayProcess, spawnGateway } from "../bench/gateway-process.js";
-import { connectNode, type TestNode, vitals } from "../harness/gateway.js";
+import { connectNode, type TestNode } from "../harness/gateway.js";
+import { type GatewayProcess, spawnGateway } from "../harness/gateway-process.js";
+import { vitals } from "../support/frames.js";
 import { haveTool } from "../support/require-tool.js";
 import { buildDashboardIfOutdated, launchChromium } from "./browser-support.js";
 
@@ -39,7 +40,7 @@ describe.skipIf(!haveTool("chromium", "chromium"))("the dashboard after a kill -
     ] as const) {
       const n = await connectNode(gw.tcpPort, { node: `node-${i}`, bed: `Bed-${i}`, patient: `P-${i}` });
       nodes.push(n);
-      n.send(vitals(1, v) as object);
+      n.send(vitals(1, v));
       await n.waitAck(1);
     }
     const medium = (await alarms()).alarms.find((a) => a.bed === "Bed-2");

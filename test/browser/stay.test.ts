@@ -1,13 +1,8 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AlarmsResponse, BedsResponse, StayTimelineResponse, StayView } from "../../core/api-types.js";
-import {
-  connectNode,
-  startTestGateway,
-  type TestGateway,
-  type TestNode,
-  vitals,
-} from "../harness/gateway.js";
+import { connectNode, startTestGateway, type TestGateway, type TestNode } from "../harness/gateway.js";
+import { vitals } from "../support/frames.js";
 import { haveTool } from "../support/require-tool.js";
 import { buildDashboardIfOutdated, launchChromium } from "./browser-support.js";
 
@@ -38,7 +33,7 @@ async function send(bed: string, v: Record<string, unknown> = {}) {
   const n = nodes.get(bed) as TestNode;
   const seq = (seqs.get(bed) ?? 0) + 1;
   seqs.set(bed, seq);
-  n.send(vitals(seq, v) as object);
+  n.send(vitals(seq, v));
   await n.waitAck(seq);
 }
 const api = async <T>(path: string) => (await (await fetch(`${gw?.url}${path}`)).json()) as T;

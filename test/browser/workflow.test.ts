@@ -2,13 +2,8 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  connectNode,
-  startTestGateway,
-  type TestGateway,
-  type TestNode,
-  vitals,
-} from "../harness/gateway.js";
+import { connectNode, startTestGateway, type TestGateway, type TestNode } from "../harness/gateway.js";
+import { vitals } from "../support/frames.js";
 import { haveTool } from "../support/require-tool.js";
 import { buildDashboardIfOutdated, launchChromium, repo } from "./browser-support.js";
 
@@ -43,7 +38,7 @@ describe.skipIf(!haveTool("chromium", "chromium"))("ward workflow in the dashboa
     for (let i = 1; i <= BEDS; i++) {
       const n = await connectNode(gw.tcpPort, { node: `n-${i}`, bed: `Bed-${i}`, patient: `P-${i}` });
       nodes.push(n);
-      n.send(vitals(1, i % 9 === 0 ? { spo2: 80 } : i % 7 === 0 ? { hr: 130 } : {}) as object);
+      n.send(vitals(1, i % 9 === 0 ? { spo2: 80 } : i % 7 === 0 ? { hr: 130 } : {}));
       await n.waitAck(1);
     }
     browser = await launchChromium();

@@ -52,10 +52,10 @@ describe("AvrBoard running the packaged StandardFirmata", () => {
   it("host timers on the emulated clock fire at emulated times, between slices", async () => {
     const board = new AvrBoard({ hex: readFileSync(STANDARD_FIRMATA_HEX, "utf8") });
     const fired: number[] = [];
-    const cancel = board.scheduler.every(10, () => fired.push(board.timeMs));
-    board.scheduler.after(25, () => fired.push(-board.timeMs));
+    const every = board.time.every(10, () => fired.push(board.timeMs));
+    board.time.after(25, () => fired.push(-board.timeMs));
     await board.runFor(45);
-    cancel();
+    every.cancel();
     await board.runFor(30);
     // An instruction can take up to 4 cycles, so a deadline may be overshot by a fraction of a microsecond.
     expect(fired).toHaveLength(5);

@@ -16,7 +16,9 @@ import { bootFirmataRig, type FirmataRig } from "./firmata-rig.js";
 const GENERATED_PPG = loadPpgCsv(fixturePath("generated/max30102_from_bidmc01_25hz.csv"));
 const REAL_MAX30102 = externalCapturePath("max30102_ExpectedGoodQualitySignals.csv");
 
-describe("StandardFirmata in avr8js ↔ johnny-five ↔ I2C drivers", () => {
+// Emulated time makes these deterministic; the wall-clock timeout only catches a hang, and must allow for
+// the emulator running below real time when both cores are busy (0.46x seen under load).
+describe("StandardFirmata in avr8js ↔ johnny-five ↔ I2C drivers", { timeout: 180_000 }, () => {
   let rig: FirmataRig;
   let ppgDevice: Max30102Device;
   const thermo = new Max30205Device();
@@ -53,7 +55,7 @@ describe("StandardFirmata in avr8js ↔ johnny-five ↔ I2C drivers", () => {
 
   it("MAX30205: temperatures within ±0.1 °C of the patient, including a change and negative values", async () => {
     const samples: SensorSample[] = [];
-    const driver = new Max30205Driver({ io: rig.j5.io, scheduler: rig.board.scheduler, periodMs: 250 });
+    const driver = new Max30205Driver({ io: rig.j5.io, time: rig.board.time, periodMs: 250 });
     await rig.settle(driver.start((s) => samples.push(s)));
     for (const patient of [36.6, 38.27, 39.91, -3.3]) {
       thermo.temperatureC = patient;
@@ -78,7 +80,7 @@ describe("StandardFirmata in avr8js ↔ johnny-five ↔ I2C drivers", () => {
     ir.requireRepeatedStart = false;
     ir.objectC = 36.83;
     const samples: SensorSample[] = [];
-    const driver = new Mlx90614Driver({ io: rig.j5.io, scheduler: rig.board.scheduler, periodMs: 200 });
+    const driver = new Mlx90614Driver({ io: rig.j5.io, time: rig.board.time, periodMs: 200 });
     await rig.settle(driver.start((s) => samples.push(s)));
     await rig.board.runFor(1000);
     ir.corruptPec = 3;
@@ -101,7 +103,7 @@ describe("StandardFirmata in avr8js ↔ johnny-five ↔ I2C drivers", () => {
     const io = rig.j5.io as unknown as { on(e: string, l: (d: number[]) => void): void };
     io.on(`I2C-reply-${ir.address}-7`, (d) => rawReplies.push(d));
     const samples: SensorSample[] = [];
-    const driver = new Mlx90614Driver({ io: rig.j5.io, scheduler: rig.board.scheduler, periodMs: 500 });
+    const driver = new Mlx90614Driver({ io: rig.j5.io, time: rig.board.time, periodMs: 500 });
     await rig.settle(driver.start((s) => samples.push(s)));
     await rig.board.runFor(2200);
     await rig.settle(driver.stop());
@@ -119,8 +121,7 @@ describe("StandardFirmata in avr8js ↔ johnny-five ↔ I2C drivers", () => {
     const samples: SensorSample[] = [];
     const driver = new Max30102Driver({
       io: rig.j5.io,
-      scheduler: rig.board.scheduler,
-      clock: () => rig.board.timeMs,
+      time: rig.board.time,
       onRaw: (red, irs) => {
         for (const [i, r] of red.entries()) got.push([r, irs[i] as number]);
       },
@@ -176,7 +177,7 @@ describe("StandardFirmata in avr8js ↔ johnny-five ↔ I2C drivers", () => {
     const got: number[] = [];
     const driver = new Max30102Driver({
       io: rig.j5.io,
-      scheduler: rig.board.scheduler,
+      time: rig.board.time,
       pollMs: 1700, // 42 samples arrive between polls: 10 more than the FIFO holds
       onRaw: (red) => got.push(...red),
     });
@@ -191,7 +192,7 @@ describe("StandardFirmata in avr8js ↔ johnny-five ↔ I2C drivers", () => {
 
   it("MAX30102: finger out (ambient light only) raises finger_out and no values", async () => {
     const samples: SensorSample[] = [];
-    const driver = new Max30102Driver({ io: rig.j5.io, scheduler: rig.board.scheduler });
+    const driver = new Max30102Driver({ io: rig.j5.io, time: rig.board.time });
     await rig.settle(driver.start((s) => samples.push(s)));
     await rig.board.runFor(2100);
     expect(samples.at(-1)?.flags).not.toContain("finger_out");

@@ -5,7 +5,9 @@ import type { SensorSample } from "../../sensors/sample.js";
 import { Mcp9808Device } from "../support/emulators/i2c/mcp9808-device.js";
 import { bootFirmataRig } from "./firmata-rig.js";
 
-describe("johnny-five's own components on StandardFirmata in avr8js", () => {
+// Emulated time makes these deterministic; the wall-clock timeout only catches a hang, and must allow for
+// the emulator running below real time when both cores are busy (0.46x seen under load).
+describe("johnny-five's own components on StandardFirmata in avr8js", { timeout: 180_000 }, () => {
   it("Thermometer (MCP9808 controller) through the pass-through driver tracks the patient within ±0.1 °C", async () => {
     const sensor = new Mcp9808Device();
     sensor.temperatureC = 37.4;
@@ -16,7 +18,7 @@ describe("johnny-five's own components on StandardFirmata in avr8js", () => {
       thermometer,
       name: "mcp9808",
       periodMs: 100,
-      clock: () => rig.board.timeMs,
+      time: rig.board.time,
     });
     await driver.start((s) => samples.push(s));
     // johnny-five asks Firmata for continuous reads; the firmware polls the sensor every 19 ms itself.

@@ -13,6 +13,8 @@ import { tonePulses } from "./tone-pulses.js";
 
 describe.skipIf(!haveTool("avr-gcc", "gcc-avr"))(
   "AVR firmware → serial-firmware driver → node agent → real gateway, and back",
+  // Emulated time makes it deterministic; the wall-clock timeout only catches a hang (slow when both cores are busy).
+  { timeout: 180_000 },
   () => {
     const build = buildFirmware();
     afterAll(() => rmSync(build.elf, { force: true }));

@@ -6,8 +6,10 @@ import { afterAll, describe, expect, it } from "vitest";
 import { decodeGatewayLine, encodeFrame } from "../../core/protocol/index.js";
 import { createSerialFirmwareDriver } from "../../sensors/firmware-link/serial-firmware-driver.js";
 import type { SensorSample } from "../../sensors/sample.js";
-import { SocatPtyPair, waitFor } from "../serial/socat-pty-pair.js";
+import { SocatPtyPair } from "../serial/socat-pty-pair.js";
+import { vitals } from "../support/frames.js";
 import { haveTool } from "../support/require-tool.js";
+import { waitFor } from "../support/wait-for.js";
 
 /** The board's end of the line: a real serialport on the other pseudo-terminal. */
 async function openBoardEnd(path: string) {
@@ -28,15 +30,6 @@ async function openBoardEnd(path: string) {
   };
 }
 
-const vitals = (seq: number) => ({
-  type: "vitals" as const,
-  seq,
-  t: 1000 * seq,
-  hr: 70,
-  spo2: 97,
-  temp: null,
-});
-
 describe.skipIf(!haveTool("socat", "socat"))("serial-firmware driver on a real (pseudo) serial port", () => {
   const dir = mkdtempSync(join(tmpdir(), "vitals-fw-pty-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -55,16 +48,17 @@ describe.skipIf(!haveTool("socat", "socat"))("serial-firmware driver on a real (
       expect(driver.connected).toBe(true);
       board.say({ type: "hello", proto: 1, node: "avr-328p", bed: "unassigned", fw: "vitals-avr/0.1.0" });
       board.say(vitals(0));
+      // Generous time-outs: the machine may be loaded; waits end as soon as the condition holds.
       await waitFor(
         () => board.heard().length >= 1,
-        10_000, // generous: the machine may be loaded; waits end as soon as the condition holds
         () => "no ack on the board's side",
+        10_000,
       );
       driver.setAlarm("low");
       await waitFor(
         () => board.heard().length >= 2,
-        10_000,
         () => "no alarm on the board's side",
+        10_000,
       );
       expect(board.heard()).toEqual([
         { kind: "frame", frame: { type: "ack", seq: 0 } },
@@ -76,24 +70,24 @@ describe.skipIf(!haveTool("socat", "socat"))("serial-firmware driver on a real (
       await pair.stop();
       await waitFor(
         () => !driver.connected,
-        10_000,
         () => "the driver did not notice the pull",
+        10_000,
       );
       expect(driver.lastError?.message).toMatch(/closed|cannot open/);
       // Plugged back: the board resets (DTR) and says hello; the driver re-sends its alarm.
       await pair.start();
       await waitFor(
         () => driver.connected,
-        10_000,
         () => "the driver did not reopen",
+        10_000,
       );
       board = await openBoardEnd(pair.devicePath);
       board.say({ type: "hello", proto: 1, node: "avr-328p", bed: "unassigned", fw: "vitals-avr/0.1.0" });
       board.say(vitals(0));
       await waitFor(
         () => board.heard().length >= 2,
-        10_000,
         () => `after replug the board heard ${board.heard().length}`,
+        10_000,
       );
       expect(board.heard()).toEqual([
         { kind: "frame", frame: { type: "alarm", priority: "low" } },

@@ -4,7 +4,9 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { BedsResponse, LiveMessage, ReadingsResponse, TrendResponse } from "../../core/api-types.js";
-import { connectNode, startTestGateway, type TestGateway, vitals } from "../harness/gateway.js";
+import { systemTime } from "../../core/time.js";
+import { connectNode, startTestGateway, type TestGateway } from "../harness/gateway.js";
+import { vitals } from "../support/frames.js";
 
 let gw: TestGateway;
 afterEach(async () => {
@@ -52,7 +54,7 @@ describe("HTTP and WebSocket API", () => {
   it("lists beds with their node, patient, connection state, last reading and derived status", async () => {
     gw = await startTestGateway({ config: original });
     const n = await connectNode(gw.tcpPort, { node: "n7", bed: "Bed-7", patient: "P7", ward: "ICU" });
-    n.send(vitals(1, { hr: 108, temp: 39.2, spo2: 96, flags: ["artifact"] }) as object);
+    n.send(vitals(1, { hr: 108, temp: 39.2, spo2: 96, flags: ["artifact"] }));
     await n.waitAck(1);
     const { body } = await json<BedsResponse>("/api/beds");
     expect(body.now).toBeTypeOf("number");
@@ -80,10 +82,10 @@ describe("HTTP and WebSocket API", () => {
     const a = await connectNode(gw.tcpPort, { node: "a", bed: "A" });
     const b = await connectNode(gw.tcpPort, { node: "b", bed: "B" });
     for (let s = 1; s <= 5; s++) {
-      a.send(vitals(s, { hr: 60 + s }) as object);
+      a.send(vitals(s, { hr: 60 + s }));
       await a.waitAck(s);
     }
-    b.send(vitals(1) as object);
+    b.send(vitals(1));
     await b.waitAck(1);
     const all = await json<ReadingsResponse>("/api/readings?bed=A");
     expect(all.body.readings.map((r) => r.seq)).toEqual([5, 4, 3, 2, 1]);
@@ -106,8 +108,8 @@ describe("HTTP and WebSocket API", () => {
   it("reports health and Prometheus metrics", async () => {
     gw = await startTestGateway();
     const n = await connectNode(gw.tcpPort, { node: "n", bed: "B" });
-    n.send(vitals(1) as object);
-    n.send(vitals(2, { hr: 999 }) as object);
+    n.send(vitals(1));
+    n.send(vitals(2, { hr: 999 }));
     await n.waitAck(1);
     await n.waitError("bad_value");
     expect((await json<{ status: string }>("/healthz")).body.status).toBe("ok");
@@ -115,7 +117,7 @@ describe("HTTP and WebSocket API", () => {
     expect(text).toContain("vitals_readings_received_total 2");
     expect(text).toContain("vitals_readings_stored_total 1");
     expect(text).toContain('vitals_readings_rejected_total{code="bad_value"} 1');
-    expect(text).toContain("vitals_connections 1");
+    expect(text).toContain('vitals_connections{transport="tcp"} 1');
     expect(text).toMatch(/vitals_ingest_latency_seconds_bucket\{le="0.05"\} 1/);
     n.close();
   });
@@ -126,7 +128,7 @@ describe("HTTP and WebSocket API", () => {
     const snap = await l.until((m) => m.type === "snapshot");
     expect(snap).toMatchObject({ type: "snapshot", beds: [] });
     const n = await connectNode(gw.tcpPort, { node: "n3", bed: "Bed-3", patient: "P3" });
-    n.send(vitals(1, { spo2: 88 }) as object);
+    n.send(vitals(1, { spo2: 88 }));
     const update = await l.until((m) => m.type === "beds" && m.beds.some((b) => b.status === "CRITICAL"));
     expect(update.type === "beds" && update.beds[0]).toMatchObject({
       bed: "Bed-3",
@@ -151,11 +153,11 @@ describe("HTTP and WebSocket API", () => {
   it("alerts on alarm events once per patient per minute over the real path, on the console and in the database", async () => {
     gw = await startTestGateway({ config: original });
     const n = await connectNode(gw.tcpPort, { node: "n", bed: "Bed-5", patient: "P5" });
-    n.send(vitals(1, { hr: 112, temp: 36.6, spo2: 88 }) as object);
+    n.send(vitals(1, { hr: 112, temp: 36.6, spo2: 88 }));
     await n.waitAck(1);
-    n.send(vitals(2, { hr: 115 }) as object); // SpO2 back to 98: cleared, held for the next message
+    n.send(vitals(2, { hr: 115 })); // SpO2 back to 98: cleared, held for the next message
     await n.waitAck(2);
-    n.send(vitals(3, { hr: 70 }) as object);
+    n.send(vitals(3, { hr: 70 }));
     await n.waitAck(3);
     expect(gw.consoleLines).toHaveLength(1);
     expect(gw.consoleLines[0]).toMatch(
@@ -166,11 +168,20 @@ describe("HTTP and WebSocket API", () => {
     n.close();
   });
 
+  it("names the patient on the console only when alerts.showPatient is set", async () => {
+    gw = await startTestGateway({ config: { alerts: { showPatient: true } } });
+    const n = await connectNode(gw.tcpPort, { node: "n", bed: "Bed-5", patient: "P5" });
+    n.send(vitals(1, { spo2: 88 }));
+    await n.waitAck(1);
+    expect(gw.consoleLines).toEqual([expect.stringMatching(/CRITICAL bed Bed-5 patient P5: SpO2 88 %/)]);
+    n.close();
+  });
+
   it("restores the ward from SQLite after a restart, with beds shown as disconnected", async () => {
     gw = await startTestGateway({ config: original });
     const dataDir = gw.dataDir;
     const n = await connectNode(gw.tcpPort, { node: "n1", bed: "Bed-1", patient: "P1" });
-    n.send(vitals(1, { hr: 55 }) as object);
+    n.send(vitals(1, { hr: 55 }));
     await n.waitAck(1);
     await gw.stop({ keepData: true });
     gw = await startTestGateway({ dataDir, config: original });
@@ -190,20 +201,20 @@ describe("HTTP and WebSocket API", () => {
   });
 
   it("serves a bed's trend as per-minute min/median/max, and 404 for an unknown bed", async () => {
-    const clock = { t: 1_700_000_000_000 - 30_000, now: () => clock.t };
-    gw = await startTestGateway({ clock });
+    let t = 1_700_000_000_000 - 30_000;
+    gw = await startTestGateway({ time: { ...systemTime, now: () => t } });
     const n = await connectNode(gw.tcpPort, { node: "n", bed: "Bed-T" });
     for (const [s, hr] of [
       [1, 70],
       [2, 90],
       [3, 80],
     ] as const) {
-      n.send(vitals(s, { hr }) as object);
+      n.send(vitals(s, { hr }));
       await n.waitAck(s);
-      clock.t += 1_000;
+      t += 1_000;
     }
-    clock.t += 60_000;
-    n.send(vitals(4, { hr: 60 }) as object);
+    t += 60_000;
+    n.send(vitals(4, { hr: 60 }));
     await n.waitAck(4);
     const { status, body } = await json<TrendResponse>("/api/beds/Bed-T/trend?hours=8");
     expect(status).toBe(200);

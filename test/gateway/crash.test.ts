@@ -1,8 +1,9 @@
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { type GatewayProcess, spawnGateway } from "../bench/gateway-process.js";
-import { TestNode, vitals } from "../harness/gateway.js";
+import { TestNode } from "../harness/gateway.js";
+import { type GatewayProcess, spawnGateway } from "../harness/gateway-process.js";
+import { vitals } from "../support/frames.js";
 
 let gw: GatewayProcess | undefined;
 afterEach(() => {
@@ -32,7 +33,7 @@ describe("durability", () => {
     const sending = setInterval(() => {
       for (let k = 0; k < 50; k++) {
         seq++;
-        for (const n of nodes) n.send(vitals(seq) as object);
+        for (const n of nodes) n.send(vitals(seq));
       }
     }, 1);
     await expect.poll(() => Math.min(...acked), { timeout: 10_000 }).toBeGreaterThan(500);

@@ -3,8 +3,9 @@ import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { GatewayLink } from "../../sensors/link/gateway-link.js";
 import { MemoryOutbox } from "../../sensors/link/outbox.js";
-import { type GatewayProcess, spawnGateway } from "../bench/gateway-process.js";
-import { connectNode, vitals } from "../harness/gateway.js";
+import { connectNode } from "../harness/gateway.js";
+import { type GatewayProcess, spawnGateway } from "../harness/gateway-process.js";
+import { vitals } from "../support/frames.js";
 
 /**
  * The forged-seq attack of the integrity issue, black-box against a real `vitals gateway` process:
@@ -37,7 +38,7 @@ function rows(dataDir: string, node: string): { boot: string; seq: number; hr: n
 
 async function forge(port: number, node: string, seq: number, boot?: string) {
   const evil = await connectNode(port, { node, bed: "Bed-1", ...(boot ? { boot } : {}) });
-  evil.send(vitals(seq, { hr: 150, t: 1_700_000_000_000 }) as object);
+  evil.send(vitals(seq, { hr: 150, t: 1_700_000_000_000 }));
   return evil;
 }
 
@@ -45,7 +46,7 @@ describe("forged and glitched seqs (black-box, real gateway process)", () => {
   it("an old client without boot: a forged seq 2^53−1 is refused, a forged jump cannot swallow later readings", async () => {
     gw = await spawnGateway({ limits: { maxSeqJump: 1_000 } });
     const honest = await connectNode(gw.tcpPort, { node: "pi-1", bed: "Bed-1" });
-    for (let s = 1; s <= 5; s++) honest.send(vitals(s, { hr: 60 + s }) as object);
+    for (let s = 1; s <= 5; s++) honest.send(vitals(s, { hr: 60 + s }));
     await honest.waitAck(5);
 
     const extreme = await forge(gw.tcpPort, "pi-1", MAX);
@@ -59,7 +60,7 @@ describe("forged and glitched seqs (black-box, real gateway process)", () => {
 
     const back = await connectNode(gw.tcpPort, { node: "pi-1", bed: "Bed-1" });
     expect(back.frames[0]).toMatchObject({ type: "welcome", last_seq: 905 });
-    for (let s = 6; s <= 10; s++) back.send(vitals(s, { hr: 60 + s }) as object);
+    for (let s = 6; s <= 10; s++) back.send(vitals(s, { hr: 60 + s }));
     await back.waitAck(10);
     back.close();
 

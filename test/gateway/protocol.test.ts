@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { connectNode, startTestGateway, type TestGateway, TestNode, vitals } from "../harness/gateway.js";
+import { encodeFrame } from "../../core/protocol/codec.js";
+import type { HelloFrame } from "../../core/protocol/frames.js";
+import { connectNode, startTestGateway, type TestGateway, TestNode } from "../harness/gateway.js";
+import { vitals } from "../support/frames.js";
 
 let gw: TestGateway;
 afterEach(async () => {
@@ -20,9 +23,9 @@ describe("protocol v1 over TCP", () => {
     gw = await startTestGateway({ config: { heartbeatMs: 2_000 } });
     const n = await connectNode(gw.tcpPort, { node: "n1", bed: "Bed-1" });
     expect(n.frames[0]).toEqual({ type: "welcome", proto: 1, heartbeat_ms: 2_000, max_lines_per_s: 5_000 });
-    n.send(vitals(1) as object);
-    n.send(vitals(2) as object);
-    n.send(vitals(3) as object);
+    n.send(vitals(1));
+    n.send(vitals(2));
+    n.send(vitals(3));
     await n.waitAck(3);
     expect(rows(gw, "n1").map((r) => r.seq)).toEqual([1, 2, 3]);
     n.close();
@@ -41,12 +44,12 @@ describe("protocol v1 over TCP", () => {
   it("stores a resent reading once and acks it again", async () => {
     gw = await startTestGateway();
     const a = await connectNode(gw.tcpPort, { node: "n1", bed: "Bed-1" });
-    for (const s of [1, 2, 3]) a.send(vitals(s, { hr: 70 + s }) as object);
+    for (const s of [1, 2, 3]) a.send(vitals(s, { hr: 70 + s }));
     await a.waitAck(3);
     a.close();
     const b = await connectNode(gw.tcpPort, { node: "n1", bed: "Bed-1" });
     // A node that did not see the acks resends everything, with a changed copy of seq 2 in between.
-    for (const s of [1, 2, 3, 4]) b.send(vitals(s, { hr: s === 2 ? 99 : 70 + s }) as object);
+    for (const s of [1, 2, 3, 4]) b.send(vitals(s, { hr: s === 2 ? 99 : 70 + s }));
     await b.waitAck(4);
     expect(rows(gw, "n1").map((r) => [r.seq, r.hr])).toEqual([
       [1, 71],
@@ -108,22 +111,22 @@ describe("protocol v1 over TCP", () => {
     const n = await connectNode(gw.tcpPort, { node: "n1", bed: "Bed-1" });
     n.send("this is not json\n");
     expect(await n.waitError("bad_frame")).toMatchObject({ message: "not valid JSON" });
-    n.send({ type: "selfdestruct" });
+    n.send('{"type":"selfdestruct"}\n');
     await n.waitError("unknown_type");
-    n.send(vitals(1, { hr: 900 }) as object);
+    n.send(vitals(1, { hr: 900 }));
     expect(await n.waitError("bad_value")).toMatchObject({
       seq: 1,
       message: expect.stringContaining("hr 900"),
     });
-    n.send(vitals(2, { spo2: 130 }) as object);
+    n.send(vitals(2, { spo2: 130 }));
     await n.next((f) => f.type === "error" && f.seq === 2 && f.code === "bad_value");
-    n.send(vitals(3, { temp: 80 }) as object);
+    n.send(vitals(3, { temp: 80 }));
     await n.next((f) => f.type === "error" && f.seq === 3 && f.code === "bad_value");
     n.send({ type: "hello", proto: 1, node: "n1", bed: "Bed-1" });
     await n.next((f) => f.type === "error" && f.code === "bad_frame" && /already/.test(f.message));
     n.send({ type: "ping" });
     await n.next((f) => f.type === "pong");
-    n.send(vitals(4) as object);
+    n.send(vitals(4));
     await n.waitAck(4);
     // Rejected readings are never stored, and never classified.
     expect(rows(gw, "n1").map((r) => r.seq)).toEqual([4]);
@@ -133,12 +136,12 @@ describe("protocol v1 over TCP", () => {
   it("rejects vitals before hello with no_hello", async () => {
     gw = await startTestGateway();
     const n = await TestNode.connect(gw.tcpPort);
-    n.send(vitals(1) as object);
+    n.send(vitals(1));
     expect(await n.waitError("no_hello")).toMatchObject({ seq: 1 });
     n.close();
   });
 
-  it.each([
+  it.each<[string, HelloFrame]>([
     ["unsupported_proto", { type: "hello", proto: 2, node: "n", bed: "B" }],
     ["unauthorized", { type: "hello", proto: 1, node: "n", bed: "B", token: "wrong-token" }],
     ["unauthorized", { type: "hello", proto: 1, node: "n", bed: "B" }],
@@ -177,7 +180,7 @@ describe("protocol v1 over TCP", () => {
   it("closes a connection that floods lines faster than its rate", async () => {
     gw = await startTestGateway({ config: { limits: { linesPerSecond: 50, burstLines: 100 } } });
     const n = await connectNode(gw.tcpPort, { node: "n1", bed: "Bed-1" });
-    n.send(`${Array.from({ length: 500 }, (_, i) => JSON.stringify(vitals(i + 1))).join("\n")}\n`);
+    n.send(Array.from({ length: 500 }, (_, i) => encodeFrame(vitals(i + 1))).join(""));
     await n.waitError("flood");
     await n.closed;
     // What came within the allowance was stored and acknowledged; nothing beyond it.
@@ -198,7 +201,7 @@ describe("protocol v1 over TCP", () => {
     const fresh = await connectNode(gw.tcpPort, { node: "n1", bed: "Bed-1" });
     await old.waitError("replaced");
     await old.closed;
-    fresh.send(vitals(1) as object);
+    fresh.send(vitals(1));
     await fresh.waitAck(1);
     const beds = (await (await fetch(`${gw.url}/api/beds`)).json()) as { beds: { connected: boolean }[] };
     expect(beds.beds[0]?.connected).toBe(true);
@@ -223,7 +226,7 @@ describe("protocol v1 over TCP", () => {
   it("discards a line cut off by a disconnect and counts it", async () => {
     gw = await startTestGateway();
     const n = await connectNode(gw.tcpPort, { node: "n1", bed: "Bed-1" });
-    n.send(vitals(1) as object);
+    n.send(vitals(1));
     await n.waitAck(1);
     n.send('{"type":"vitals","seq":2,"t":1,"hr":7');
     n.socket.end();
@@ -256,18 +259,18 @@ describe("storage failure", () => {
       "CREATE TRIGGER injected_fault BEFORE INSERT ON readings WHEN NEW.hr = 123 BEGIN SELECT RAISE(ABORT, 'injected fault'); END",
     );
     const n = await connectNode(gw.tcpPort, { node: "n1", bed: "Bed-1" });
-    n.send(vitals(1) as object);
+    n.send(vitals(1));
     await n.waitAck(1);
-    n.send(vitals(2, { hr: 123 }) as object);
-    n.send(vitals(3) as object);
+    n.send(vitals(2, { hr: 123 }));
+    n.send(vitals(3));
     await n.waitError("internal");
     await n.closed;
     expect(n.frames.filter((f) => f.type === "ack").map((f) => f.type === "ack" && f.seq)).toEqual([1]);
     db.exec("DROP TRIGGER injected_fault");
     const again = await connectNode(gw.tcpPort, { node: "n1", bed: "Bed-1" });
     expect(again.frames[0]).toMatchObject({ type: "welcome", last_seq: 1 });
-    again.send(vitals(2, { hr: 123 }) as object);
-    again.send(vitals(3) as object);
+    again.send(vitals(2, { hr: 123 }));
+    again.send(vitals(3));
     await again.waitAck(3);
     expect(rows(gw, "n1").map((r) => [r.seq, r.hr])).toEqual([
       [1, 72],

@@ -6,13 +6,8 @@ import type {
   StayTimelineResponse,
   StayView,
 } from "../../core/api-types.js";
-import {
-  connectNode,
-  startTestGateway,
-  type TestGateway,
-  type TestNode,
-  vitals,
-} from "../harness/gateway.js";
+import { connectNode, startTestGateway, type TestGateway, type TestNode } from "../harness/gateway.js";
+import { vitals } from "../support/frames.js";
 
 let gw: TestGateway;
 afterEach(async () => {
@@ -46,7 +41,7 @@ const events = (b: string) =>
 
 let seq = 0;
 async function send(n: TestNode, v: Record<string, unknown>) {
-  n.send(vitals(++seq, v) as object);
+  n.send(vitals(++seq, v));
   await n.waitAck(seq);
 }
 

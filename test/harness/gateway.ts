@@ -2,10 +2,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { decodeGatewayLine } from "../../core/protocol/codec.js";
-import type { GatewayFrame, HelloFrame } from "../../core/protocol/frames.js";
+import { decodeGatewayLine, encodeFrame } from "../../core/protocol/codec.js";
+import type { GatewayFrame, HelloFrame, LegacyFrame, NodeFrame } from "../../core/protocol/frames.js";
 import { PROTO_VERSION } from "../../core/protocol/frames.js";
 import { LineSplitter } from "../../core/protocol/line-splitter.js";
+import { hashPassword } from "../../gateway/auth/password.js";
+import type { Role } from "../../gateway/auth/roles.js";
 import { type GatewayConfigInput, parseConfig } from "../../gateway/config.js";
 import { Gateway, type GatewayDeps } from "../../gateway/gateway.js";
 
@@ -22,6 +24,10 @@ export interface TestGateway {
   consoleLines: string[];
   /** What the console sound output wrote (bells and status lines). */
   soundLines: string[];
+  /** A new API token for a role (as `vitals tokens add` makes). */
+  token(role: Role, name?: string): string;
+  /** A new user with a password (as `vitals users add` makes). */
+  addUser(name: string, role: Role, password: string): Promise<void>;
   stop(opts?: { keepData?: boolean }): Promise<void>;
 }
 
@@ -59,6 +65,10 @@ export async function startTestGateway(
     alerts: { bell: false, ...over.alerts },
     // The embedded MQTT broker listens on 1883 by default: tests take a free port.
     mqtt: { port: 0, ...over.mqtt },
+    // Lab defaults, so scenarios stay a few lines: nodes need no credential (unless the test sets a
+    // shared token, which it means to test) and loopback requests are the demo user. Access-control
+    // tests turn both off.
+    auth: { openNodes: over.auth?.nodeToken === undefined, demo: true, ...over.auth },
   });
   const consoleLines: string[] = [];
   const soundLines: string[] = [];
@@ -78,6 +88,10 @@ export async function startTestGateway(
     url: `http://127.0.0.1:${addr.httpPort}`,
     consoleLines,
     soundLines,
+    token: (role, name) => gateway.access.control.tokens.add(role, name, Date.now()).token,
+    async addUser(name, role, password) {
+      gateway.access.control.users.add(name, role, await hashPassword(password), Date.now());
+    },
     async stop(o = {}) {
       await gateway.stop();
       if (!o.keepData && !opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
@@ -122,9 +136,9 @@ export class TestNode {
     return new TestNode(socket);
   }
 
-  /** Sends an object as one JSON line, or a raw string as-is. */
-  send(frame: object | string): void {
-    this.socket.write(typeof frame === "string" ? frame : `${JSON.stringify(frame)}\n`);
+  /** Sends a frame through the codec's encoder, or a raw string (malformed input, batches) as-is. */
+  send(frame: NodeFrame | LegacyFrame | string): void {
+    this.socket.write(typeof frame === "string" ? frame : encodeFrame(frame));
   }
 
   /** Resolves with the first frame (already received or future) matching `pred`. */
@@ -168,9 +182,4 @@ export async function connectNode(
   n.send({ type: "hello", proto: PROTO_VERSION, ...hello });
   await n.next((f) => f.type === "welcome" || f.type === "error");
   return n;
-}
-
-/** A vitals frame with sensible defaults. */
-export function vitals(seq: number, v: Partial<Record<string, unknown>> = {}): Record<string, unknown> {
-  return { type: "vitals", seq, t: 1_700_000_000_000 + seq * 1000, hr: 72, spo2: 98, temp: 36.8, ...v };
 }

@@ -2,10 +2,11 @@ import { InfluxDB } from "influx";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ReadingsResponse } from "../../core/api-types.js";
 import { topicFor } from "../../gateway/mqtt/topics.js";
-import { type GatewayProcess, spawnGateway } from "../bench/gateway-process.js";
+import { type GatewayProcess, spawnGateway } from "../harness/gateway-process.js";
 import { type Mosquitto, startMosquitto } from "../mqtt/mosquitto.js";
-import { connectClient, reading, waitFor } from "../mqtt/mqtt-kit.js";
+import { connectClient, reading } from "../mqtt/mqtt-kit.js";
 import { haveTool } from "../support/require-tool.js";
+import { waitFor } from "../support/wait-for.js";
 import { type Influxd, startInfluxd } from "./influxd.js";
 
 /** docs/deployment.md, set-up 3: one broker, one InfluxDB, one gateway process per ward. */
@@ -68,7 +69,7 @@ describe.skipIf(!haveTool("influxd", "influxdb") || !haveTool("mosquitto", "mosq
         )
           .map((r) => `${r.ward}:${r.count}`)
           .sort();
-      await waitFor(async () => (await perWard()).join() === "er:2,icu:3", 20_000, "both wards in InfluxDB");
+      await waitFor(async () => (await perWard()).join() === "er:2,icu:3", "both wards in InfluxDB", 20_000);
       for (const [ward, seqs] of [
         ["icu", [3, 2, 1]],
         ["er", [2, 1]],

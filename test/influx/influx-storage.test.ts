@@ -2,15 +2,10 @@ import { InfluxDB } from "influx";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ReadingsResponse } from "../../core/api-types.js";
 import { RAW_POLICY, TREND_POLICY, TREND_QUERY, trendQuery } from "../../gateway/store/influx-schema.js";
-import {
-  connectNode,
-  startTestGateway,
-  type TestGateway,
-  type TestNode,
-  vitals,
-} from "../harness/gateway.js";
-import { waitFor } from "../mqtt/mqtt-kit.js";
+import { connectNode, startTestGateway, type TestGateway, type TestNode } from "../harness/gateway.js";
+import { vitals } from "../support/frames.js";
 import { haveTool } from "../support/require-tool.js";
+import { waitFor } from "../support/wait-for.js";
 import { type Influxd, startInfluxd } from "./influxd.js";
 
 /**
@@ -65,7 +60,7 @@ describe.skipIf(!haveTool("influxd", "influxdb"))("InfluxDB 1.x storage", () => 
 
   it("creates the database, the retention policies and the 1-minute median continuous query", async () => {
     await send(1, 10);
-    await waitFor(async () => (await influxCount().catch(() => 0)) === 10, 15_000, "10 points in InfluxDB");
+    await waitFor(async () => (await influxCount().catch(() => 0)) === 10, "10 points in InfluxDB", 15_000);
     const rps = await influx.showRetentionPolicies("vitals_test");
     expect(rps.find((p) => p.name === RAW_POLICY)).toMatchObject({ default: true, duration: "720h0m0s" });
     expect(rps.find((p) => p.name === TREND_POLICY)).toMatchObject({ default: false, duration: "9600h0m0s" });
@@ -105,7 +100,7 @@ describe.skipIf(!haveTool("influxd", "influxdb"))("InfluxDB 1.x storage", () => 
     expect(gw.gateway.influx?.backlog).toBe(20);
     expect((await apiReadings()).map((r) => r.seq)).toHaveLength(30); // fallback to SQLite
     await influxd.restart();
-    await waitFor(async () => gw.gateway.influx?.backlog === 0, 20_000, "backlog drained");
+    await waitFor(async () => gw.gateway.influx?.backlog === 0, "backlog drained", 20_000);
     expect(await influxCount()).toBe(30);
     expect(await apiReadings()).toEqual(gw.gateway.store.history({ bed: "Bed-7", limit: 1000 }));
   });
@@ -119,7 +114,7 @@ describe.skipIf(!haveTool("influxd", "influxdb"))("InfluxDB 1.x storage", () => 
     expect(gw.gateway.influx?.backlog).toBe(0);
     node = await connectNode(gw.tcpPort, { node: "n7", bed: "Bed-7", ward: "icu", patient: "P7" });
     await send(31, 35);
-    await waitFor(async () => gw.gateway.influx?.backlog === 0, 10_000, "new readings forwarded");
+    await waitFor(async () => gw.gateway.influx?.backlog === 0, "new readings forwarded", 10_000);
     expect(await influxCount()).toBe(35);
   });
 });

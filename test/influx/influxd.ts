@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "../mqtt/mosquitto.js";
+import { waitFor } from "../support/wait-for.js";
 
 export interface Influxd {
   url: string;
@@ -61,17 +62,17 @@ bind-address = "127.0.0.1:${rpcPort}"
       out = (out + d.toString()).slice(-20_000);
     });
     exited = new Promise((r) => c.once("exit", () => r()));
-    const end = Date.now() + 30_000;
-    for (;;) {
-      if (c.exitCode !== null) throw new Error(`influxd exited (${c.exitCode}):\n${out}`);
-      const ok = await fetch(`http://127.0.0.1:${httpPort}/ping`).then(
-        (r) => r.status === 204,
-        () => false,
-      );
-      if (ok) return;
-      if (Date.now() > end) throw new Error(`influxd did not answer /ping:\n${out}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await waitFor(
+      () => {
+        if (c.exitCode !== null) throw new Error(`influxd exited (${c.exitCode}):\n${out}`);
+        return fetch(`http://127.0.0.1:${httpPort}/ping`).then(
+          (r) => r.status === 204,
+          () => false,
+        );
+      },
+      () => `influxd to answer /ping:\n${out}`,
+      30_000,
+    );
   };
   const stop = async () => {
     if (child && child.exitCode === null) child.kill("SIGTERM");

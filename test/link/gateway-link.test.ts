@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { GatewayLink } from "../../sensors/link/gateway-link.js";
 import { MemoryOutbox } from "../../sensors/link/outbox.js";
-import { connectNode, startTestGateway, type TestGateway, vitals } from "../harness/gateway.js";
+import { connectNode, startTestGateway, type TestGateway } from "../harness/gateway.js";
+import { vitals } from "../support/frames.js";
 
 let gw: TestGateway | undefined;
 let link: GatewayLink | undefined;
@@ -22,7 +23,7 @@ const stored = (g: TestGateway) =>
 
 async function seed(g: TestGateway, upTo: number, boot?: string): Promise<void> {
   const n = await connectNode(g.tcpPort, { node: "n", bed: "B", ...(boot ? { boot } : {}) });
-  for (let s = 1; s <= upTo; s++) n.send(vitals(s, { hr: 70 }) as object);
+  for (let s = 1; s <= upTo; s++) n.send(vitals(s, { hr: 70 }));
   await n.waitAck(upTo);
   n.close();
   await n.closed;
@@ -53,8 +54,7 @@ describe("GatewayLink", () => {
     await seed(gw, 5, "b1");
     const outbox = new MemoryOutbox();
     outbox.boot = "b1";
-    for (let s = 4; s <= 6; s++)
-      outbox.push({ type: "vitals", seq: s, t: s, hr: s === 6 ? 66 : 99, spo2: 97, temp: 36.6 });
+    for (let s = 4; s <= 6; s++) outbox.push(vitals(s, { hr: s === 6 ? 66 : 99 }));
     link = new GatewayLink({ host: "127.0.0.1", port: gw.tcpPort, hello: { node: "n", bed: "B" }, outbox });
     link.start();
     await expect.poll(() => outbox.size, { timeout: 5_000 }).toBe(0);
@@ -86,7 +86,7 @@ describe("GatewayLink", () => {
       [5_000, 65], // glitch: beyond maxSeqJump
       [5_001, 66],
     ] as const)
-      outbox.push({ type: "vitals", seq, t: seq, hr, spo2: 97, temp: 36.6 });
+      outbox.push(vitals(seq, { hr }));
     link = new GatewayLink({ host: "127.0.0.1", port: gw.tcpPort, hello: { node: "n", bed: "B" }, outbox });
     const refused: { code: string; seq?: number | undefined }[] = [];
     link.on("rejected", (f) => refused.push({ code: f.code, seq: f.seq }));

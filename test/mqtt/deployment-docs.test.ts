@@ -17,10 +17,10 @@ describe("docs/deployment.md", () => {
     expect(configs[2]?.influx.enabled).toBe(true);
   });
 
-  it("its example hashes are of the passwords it names", () => {
+  it("its example hashes are of the passwords it names", async () => {
     const nodes = configs[1]?.mqtt.nodes ?? [];
-    expect(verifyPassword("change-me-icu-1", nodes[0]?.passwordHash ?? "")).toBe(true);
-    expect(verifyPassword("change-me-icu-2", nodes[1]?.passwordHash ?? "")).toBe(true);
+    expect(await verifyPassword("change-me-icu-1", nodes[0]?.passwordHash ?? "")).toBe(true);
+    expect(await verifyPassword("change-me-icu-2", nodes[1]?.passwordHash ?? "")).toBe(true);
   });
 });
 

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { BedView, ReadingsResponse } from "../../core/api-types.js";
 import { topicFor } from "../../gateway/mqtt/topics.js";
 import { startTestGateway, type TestGateway } from "../harness/gateway.js";
+import { waitFor } from "../support/wait-for.js";
 import {
   collect,
   connectClient,
@@ -13,7 +14,6 @@ import {
   NODE2,
   reading,
   STATION,
-  waitFor,
 } from "./mqtt-kit.js";
 
 let gw: TestGateway;
@@ -78,7 +78,7 @@ describe("embedded MQTT broker", () => {
     gw.gateway.store.db.exec("DROP TRIGGER refuse");
     await pub; // resent with DUP after the reconnect, stored, acknowledged
     expect(acked).toBe(true);
-    await waitFor(() => gw.gateway.store.count() === 1, 5_000, "the resend to be stored");
+    await waitFor(() => gw.gateway.store.count() === 1, "the resend to be stored", 5_000);
     expect((await readings()).map((r) => r.seq)).toEqual([7]);
   });
 
@@ -92,7 +92,7 @@ describe("embedded MQTT broker", () => {
     await n.publishAsync(topicFor("reading", "icu", "Bed-1"), reading(1, { spo2: 140 }), { qos: 1 });
     await n.publishAsync(topicFor("reading", "icu", "Bed-1"), "{not json", { qos: 1 });
     await n.publishAsync(topicFor("reading", "icu", "Bed-1"), JSON.stringify({ type: "hello" }), { qos: 1 });
-    await waitFor(() => got.length === 3, 5_000, "three error events");
+    await waitFor(() => got.length === 3, "three error events", 5_000);
     const errors = got.map((m) => JSON.parse(m.payload) as { code: string; seq?: number });
     expect(errors[0]).toMatchObject({ type: "error", code: "bad_value", seq: 1 });
     expect(errors[1]).toMatchObject({ code: "bad_frame" });
@@ -101,7 +101,7 @@ describe("embedded MQTT broker", () => {
     expect(gw.gateway.store.count()).toBe(0);
     // Observers of the reading topic see accepted readings only.
     await n.publishAsync(topicFor("reading", "icu", "Bed-1"), reading(2), { qos: 1 });
-    await waitFor(() => watched.length > 0, 5_000, "the valid reading at the observer");
+    await waitFor(() => watched.length > 0, "the valid reading at the observer", 5_000);
     expect(watched.map((m) => JSON.parse(m.payload).seq)).toEqual([2]);
   });
 
@@ -160,9 +160,9 @@ describe("embedded MQTT broker", () => {
       ((await (await fetch(`${gw.url}/api/beds`)).json()) as { beds: BedView[] }).beds.find(
         (b) => b.bed === "Bed-1",
       );
-    await waitFor(async () => (await bed())?.connected === true, 5_000, "bed connected");
+    await waitFor(async () => (await bed())?.connected === true, "bed connected", 5_000);
     await n.publishAsync(topicFor("reading", "icu", "Bed-1"), reading(1, { spo2: 88 }), { qos: 1 });
-    await waitFor(() => seen.some((m) => m.topic.endsWith("/alarm")), 5_000, "alarm");
+    await waitFor(() => seen.some((m) => m.topic.endsWith("/alarm")), "alarm", 5_000);
     const alarm = JSON.parse(
       seen.find((m) => m.topic === topicFor("alarm", "icu", "Bed-1"))?.payload ?? "{}",
     );
@@ -175,22 +175,22 @@ describe("embedded MQTT broker", () => {
     });
     await waitFor(
       () => seen.some((m) => m.topic.endsWith("/state") && JSON.parse(m.payload).last_reading?.seq === 1),
-      5_000,
       "state with the reading",
+      5_000,
     );
     n.stream.destroy(); // ungraceful: the broker publishes the will
-    await waitFor(async () => (await bed())?.connected === false, 5_000, "bed disconnected");
+    await waitFor(async () => (await bed())?.connected === false, "bed disconnected", 5_000);
     await waitFor(
       () => seen.some((m) => m.topic.endsWith("/node") && m.payload === "offline"),
-      5_000,
       "will",
+      5_000,
     );
 
     // A late subscriber gets the retained state at once.
     const late = await station();
     const lateSeen = collect(late);
     await late.subscribeAsync(topicFor("state", "icu", "Bed-1"));
-    await waitFor(() => lateSeen.length > 0, 5_000, "retained state");
+    await waitFor(() => lateSeen.length > 0, "retained state", 5_000);
     const state = JSON.parse(lateSeen[0]?.payload ?? "{}") as BedView;
     expect(lateSeen[0]?.retain).toBe(true);
     expect(state).toMatchObject({ bed: "Bed-1", ward: "icu", connected: false, status: "CRITICAL" });
@@ -206,12 +206,12 @@ describe("embedded MQTT broker", () => {
     const s = await station();
     const seen = collect(s);
     await s.subscribeAsync("vitals/+/+/state");
-    await waitFor(() => seen.length > 0, 5_000, "state without any new reading");
+    await waitFor(() => seen.length > 0, "state without any new reading", 5_000);
     expect(JSON.parse(seen[0]?.payload ?? "{}")).toMatchObject({ bed: "Bed-1", last_reading: { seq: 4 } });
     const late = await station();
     const lateSeen = collect(late);
     await late.subscribeAsync("vitals/+/+/state");
-    await waitFor(() => lateSeen.length > 0, 5_000, "retained state");
+    await waitFor(() => lateSeen.length > 0, "retained state", 5_000);
     expect(lateSeen[0]?.retain).toBe(true);
   });
 

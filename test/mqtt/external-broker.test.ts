@@ -4,10 +4,11 @@ import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BedView, ReadingsResponse } from "../../core/api-types.js";
 import { topicFor } from "../../gateway/mqtt/topics.js";
-import { type GatewayProcess, spawnGateway } from "../bench/gateway-process.js";
+import { type GatewayProcess, spawnGateway } from "../harness/gateway-process.js";
 import { haveTool } from "../support/require-tool.js";
+import { waitFor } from "../support/wait-for.js";
 import { type Mosquitto, startMosquitto } from "./mosquitto.js";
-import { connectClient, reading, waitFor } from "./mqtt-kit.js";
+import { connectClient, reading } from "./mqtt-kit.js";
 
 const run = promisify(execFile);
 
@@ -81,7 +82,8 @@ describe.skipIf(!haveTool("mosquitto_pub", "mosquitto-clients") || !haveTool("mo
     });
 
     it("stores each ward's readings in its own gateway only; the broker drops a node's publish for another bed", async () => {
-      const lines = [1, 2, 3, 4, 5].map((s) => reading(s)).join("\n");
+      // mosquitto_pub -l publishes each line: the encoded frames, newline-terminated, as they are.
+      const lines = [1, 2, 3, 4, 5].map((s) => reading(s)).join("");
       const pub = run(
         "mosquitto_pub",
         [
@@ -101,7 +103,7 @@ describe.skipIf(!haveTool("mosquitto_pub", "mosquitto-clients") || !haveTool("mo
         ],
         { timeout: 10_000 },
       );
-      pub.child.stdin?.end(`${lines}\n`);
+      pub.child.stdin?.end(lines);
       await pub;
       const er = await connectClient(broker.url, {
         username: "node-er-1",
@@ -116,8 +118,8 @@ describe.skipIf(!haveTool("mosquitto_pub", "mosquitto-clients") || !haveTool("mo
 
       await waitFor(
         async () => (await readings("icu")).length >= 5 && (await readings("er")).length >= 3,
-        10_000,
         "both wards",
+        10_000,
       );
       const icu = await readings("icu");
       const erR = await readings("er");
@@ -158,11 +160,15 @@ describe.skipIf(!haveTool("mosquitto_pub", "mosquitto-clients") || !haveTool("mo
             view: JSON.parse(l.slice(l.indexOf(" ") + 1)) as BedView,
           }));
       };
-      let states = await retained();
-      for (let i = 0; i < 20 && states.find((s) => s.view.ward === "er")?.view.last_reading?.seq !== 3; i++) {
-        await new Promise((r) => setTimeout(r, 100));
-        states = await retained();
-      }
+      let states: Awaited<ReturnType<typeof retained>> = [];
+      await waitFor(
+        async () => {
+          states = await retained();
+          return states.find((s) => s.view.ward === "er")?.view.last_reading?.seq === 3;
+        },
+        "the er bed's retained state to show seq 3",
+        20_000,
+      );
       expect(states.map((s) => s.topic).sort()).toEqual([
         topicFor("state", "er", "Bed-1"),
         topicFor("state", "icu", "Bed-1"),
@@ -186,8 +192,8 @@ describe.skipIf(!haveTool("mosquitto_pub", "mosquitto-clients") || !haveTool("mo
       // Kill once the gateway is part-way through (some stored, the rest queued or in flight).
       await waitFor(
         async () => (await readings("icu")).some((r) => r.seq > base + 50),
-        20_000,
         "part of the stream",
+        20_000,
       );
       gws.icu?.child.kill("SIGKILL");
       await gws.icu?.exited;
@@ -196,8 +202,8 @@ describe.skipIf(!haveTool("mosquitto_pub", "mosquitto-clients") || !haveTool("mo
       gws.icu = await spawnGateway(gatewayConfig("icu"), dataDir);
       await waitFor(
         async () => (await readings("icu")).filter((r) => r.seq > base).length >= total,
-        60_000,
         "all readings after the restart",
+        60_000,
       );
       gws.icu.child.kill("SIGTERM");
       await gws.icu.exited;

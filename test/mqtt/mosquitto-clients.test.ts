@@ -5,7 +5,8 @@ import type { BedView } from "../../core/api-types.js";
 import { topicFor } from "../../gateway/mqtt/topics.js";
 import { startTestGateway, type TestGateway } from "../harness/gateway.js";
 import { haveTool } from "../support/require-tool.js";
-import { MQTT_ENV, mqttTestConfig, NODE2, reading, STATION, waitFor } from "./mqtt-kit.js";
+import { waitFor } from "../support/wait-for.js";
+import { MQTT_ENV, mqttTestConfig, NODE2, reading, STATION } from "./mqtt-kit.js";
 
 const run = promisify(execFile);
 
@@ -46,7 +47,7 @@ describe.skipIf(!haveTool("mosquitto_pub", "mosquitto-clients"))(
         { timeout: 10_000 },
       );
       expect(gw.gateway.store.count()).toBe(1); // mosquitto_pub exits after its PUBACK: already stored
-      await waitFor(() => gw.gateway.beds.view("Bed-2")?.last_reading?.seq === 42, 2_000, "bed state");
+      await waitFor(() => gw.gateway.beds.view("Bed-2")?.last_reading?.seq === 42, "bed state", 2_000);
       const { stdout } = await run(
         "mosquitto_sub",
         [

@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { watchChild } from "../support/child-output.js";
+import { waitFor } from "../support/wait-for.js";
 
 export interface MosquittoUser {
   username: string;
@@ -32,21 +34,21 @@ export function freePort(): Promise<number> {
 }
 
 async function waitListening(port: number, child: ChildProcess, out: () => string): Promise<void> {
-  const end = Date.now() + 10_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`mosquitto exited (${child.exitCode}):\n${out()}`);
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = connect(port, "127.0.0.1");
-      s.once("connect", () => {
-        s.destroy();
-        resolve(true);
+  await waitFor(
+    () => {
+      if (child.exitCode !== null) throw new Error(`mosquitto exited (${child.exitCode}):\n${out()}`);
+      return new Promise<boolean>((resolve) => {
+        const s = connect(port, "127.0.0.1");
+        s.once("connect", () => {
+          s.destroy();
+          resolve(true);
+        });
+        s.once("error", () => resolve(false));
       });
-      s.once("error", () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > end) throw new Error(`mosquitto did not listen on ${port}:\n${out()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+    },
+    () => `mosquitto to listen on ${port}:\n${out()}`,
+    10_000,
+  );
 }
 
 /**
@@ -81,20 +83,13 @@ export async function startMosquitto(users: MosquittoUser[]): Promise<Mosquitto>
   const child = spawn("/usr/sbin/mosquitto", ["-c", join(dir, "mosquitto.conf")], {
     stdio: ["ignore", "pipe", "pipe"],
   });
-  let out = "";
-  child.stdout?.on("data", (d: Buffer) => {
-    out += d.toString();
-  });
-  child.stderr?.on("data", (d: Buffer) => {
-    out += d.toString();
-  });
-  const exited = new Promise<void>((r) => child.once("exit", () => r()));
-  await waitListening(port, child, () => out);
+  const { output, exited } = watchChild(child);
+  await waitListening(port, child, output);
   return {
     port,
     url: `mqtt://127.0.0.1:${port}`,
     dir,
-    output: () => out,
+    output,
     async stop() {
       if (child.exitCode === null) child.kill("SIGTERM");
       await exited;

@@ -1,6 +1,8 @@
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
+import { encodeFrame } from "../../core/protocol/codec.js";
 import { hashPassword } from "../../gateway/mqtt/password-hash.js";
 import type { TestConfig } from "../harness/gateway.js";
+import { vitals } from "../support/frames.js";
 
 /** Accounts used by the MQTT tests: node-1 (password from env), node-2 (scrypt hash), an observer. */
 export const NODE1 = {
@@ -62,23 +64,7 @@ export function collect(c: MqttClient): { topic: string; payload: string; retain
   return got;
 }
 
-/** Polls until `pred` is true (real sockets and processes: there is no event to await). */
-export async function waitFor(pred: () => boolean | Promise<boolean>, timeoutMs = 5_000, what = "condition") {
-  const end = Date.now() + timeoutMs;
-  while (!(await pred())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-export function reading(seq: number, v: Record<string, unknown> = {}): string {
-  return JSON.stringify({
-    type: "vitals",
-    seq,
-    t: 1_700_000_000_000 + seq * 1000,
-    hr: 72,
-    spo2: 98,
-    temp: 36.8,
-    ...v,
-  });
+/** A vitals frame as an MQTT reading payload (one protocol line). */
+export function reading(seq: number, v: Parameters<typeof vitals>[1] = {}): string {
+  return encodeFrame(vitals(seq, v));
 }

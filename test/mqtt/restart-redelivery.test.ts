@@ -1,9 +1,10 @@
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { topicFor } from "../../gateway/mqtt/topics.js";
-import { type GatewayProcess, spawnGateway } from "../bench/gateway-process.js";
+import { type GatewayProcess, spawnGateway } from "../harness/gateway-process.js";
+import { waitFor } from "../support/wait-for.js";
 import { freePort } from "./mosquitto.js";
-import { connectClient, NODE1, reading, waitFor } from "./mqtt-kit.js";
+import { connectClient, NODE1, reading } from "./mqtt-kit.js";
 import { PubackDroppingProxy } from "./puback-dropping-proxy.js";
 
 let gw: GatewayProcess | undefined;
@@ -54,7 +55,7 @@ describe("QoS 1 across a gateway restart (embedded broker)", () => {
     const sent = Array.from({ length: 20 }, (_, i) =>
       n.publishAsync(topicFor("reading", "icu", "Bed-1"), reading(i + 1), { qos: 1 }).then(() => acked++),
     );
-    await waitFor(() => count(dataDir).n === 20, 10_000, "20 stored");
+    await waitFor(() => count(dataDir).n === 20, "20 stored", 10_000);
     expect(acked).toBe(0); // every PUBACK was swallowed
 
     gw.child.kill("SIGKILL");

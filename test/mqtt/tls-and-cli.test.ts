@@ -9,7 +9,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { verifyPassword } from "../../gateway/mqtt/password-hash.js";
 import { topicFor } from "../../gateway/mqtt/topics.js";
 import { startTestGateway } from "../harness/gateway.js";
-import { connectClient, MQTT_ENV, mqttTestConfig, NODE1, reading, waitFor } from "./mqtt-kit.js";
+import { watchChild } from "../support/child-output.js";
+import { connectClient, MQTT_ENV, mqttTestConfig, NODE1, reading } from "./mqtt-kit.js";
 
 const BIN = fileURLToPath(new URL("../../bin/vitals.js", import.meta.url));
 const run = promisify(execFile);
@@ -71,19 +72,15 @@ describe("CLI", () => {
         env: { ...process.env, VITALS_LOG_LEVEL: "warn" },
       },
     );
-    let out = "";
-    child.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
-    });
+    const watched = watchChild(child);
     try {
-      await waitFor(() => /, mqtt [^ ]+:\d+/.test(out), 20_000, "start-up line");
-      const port = Number(/, mqtt [^ ]+:(\d+)/.exec(out)?.[1]);
+      const port = Number((await watched.started(/, mqtt [^ ]+:(\d+)/, "vitals gateway"))[1]);
       const c = await connectClient(`mqtt://127.0.0.1:${port}`, { clientId: "cli-node" });
       await c.publishAsync(topicFor("reading", "lab", "Bed-1"), reading(1), { qos: 1 });
       c.end(true);
     } finally {
       child.kill("SIGTERM");
-      await new Promise((r) => child.once("exit", r));
+      await watched.exited;
     }
   });
 
@@ -110,7 +107,9 @@ describe("CLI", () => {
         (e: { code: number; stderr: string }) => e,
       );
       expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(new RegExp(`^vitals: MQTT port 127\\.0\\.0\\.1:${port} is in use`, "m"));
+      expect(r.stderr).toMatch(
+        new RegExp(`^vitals: MQTT port 127\\.0\\.0\\.1:${port} is already in use`, "m"),
+      );
       expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
     } finally {
       blocker.close();
@@ -121,7 +120,7 @@ describe("CLI", () => {
     const p = run(process.execPath, [BIN, "mqtt-passwd"]);
     p.child.stdin?.end("a long enough secret\n");
     const { stdout } = await p;
-    expect(verifyPassword("a long enough secret", stdout.trim())).toBe(true);
-    expect(verifyPassword("a long enough secret\n", stdout.trim())).toBe(false);
+    expect(await verifyPassword("a long enough secret", stdout.trim())).toBe(true);
+    expect(await verifyPassword("a long enough secret\n", stdout.trim())).toBe(false);
   });
 });

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { outboxFileName } from "../../sensors/node/node-id.js";
+import { watchChild } from "../support/child-output.js";
 
 const BIN = fileURLToPath(new URL("../../bin/vitals.js", import.meta.url));
 
@@ -21,32 +22,10 @@ export async function spawnAgent(args: string[], env: Record<string, string> = {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, VITALS_LOG_LEVEL: "warn", ...env },
   });
-  let out = "";
-  child.stdout?.on("data", (d: Buffer) => {
-    out += d.toString();
-  });
-  child.stderr?.on("data", (d: Buffer) => {
-    out += d.toString();
-  });
-  const exited = new Promise<number | string>((resolve) =>
-    child.on("exit", (code, signal) => resolve(code ?? signal ?? -1)),
-  );
-  const restored = await new Promise<{ pending: number; lastSeq: number }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`agent did not start:\n${out}`)), 20_000);
-    const check = () => {
-      const m = /\((\d+) pending, last seq (\d+)\)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ pending: Number(m[1]), lastSeq: Number(m[2]) });
-      }
-    };
-    child.stdout?.on("data", check);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`agent exited (${code}) before starting:\n${out}`));
-    });
-  });
-  return { child, output: () => out, exited, restored };
+  const watched = watchChild(child);
+  const m = await watched.started(/\((\d+) pending, last seq (\d+)\)/, "agent");
+  const restored = { pending: Number(m[1]), lastSeq: Number(m[2]) };
+  return { child, output: watched.output, exited: watched.exited, restored };
 }
 
 /** Stops the agent with SIGTERM (it drains for up to 5 s) and returns its final "stopped:" figures. */

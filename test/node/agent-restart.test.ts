@@ -1,9 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
-import { type GatewayProcess, spawnGateway } from "../bench/gateway-process.js";
+import { type GatewayProcess, spawnGateway } from "../harness/gateway-process.js";
 import {
   type AgentProcess,
   contiguityProblem,
@@ -40,18 +39,24 @@ describe("vitals node killed with SIGKILL while the gateway is down", () => {
     gw.child.kill("SIGKILL");
     await gw.exited;
     const storedBefore = storedSeqs(gw.dataDir, NODE).length;
-    await sleep(2_000);
+    // Kill the agent once it has queued 100 readings on disk with nobody to send them to.
+    await expect
+      .poll(() => readOutbox(agentDir, NODE).lastSeq - storedBefore, { timeout: 30_000, interval: 100 })
+      .toBeGreaterThanOrEqual(100);
     first.child.kill("SIGKILL");
     expect(await first.exited).toBe("SIGKILL");
-    // What the killed agent had committed to disk: at least the ~100 readings of the 2 s outage.
+    // What the killed agent had committed to disk: all of them still pending.
     const onDisk = readOutbox(agentDir, NODE);
-    expect(onDisk.lastSeq - storedBefore).toBeGreaterThan(60);
+    expect(onDisk.lastSeq - storedBefore).toBeGreaterThanOrEqual(100);
     expect(onDisk.pending).toBeGreaterThanOrEqual(onDisk.lastSeq - storedBefore);
 
     const second = await spawnAgent(args);
     running.push(second);
     expect(second.restored).toEqual(onDisk);
-    await sleep(1_000);
+    // Still no gateway: the restarted agent queues new readings after the killed one's last seq.
+    await expect
+      .poll(() => readOutbox(agentDir, NODE).lastSeq, { timeout: 30_000, interval: 100 })
+      .toBeGreaterThan(onDisk.lastSeq + 10);
     const gw2 = await spawnGateway({}, gw.dataDir, [], { tcp: gw.tcpPort, http: gw.httpPort });
     running.push(gw2);
     // The restarted agent continues numbering: readings beyond the killed one's last seq arrive too.

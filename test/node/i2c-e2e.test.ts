@@ -4,7 +4,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../../core/logger.js";
-import type { Scheduler } from "../../sensors/i2c/scheduler.js";
+import type { TimeSource } from "../../core/time.js";
 import { DiskOutbox } from "../../sensors/node/disk-outbox.js";
 import { resolveSensor } from "../../sensors/node/drivers.js";
 import { NodeAgent } from "../../sensors/node/node-agent.js";
@@ -50,16 +50,15 @@ describe("I2C sensor end to end: emulated Firmata board â†’ vitals node agent â†
 
   it("stores the MAX30205's temperature (and follows a change) and the MAX30102's heart rate from the PPG processor", async () => {
     // One time base for everything: the emulated board's clock (drivers poll on it, samples carry it,
-    // the merger judges freshness by it), offset to a plausible epoch for the gateway.
-    const clock = { now: () => T0 + rig.board.timeMs };
-    const scheduler: Scheduler = {
-      now: clock.now,
-      every: (ms, fn) => rig.board.scheduler.every(ms, fn),
-      after: (ms, fn) => rig.board.scheduler.after(ms, fn),
+    // the merger judges freshness by it, the agent ticks on it), offset to a plausible epoch for the gateway.
+    const time: TimeSource = {
+      now: () => T0 + rig.board.timeMs,
+      every: (ms, fn) => rig.board.time.every(ms, fn),
+      after: (ms, fn) => rig.board.time.after(ms, fn),
     };
     const ctx = {
       rateHz: 4,
-      scheduler,
+      time,
       logger: silentLogger,
       openBoard: async () => rig.j5.io,
     };
@@ -77,7 +76,7 @@ describe("I2C sensor end to end: emulated Firmata board â†’ vitals node agent â†
       })),
       outbox: new DiskOutbox({ file: join(dir, "outbox.db"), synchronous: "normal" }),
       rateHz: 4,
-      clock,
+      time,
     });
     thermo.temperatureC = 37.8;
     const running = rig.board.start({ realtime: true });

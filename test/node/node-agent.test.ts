@@ -4,10 +4,12 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { ErrorCodes, VitalsError } from "../../core/errors.js";
+import { systemTime, type TimeSource } from "../../core/time.js";
 import { DiskOutbox } from "../../sensors/node/disk-outbox.js";
 import { NodeAgent, type NodeSensor } from "../../sensors/node/node-agent.js";
 import { SimDriver } from "../../sensors/node/sim-driver.js";
 import { startTestGateway, type TestGateway } from "../harness/gateway.js";
+import { vitals } from "../support/frames.js";
 import { contiguityProblem, storedSeqs } from "./agent-process.js";
 
 interface Row {
@@ -34,7 +36,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function setup(sensors: NodeSensor[], node: string, merger = {}) {
+async function setup(sensors: NodeSensor[], node: string, merger = {}, time?: TimeSource) {
   const gw = await startTestGateway();
   cleanups.push(() => gw.stop());
   const dir = mkdtempSync(join(tmpdir(), "vitals-agent-"));
@@ -47,6 +49,7 @@ async function setup(sensors: NodeSensor[], node: string, merger = {}) {
     rateHz: 20,
     merger,
     sensorRetryMs: 100,
+    ...(time ? { time } : {}),
   });
   cleanups.push(() => agent.stop());
   agent.start();
@@ -75,6 +78,22 @@ describe("NodeAgent → real gateway", () => {
     });
   });
 
+  it("marks readings taken before the system clock was set (a Pi without RTC): clock_unsynced", async () => {
+    const sim: NodeSensor = {
+      label: "sim",
+      parameters: ["hr", "spo2", "temp"],
+      create: async () => new SimDriver({ scenario: "stable", periodMs: 50 }),
+    };
+    // Five minutes after 1970: a board that booted without a real-time clock, before NTP.
+    const since = Date.now() - 300_000;
+    const { gw } = await setup([sim], "n-rtc", {}, { ...systemTime, now: () => Date.now() - since });
+    await expect.poll(() => rows(gw, "n-rtc").length, { timeout: 5_000 }).toBeGreaterThanOrEqual(3);
+    for (const r of rows(gw, "n-rtc")) {
+      // The node says its clock is unset; the gateway, seeing a 1970 time, flags the skew too.
+      expect(r.flags.split(",")).toEqual(expect.arrayContaining(["clock_unsynced", "clock_skew"]));
+    }
+  });
+
   it("keeps sending while a sensor cannot be opened: sensor_off, retried in the background", async () => {
     let attempts = 0;
     const broken: NodeSensor = {
@@ -99,7 +118,13 @@ describe("NodeAgent → real gateway", () => {
     expect(flagged.every((r) => r.hr !== null && r.temp !== null)).toBe(true);
     expect(attempts).toBeGreaterThanOrEqual(2);
     expect(agent.status().sensors).toEqual([
-      { label: "max30205", running: false, lastSampleAt: undefined },
+      {
+        label: "max30205",
+        running: false,
+        state: "failed",
+        lastError: expect.any(String),
+        lastSampleAt: undefined,
+      },
       expect.objectContaining({ label: "sim", running: true }),
     ]);
   });
@@ -112,8 +137,7 @@ describe("NodeAgent → real gateway", () => {
     const outbox = new DiskOutbox({ file: join(dir, "outbox.db"), synchronous: "normal" });
     const N = 30_000;
     const t0 = Date.now() - N * 1000;
-    for (let seq = 1; seq <= N; seq++)
-      outbox.push({ type: "vitals", seq, t: t0 + seq * 1000, hr: 70, spo2: 97, temp: 36.9 });
+    for (let seq = 1; seq <= N; seq++) outbox.push(vitals(seq, { t: t0 + seq * 1000 }));
     const agent = new NodeAgent({
       gateway: { host: "127.0.0.1", port: gw.tcpPort },
       hello: { node: "n-backlog", bed: "Bed-BL" },

@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { defaultNodeId } from "../../sensors/node/node-id.js";
 import { startTestGateway } from "../harness/gateway.js";
-import { spawnAgent, stopAgent, storedSeqs } from "./agent-process.js";
+import { readOutbox, spawnAgent, stopAgent, storedSeqs } from "./agent-process.js";
 
 const BIN = fileURLToPath(new URL("../../bin/vitals.js", import.meta.url));
 const dirs: string[] = [];
@@ -64,7 +64,9 @@ describe("vitals node (CLI)", () => {
     const id = defaultNodeId(hostname(), "Bed 4");
     const first = await spawnAgent(args);
     expect(first.output()).toContain(`vitals node ${id} (bed Bed 4)`);
-    await new Promise((r) => setTimeout(r, 600));
+    await expect
+      .poll(() => readOutbox(dir, id).lastSeq, { timeout: 20_000, interval: 50 })
+      .toBeGreaterThan(3);
     const a = await stopAgent(first);
     expect(a.pending).toBe(a.lastSeq);
     expect(a.lastSeq).toBeGreaterThan(3);

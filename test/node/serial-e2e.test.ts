@@ -3,7 +3,7 @@ import Database from "better-sqlite3";
 import { SerialPortMock } from "serialport";
 import { afterEach, describe, expect, it } from "vitest";
 import { silentLogger } from "../../core/logger.js";
-import { systemScheduler } from "../../sensors/i2c/scheduler.js";
+import { systemTime } from "../../core/time.js";
 import { MemoryOutbox } from "../../sensors/link/outbox.js";
 import { resolveSensor } from "../../sensors/node/drivers.js";
 import { NodeAgent } from "../../sensors/node/node-agent.js";
@@ -81,7 +81,7 @@ describe("serial oximeter end to end: emulated CMS50 → vitals node agent → g
           parameters: spec.definition.parameters,
           create: spec.definition.prepare(spec.options, {
             rateHz: 4,
-            scheduler: systemScheduler,
+            time: systemTime,
             logger: silentLogger,
             openBoard: () => Promise.reject(new Error("no board")),
             openSerialLink: openLink,

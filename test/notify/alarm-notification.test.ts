@@ -9,7 +9,8 @@ import {
   renderEvent,
 } from "../../gateway/notify/index.js";
 import { harness } from "../alarms/harness.js";
-import { tempDir, until } from "./helpers.js";
+import { waitFor } from "../support/wait-for.js";
+import { tempDir } from "./helpers.js";
 import { type HttpStandIn, ntfyCheck, startHttpStandIn } from "./stand-ins.js";
 
 const NORMAL = { hr: 80, spo2: 97, temp: 37 };
@@ -33,7 +34,7 @@ describe("alarm engine events → notifications", () => {
     const h = harness();
     const service = new NotificationService({
       db,
-      clock: h.clock,
+      time: h.time,
       logger: pino({ level: "silent" }),
       config: notificationsConfigSchema.parse({
         enabled: true,
@@ -77,7 +78,7 @@ describe("alarm engine events → notifications", () => {
       "raised:medium:no data from the bed's sensor node → queued",
       "raised:medium:no data from the bed's sensor node → suppressed",
     ]);
-    await until(() => service.stats().delivered === 4, "four pushes");
+    await waitFor(() => service.stats().delivered === 4, "four pushes");
     const clinical = ntfy.accepted.filter((r) => !r.body.includes("Technical alarm"));
     const titles = clinical.map((r) => r.headers.title);
     // Everything was queued before the first send, so the most urgent went first.

@@ -102,11 +102,11 @@ describe("WhatsApp Business Cloud API", () => {
     s.faults.push({ status: 503, body: "upstream" });
     expect((await failureOf(n.send(message, "+491512345678", ctx()))).permanent).toBe(false);
     s.faults.push("hang");
-    const t0 = performance.now();
+    // The provider never answers: the channel's own 500 ms time-out ends the attempt (a missing one
+    // would hang the test), and says so.
     const eT = await failureOf(n.send(message, "+491512345678", ctx()));
     expect(eT.permanent).toBe(false);
     expect(eT.message).toMatch(/within 500 ms/);
-    expect(performance.now() - t0).toBeLessThan(2_000);
   });
 
   it("a redirect is not followed (the token must not travel elsewhere) and is not retried", async () => {

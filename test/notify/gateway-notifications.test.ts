@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { systemTime } from "../../core/time.js";
 import type { NotificationService } from "../../gateway/notify/index.js";
-import { connectNode, startTestGateway, type TestGateway, vitals } from "../harness/gateway.js";
-import { until } from "./helpers.js";
+import { connectNode, startTestGateway, type TestGateway } from "../harness/gateway.js";
+import { vitals } from "../support/frames.js";
+import { waitFor } from "../support/wait-for.js";
 import {
   type HttpStandIn,
   type SmtpStandIn,
@@ -22,12 +24,14 @@ describe("gateway → notifications end to end", () => {
     await smtp?.close();
   });
 
-  it("a patient turning critical reaches WhatsApp and e-mail within 2 s; 10 s later nothing more is sent", async () => {
+  it("a patient turning critical reaches WhatsApp and e-mail at once; 10 s later nothing more is sent", async () => {
     wa = await startHttpStandIn(whatsappCheck("1098765", env.WA_TOKEN));
     smtp = await startSmtpStandIn("alarms@icu.example", env.SMTP_PASS);
-    const clock = { t: Date.now(), now: () => clock.t };
+    // Real timers with a clock the test moves by hand.
+    let t = Date.now();
+    const time = { ...systemTime, now: () => t };
     gw = await startTestGateway({
-      clock,
+      time,
       env,
       // The console's one-per-minute floor is off so that the notification layer's limit is what is tested.
       config: {
@@ -67,23 +71,26 @@ describe("gateway → notifications end to end", () => {
     await node.waitAck(1);
     const t0 = performance.now();
     node.send(vitals(2, { spo2: 88 })); // the original profile: a medium SpO2 alarm at once → CRITICAL
-    await until(() => wa?.accepted.length === 1 && smtp?.messages.length === 1, "WhatsApp and e-mail", 2_000);
+    await waitFor(
+      () => wa?.accepted.length === 1 && smtp?.messages.length === 1,
+      "WhatsApp and e-mail",
+      2_000,
+    );
     const elapsed = performance.now() - t0;
-    expect(elapsed).toBeLessThan(2_000);
     expect(JSON.parse(wa.accepted[0]?.body ?? "{}").text.body).toContain("ICU bed 12");
     expect(smtp.messages[0]?.to).toEqual(["charge-nurse@icu.example"]);
     expect(smtp.messages[0]?.raw).toContain("https://icu.example/vitals/#bed=12");
     expect(smtp.messages[0]?.raw).not.toContain("P-0042");
-    await until(() => service.stats().delivered === 2, "both marked delivered");
+    await waitFor(() => service.stats().delivered === 2, "both marked delivered");
 
     // 10 s later the alarm ends and comes back: a new alarm event, inside the patient's 60 s window.
-    clock.t += 5_000;
+    t += 5_000;
     node.send(vitals(3, { spo2: 97 }));
     await node.waitAck(3);
-    clock.t += 5_000;
+    t += 5_000;
     node.send(vitals(4, { spo2: 87 }));
     await node.waitAck(4);
-    await until(() => service.stats().counters.enqueued === 2, "second alarm reaching the service");
+    await waitFor(() => service.stats().counters.enqueued === 2, "second alarm reaching the service");
     expect(service.stats()).toMatchObject({ pending: 0, delivered: 2, counters: { suppressed: 1 } });
     expect(wa.all).toHaveLength(1);
     expect(smtp.messages).toHaveLength(1);
@@ -123,9 +130,9 @@ describe("notifications configured in the gateway", () => {
     const node = await connectNode(gw.tcpPort, { node: "n9", bed: "9", ward: "ICU" });
     node.send(vitals(1, { spo2: 80 })); // below the adult critical limit: high priority at once
     await node.waitAck(1);
-    await until(() => wa?.accepted.length === 1, "WhatsApp message", 2_000);
+    await waitFor(() => wa?.accepted.length === 1, "WhatsApp message", 2_000);
     expect(JSON.parse(wa.accepted[0]?.body ?? "{}").text.body).toMatch(/ICU bed 9/);
-    await until(() => gw?.gateway.notifications?.stats().delivered === 1, "marked delivered");
+    await waitFor(() => gw?.gateway.notifications?.stats().delivered === 1, "marked delivered");
     node.close();
   });
 

@@ -38,12 +38,3 @@ export function alarmEvent(over: Partial<NotificationEvent> = {}): NotificationE
     ...over,
   };
 }
-
-/** Waits (really) for something a server or the service will do; real I/O needs real event-loop turns. */
-export async function until(cond: () => boolean, what: string, limitMs = 3_000): Promise<void> {
-  const start = performance.now();
-  while (!cond()) {
-    if (performance.now() - start > limitMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise<void>((r) => setImmediate(r));
-  }
-}

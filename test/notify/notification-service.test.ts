@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { AlarmEvent } from "../../gateway/alarms/types.js";
 import { notifiedBy } from "../../gateway/notify/index.js";
-import { alarmEvent, tempDir, until } from "./helpers.js";
+import { waitFor } from "../support/wait-for.js";
+import { alarmEvent, tempDir } from "./helpers.js";
 import { baseConfig, type ServiceRig, startRig, waChannel } from "./service-harness.js";
 
 /** Only our own timers and Date are fake: sockets and setImmediate stay real so real I/O can happen. */
@@ -32,7 +33,7 @@ describe("NotificationService delivery", () => {
     expect(rig.service.enqueue(alarmEvent())).toBe("queued");
     expect(rig.service.stats().pending).toBe(1);
     await tick(0);
-    await until(() => rig.service.stats().delivered === 1, "delivery");
+    await waitFor(() => rig.service.stats().delivered === 1, "delivery");
     await tick(60_000);
     expect(rig.wa.all).toHaveLength(1);
     expect(JSON.parse(rig.wa.all[0]?.body ?? "{}").to).toBe("+491511111111");
@@ -46,7 +47,7 @@ describe("NotificationService delivery", () => {
     rig.service.start();
     rig.service.enqueue(alarmEvent());
     await tick(0);
-    await until(() => rig.service.stats().delivered === 1, "delivery");
+    await waitFor(() => rig.service.stats().delivered === 1, "delivery");
     const month = 30 * 24 * 3_600_000;
     expect(rig.service.prune(month)).toBe(0); // delivered just now: kept
     vi.setSystemTime(Date.now() + month + 60_000);
@@ -64,13 +65,13 @@ describe("NotificationService delivery", () => {
     await tick(0);
     const expectedGaps = [1_000, 2_000, 4_000, 4_000];
     for (const [i, gap] of expectedGaps.entries()) {
-      await until(() => rig.service.stats().counters.retried === i + 1, `failure ${i + 1}`);
+      await waitFor(() => rig.service.stats().counters.retried === i + 1, `failure ${i + 1}`);
       await tick(gap - 1);
       expect(rig.wa.all).toHaveLength(i + 1);
       await tick(1);
-      await until(() => rig.wa.all.length === i + 2, `attempt ${i + 2}`);
+      await waitFor(() => rig.wa.all.length === i + 2, `attempt ${i + 2}`);
     }
-    await until(() => rig.service.stats().delivered === 1, "delivery");
+    await waitFor(() => rig.service.stats().delivered === 1, "delivery");
     expect(rig.wa.accepted).toHaveLength(1);
   });
 
@@ -95,11 +96,11 @@ describe("NotificationService delivery", () => {
     rig.service.start();
     rig.service.enqueue(alarmEvent());
     await tick(0);
-    await until(() => rig.service.stats().counters.retried === 1, "429");
+    await waitFor(() => rig.service.stats().counters.retried === 1, "429");
     await tick(29_999);
     expect(rig.wa.all).toHaveLength(1);
     await tick(1);
-    await until(() => rig.service.stats().delivered === 1, "delivery after Retry-After");
+    await waitFor(() => rig.service.stats().delivered === 1, "delivery after Retry-After");
   });
 
   it("a time-out is retried; the time-out runs on the injected timers", async () => {
@@ -108,13 +109,13 @@ describe("NotificationService delivery", () => {
     rig.service.start();
     rig.service.enqueue(alarmEvent());
     await tick(0);
-    await until(() => rig.wa.all.length === 1, "first attempt");
+    await waitFor(() => rig.wa.all.length === 1, "first attempt");
     expect(rig.service.stats().counters.retried).toBe(0);
     await tick(1_000);
-    await until(() => rig.service.stats().counters.retried === 1, "time-out");
+    await waitFor(() => rig.service.stats().counters.retried === 1, "time-out");
     expect(rig.service.stats().pending).toBe(1);
     await tick(1_000);
-    await until(() => rig.service.stats().delivered === 1, "delivery");
+    await waitFor(() => rig.service.stats().delivered === 1, "delivery");
   });
 
   it("a 4xx is dead-lettered at once and can be requeued", async () => {
@@ -123,7 +124,7 @@ describe("NotificationService delivery", () => {
     rig.service.start();
     rig.service.enqueue(alarmEvent());
     await tick(0);
-    await until(() => rig.service.stats().dead === 1, "dead letter");
+    await waitFor(() => rig.service.stats().dead === 1, "dead letter");
     await tick(600_000);
     expect(rig.wa.all).toHaveLength(1);
     const [dl] = rig.service.deadLetters();
@@ -132,7 +133,7 @@ describe("NotificationService delivery", () => {
     expect(rig.service.stats().counters.deadLettered).toBe(1);
     expect(rig.service.requeue(dl?.id ?? -1)).toBe(true);
     await tick(0);
-    await until(() => rig.service.stats().delivered === 1, "requeued delivery");
+    await waitFor(() => rig.service.stats().delivered === 1, "requeued delivery");
   });
 
   it("dead-letters after maxAttempts retryable failures", async () => {
@@ -146,7 +147,7 @@ describe("NotificationService delivery", () => {
       await tick(1_000);
       await new Promise<void>((r) => setImmediate(r));
     }
-    await until(() => rig.service.stats().dead === 1, "dead letter");
+    await waitFor(() => rig.service.stats().dead === 1, "dead letter");
     await tick(600_000);
     expect(rig.wa.all).toHaveLength(4);
     expect(rig.service.deadLetters()[0]?.attempts).toBe(4);
@@ -159,20 +160,20 @@ describe("NotificationService delivery", () => {
     rig.service.start();
     rig.service.enqueue(alarmEvent({ bed: "1", patient: "A" }));
     await tick(0);
-    await until(() => rig.service.stats().delivered === 1, "first delivered");
+    await waitFor(() => rig.service.stats().delivered === 1, "first delivered");
     rig.wa.faults.push({ status: 503 });
     rig.service.enqueue(alarmEvent({ bed: "2", patient: "B" }));
     await tick(0);
-    await until(() => rig.service.stats().counters.retried === 1, "second failed once");
+    await waitFor(() => rig.service.stats().counters.retried === 1, "second failed once");
     // Queued while the service is stopped (the gateway shutting down): written, never sent yet.
     await rig.service.stop();
     rig.service.enqueue(alarmEvent({ bed: "3", patient: "C" }));
     await rig.restart();
     await tick(0);
-    await until(() => rig.service.stats().delivered === 2, "bed 3 after restart");
+    await waitFor(() => rig.service.stats().delivered === 2, "bed 3 after restart");
     expect(rig.service.stats().pending).toBe(1);
     await tick(60_000);
-    await until(() => rig.service.stats().delivered === 3, "bed 2 after its retry delay");
+    await waitFor(() => rig.service.stats().delivered === 3, "bed 2 after its retry delay");
     await tick(600_000);
     const beds = bodies(rig).map((t) => /bed (\d+)/.exec(t)?.[1]);
     expect(beds).toEqual(["1", "2", "3", "2"]);
@@ -187,7 +188,7 @@ describe("NotificationService delivery", () => {
     rig.service.start();
     rig.service.enqueue(alarmEvent());
     await tick(0);
-    await until(() => rig.service.stats().delivered === 1, "the other channel");
+    await waitFor(() => rig.service.stats().delivered === 1, "the other channel");
     expect(rig.service.stats().pending).toBe(1);
     // stop() waits for attempts in flight, which end at their time-out.
     await tick(5_000);
@@ -252,11 +253,11 @@ describe("rate limits and digest", () => {
     );
     expect(outcomes).toEqual(["queued", "queued", "digest", "digest", "digest"]);
     await tick(0);
-    await until(() => rig.wa.accepted.length === 2, "the two individual messages");
+    await waitFor(() => rig.wa.accepted.length === 2, "the two individual messages");
     await tick(9_999);
     expect(rig.wa.all).toHaveLength(2);
     await tick(1);
-    await until(() => rig.wa.accepted.length === 3, "digest");
+    await waitFor(() => rig.wa.accepted.length === 3, "digest");
     const digest = bodies(rig)[2] ?? "";
     expect(digest).toMatch(/3 beds in ICU/);
     expect(digest).toContain("Beds: 4 (high), 3 (medium), 5 (medium)");
@@ -274,10 +275,10 @@ describe("rate limits and digest", () => {
     rig.service.enqueue(alarmEvent({ bed: "1", patient: "A" }));
     expect(rig.service.enqueue(alarmEvent({ bed: "2", patient: "B" }))).toBe("digest");
     await tick(0);
-    await until(() => rig.wa.accepted.length === 1, "first");
+    await waitFor(() => rig.wa.accepted.length === 1, "first");
     await rig.restart();
     await tick(10_000);
-    await until(() => rig.wa.accepted.length === 2, "digest after restart");
+    await waitFor(() => rig.wa.accepted.length === 2, "digest after restart");
     expect(bodies(rig)[1]).toContain("Beds: 2 (high)");
   });
 
@@ -289,11 +290,11 @@ describe("rate limits and digest", () => {
     for (const bed of ["1", "2", "3", "4"])
       rig.service.enqueue(alarmEvent({ bed, patient: bed, priority: "low" }));
     await tick(0);
-    await until(() => rig.wa.accepted.length === 2, "first two");
+    await waitFor(() => rig.wa.accepted.length === 2, "first two");
     await tick(59_999);
     expect(rig.wa.all).toHaveLength(2);
     await tick(1);
-    await until(() => rig.wa.accepted.length === 4, "the rest");
+    await waitFor(() => rig.wa.accepted.length === 4, "the rest");
   });
 
   it("the most urgent waiting message goes first", async () => {
@@ -303,7 +304,7 @@ describe("rate limits and digest", () => {
     rig.service.enqueue(alarmEvent({ bed: "3", patient: "c", priority: "high" }));
     rig.service.start();
     await tick(0);
-    await until(() => rig.wa.accepted.length === 3, "all three");
+    await waitFor(() => rig.wa.accepted.length === 3, "all three");
     expect(bodies(rig).map((t) => t.split(":")[0])).toEqual(["HIGH alarm", "MEDIUM alarm", "LOW alarm"]);
   });
 });

@@ -5,6 +5,7 @@ import Database from "better-sqlite3";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { isVitalsError } from "../../core/errors.js";
+import { systemTime } from "../../core/time.js";
 import {
   NotificationService,
   notificationsConfigSchema,
@@ -14,7 +15,8 @@ import {
   verifyWebhook,
 } from "../../gateway/notify/index.js";
 import { haveTool } from "../support/require-tool.js";
-import { alarmEvent, capturedLogger, tempDir, until } from "./helpers.js";
+import { waitFor } from "../support/wait-for.js";
+import { alarmEvent, capturedLogger, tempDir } from "./helpers.js";
 import { type HttpStandIn, startHttpStandIn, webhookCheck } from "./stand-ins.js";
 
 describe("minimisation", () => {
@@ -201,7 +203,7 @@ describe("secrets", () => {
       const db = new Database(join(tmp.dir, "g.db"));
       const service = new NotificationService({
         db,
-        clock: { now: () => Date.now() },
+        time: systemTime,
         logger: log.logger,
         env,
         config: notificationsConfigSchema.parse({
@@ -228,7 +230,7 @@ describe("secrets", () => {
       });
       service.start();
       service.enqueue(alarmEvent());
-      await until(() => service.stats().dead === 3, "three dead letters");
+      await waitFor(() => service.stats().dead === 3, "three dead letters");
       await service.stop();
       const twilioBasic = Buffer.from(`AC1:${env.TW}`).toString("base64");
       const stored = JSON.stringify(service.deadLetters());

@@ -1,4 +1,6 @@
-import { connectNode, startTestGateway, type TestGateway, vitals } from "../harness/gateway.js";
+import { connectNode, startTestGateway, type TestGateway } from "../harness/gateway.js";
+import { vitals } from "../support/frames.js";
+import { waitFor } from "../support/wait-for.js";
 import { type HttpStandIn, startHttpStandIn } from "./stand-ins.js";
 
 /**
@@ -35,10 +37,9 @@ export async function gatewayWithDeadLetter(): Promise<{
   const node = await connectNode(gw.tcpPort, { node: "n", bed: "Bed-7", ward: "ICU" });
   node.send(vitals(1, { spo2: 88 })); // CRITICAL under the original profile → one notification
   await node.waitAck(1);
-  const deadline = Date.now() + 5_000;
-  while (((await (await fetch(`${gw.url}/api/notifications`)).json()) as { dead: number }).dead < 1) {
-    if (Date.now() > deadline) throw new Error("the refused notification was not dead-lettered within 5 s");
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await waitFor(
+    async () => ((await (await fetch(`${gw.url}/api/notifications`)).json()) as { dead: number }).dead >= 1,
+    "the refused notification to be dead-lettered",
+  );
   return { gw, provider, close: () => node.close() };
 }

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import Database from "better-sqlite3";
+import { systemTime } from "../../core/time.js";
 import {
   NotificationService,
   type NotificationsConfigInput,
@@ -61,7 +62,7 @@ export async function startRig(
     const db = new Database(dbPath);
     const service = new NotificationService({
       db,
-      clock: { now: () => Date.now() },
+      time: systemTime,
       logger: log.logger,
       config: notificationsConfigSchema.parse(config(wa)),
       publicUrl: "https://icu.example/vitals",

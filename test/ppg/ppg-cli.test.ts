@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -41,7 +41,7 @@ describe("vitals ppg", () => {
       .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.t)).toEqual([4, 5, 6, 7]);
     for (const l of lines) {
-      expect(Object.keys(l)).toEqual(["t", "hr", "spo2", "quality", "flags"]);
+      expect(Object.keys(l)).toEqual(["t", "hr", "spo2", "rr", "quality", "flags"]);
       expect(l.hr).toBeGreaterThan(60);
       expect(l.hr).toBeLessThan(90);
       expect(l.spo2).toBeNull();
@@ -101,6 +101,47 @@ describe("vitals ppg", () => {
     expect(lines).toHaveLength(7);
     for (const l of lines)
       expect(l).toMatchObject({ hr: null, spo2: null, flags: expect.arrayContaining(["no_signal"]) });
+  });
+
+  // BIDMC record 01 (PhysioNet BIDMC 1.0.0, ODC-By): PLETH, ECG lead II and manual breath annotations.
+  it("adds rr with rr_src ppg once 32 s have passed, and writes an HTML report with --report", async () => {
+    const report = join(dir, "report.html");
+    const r = await vitals(
+      "--file",
+      fixturePath("bidmc_01_Signals.csv"),
+      "--column",
+      "PLETH",
+      "--rate",
+      "125",
+      "--ecg",
+      "II",
+      "--breaths",
+      fixturePath("bidmc_01_Breaths.csv"),
+      "--report",
+      report,
+    );
+    expect(r.code).toBe(0);
+    const lines = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(lines.filter((l) => l.t < 32).every((l) => l.rr === null && l.rr_src === undefined)).toBe(true);
+    const withRr = lines.filter((l) => l.rr !== null);
+    expect(withRr.length).toBeGreaterThan(200);
+    for (const l of withRr) expect(l.rr_src).toBe("ppg");
+    const html = readFileSync(report, "utf8");
+    expect(html).toContain("not a medical device");
+    for (const title of [
+      "detected beats",
+      "Heart rate",
+      "Respiratory rate",
+      "Signal quality",
+      "Bland–Altman: heart rate",
+      "Bland–Altman: respiratory rate",
+    ])
+      expect(html).toContain(title);
+    expect(html.match(/<svg /g)?.length).toBe(6);
+    expect(r.stderr).toContain(`report written to ${report}`);
   });
 
   it.each([

@@ -18,7 +18,8 @@ import {
   type PatientState,
 } from "../support/emulators/serial/patient-state.js";
 import { haveTool } from "../support/require-tool.js";
-import { SocatPtyPair, waitFor } from "./socat-pty-pair.js";
+import { waitFor } from "../support/wait-for.js";
+import { SocatPtyPair } from "./socat-pty-pair.js";
 
 const normal: PatientState = { hr: 64, spo2: 98, pi: 1.8, flags: [] };
 
@@ -90,8 +91,8 @@ class PtyRig {
         found = this.samples.slice(from).find(ok);
         return found !== undefined;
       },
-      timeoutMs,
       () => `no matching sample; last: ${JSON.stringify(this.samples.at(-1))}`,
+      timeoutMs,
     );
     return found as SensorSample;
   }
@@ -141,8 +142,8 @@ describe.skipIf(!haveTool("socat", "socat"))(
       await rig.next((s) => s.flags.includes("sensor_off"));
       await waitFor(
         () => driver.state === "reconnecting",
-        3000,
         () => `driver is ${driver.state}`,
+        3000,
       );
       // …and when it is plugged back in, it reopens, asks for live data again and values return.
       await rig.plugIn();

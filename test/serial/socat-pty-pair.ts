@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { waitFor } from "../support/wait-for.js";
 
 /**
  * A pair of connected pseudo-terminals made by socat, reachable through stable symlinks
@@ -33,8 +34,8 @@ export class SocatPtyPair {
         /starting data transfer loop/.test(stderr) &&
         existsSync(this.devicePath) &&
         existsSync(this.hostPath),
-      5000,
       () => `socat did not start: ${stderr}`,
+      5000,
     );
   }
 
@@ -46,17 +47,5 @@ export class SocatPtyPair {
     const exited = new Promise((resolve) => proc.once("exit", resolve));
     proc.kill("SIGTERM");
     await exited;
-  }
-}
-
-export async function waitFor(
-  predicate: () => boolean,
-  timeoutMs: number,
-  what: () => string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what()}`);
-    await new Promise((r) => setTimeout(r, 20));
   }
 }

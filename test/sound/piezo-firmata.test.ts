@@ -69,10 +69,10 @@ describe("PiezoOutput on StandardFirmata in avr8js through johnny-five (emulated
   });
 
   const controllerWith = (piezo: PiezoOutput) =>
-    new AlarmSoundController({ outputs: [piezo], timers: rig.board.scheduler });
+    new AlarmSoundController({ outputs: [piezo], time: rig.board.time });
 
   it("high priority: 10 pulses, 3+2 / 3+2, 150 ms each at 500 Hz", async () => {
-    const c = controllerWith(new PiezoOutput({ io, pin: PIN, timers: rig.board.scheduler }));
+    const c = controllerWith(new PiezoOutput({ io, pin: PIN, time: rig.board.time }));
     const seen = await sound(c, "high", burstLengthMs(DEFAULT_BURST_PATTERNS.high) + 100);
     expectPulses(seen, "high", 1, 500);
     // The rhythm, read off the pin: gaps after pulses 3 and 8 are one missing pulse slot, after 5 the half-burst gap.
@@ -84,20 +84,20 @@ describe("PiezoOutput on StandardFirmata in avr8js through johnny-five (emulated
   });
 
   it("medium priority: 3 pulses, repeated after the inter-burst interval", async () => {
-    const c = controllerWith(new PiezoOutput({ io, pin: PIN, timers: rig.board.scheduler }));
+    const c = controllerWith(new PiezoOutput({ io, pin: PIN, time: rig.board.time }));
     const p = DEFAULT_BURST_PATTERNS.medium;
     const seen = await sound(c, "medium", 2 * burstLengthMs(p) + (p.interBurstMs ?? 0) + 100);
     expectPulses(seen, "medium", 2, 500);
   });
 
   it("low priority: 2 pulses at 400 Hz", async () => {
-    const c = controllerWith(new PiezoOutput({ io, pin: PIN, timers: rig.board.scheduler }));
+    const c = controllerWith(new PiezoOutput({ io, pin: PIN, time: rig.board.time }));
     const seen = await sound(c, "low", burstLengthMs(DEFAULT_BURST_PATTERNS.low) + 100);
     expectPulses(seen, "low", 1, 400);
   });
 
   it("a high alarm cuts a medium pulse short and starts its own burst at once", async () => {
-    const c = controllerWith(new PiezoOutput({ io, pin: PIN, timers: rig.board.scheduler }));
+    const c = controllerWith(new PiezoOutput({ io, pin: PIN, time: rig.board.time }));
     const t0 = rig.board.timeMs;
     c.set("medium");
     await rig.board.runFor(500); // medium's 2nd pulse sounds from 400 to 600 ms
@@ -127,11 +127,11 @@ describe("PiezoOutput on StandardFirmata in avr8js through johnny-five (emulated
       piezo: { port: "/dev/emulated", pin: PIN, drive: "level" },
     });
     const outputs = await createSoundOutputs(config, {
-      timers: rig.board.scheduler,
+      time: rig.board.time,
       openPiezoBoard: async () => ({ io, close: async () => {} }),
     });
     expect(outputs.map((o) => o.name)).toEqual(["piezo"]);
-    const c = new AlarmSoundController({ outputs, timers: rig.board.scheduler });
+    const c = new AlarmSoundController({ outputs, time: rig.board.time });
     const t0 = rig.board.timeMs;
     c.set("medium");
     await rig.board.runFor(burstLengthMs(DEFAULT_BURST_PATTERNS.medium) + 100);

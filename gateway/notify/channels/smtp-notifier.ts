@@ -21,7 +21,7 @@ const RETRYABLE_CODES = new Set([
 ]);
 
 /** SMTP's reply classes are the reverse of HTTP's: 4yz is transient, 5yz permanent (RFC 5321 §4.2.1). */
-export function classifySmtpError(e: unknown): DeliveryError {
+function classifySmtpError(e: unknown): DeliveryError {
   const err = e as { code?: string; responseCode?: number; response?: string; message?: string };
   const what = err.response ?? err.message ?? String(e);
   if (typeof err.responseCode === "number") {

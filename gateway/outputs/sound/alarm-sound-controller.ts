@@ -6,13 +6,13 @@ import {
   patternViolations,
 } from "../../../core/burst-pattern.js";
 import { type Logger, silentLogger } from "../../../core/logger.js";
-import type { Priority, SoundOutput, SoundTimers } from "./sound-output.js";
-import { systemSoundTimers } from "./sound-output.js";
+import { systemTime, type Timer, type TimeSource } from "../../../core/time.js";
+import type { Priority, SoundOutput } from "./sound-output.js";
 
 export interface AlarmSoundStatus {
   /** The priority sounding now, or null when silent. */
   playing: Priority | null;
-  /** When it started (timers' clock: epoch ms in the gateway), null when silent. */
+  /** When it started (on the time source: epoch ms in the gateway), null when silent. */
   since: number | null;
   /** Bursts started since `since`. */
   bursts: number;
@@ -22,7 +22,7 @@ export interface AlarmSoundStatus {
 
 export interface AlarmSoundControllerOptions {
   outputs: readonly SoundOutput[];
-  timers?: SoundTimers;
+  time?: TimeSource;
   logger?: Logger;
   /** Replace the default IEC 60601-1-8 patterns (a non-compliant one is used, with a warning). */
   patterns?: Partial<Record<Priority, BurstPattern>>;
@@ -38,17 +38,17 @@ export interface AlarmSoundControllerOptions {
  */
 export class AlarmSoundController {
   private readonly outputs: readonly SoundOutput[];
-  private readonly timers: SoundTimers;
+  private readonly time: TimeSource;
   private readonly log: Logger;
   private readonly patterns: Readonly<Record<Priority, BurstPattern>>;
   private playing: Priority | null = null;
   private since: number | null = null;
   private bursts = 0;
-  private cancelNextBurst: (() => void) | null = null;
+  private nextBurst: Timer | null = null;
 
   constructor(options: AlarmSoundControllerOptions) {
     this.outputs = options.outputs;
-    this.timers = options.timers ?? systemSoundTimers;
+    this.time = options.time ?? systemTime;
     this.log = (options.logger ?? silentLogger).child({ ns: "sound" });
     this.patterns = { ...DEFAULT_BURST_PATTERNS, ...options.patterns };
     for (const p of Object.values(this.patterns)) {
@@ -67,7 +67,7 @@ export class AlarmSoundController {
       return;
     }
     this.playing = priority;
-    this.since = this.timers.now();
+    this.since = this.time.now();
     this.bursts = 0;
     this.log.info({ from, to: priority }, "alarm sound");
     this.playBurst(priority);
@@ -107,15 +107,15 @@ export class AlarmSoundController {
       }
     }
     if (pattern.interBurstMs === null) return; // plays once (allowed for low priority only)
-    this.cancelNextBurst = this.timers.after(burstLengthMs(pattern) + pattern.interBurstMs, () => {
-      this.cancelNextBurst = null;
+    this.nextBurst = this.time.after(burstLengthMs(pattern) + pattern.interBurstMs, () => {
+      this.nextBurst = null;
       if (this.playing === priority) this.playBurst(priority);
     });
   }
 
   private silence(): void {
-    this.cancelNextBurst?.();
-    this.cancelNextBurst = null;
+    this.nextBurst?.cancel();
+    this.nextBurst = null;
     if (this.playing === null) return;
     this.playing = null;
     this.since = null;

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Logger, silentLogger } from "../../../core/logger.js";
+import { systemTime, type TimeSource } from "../../../core/time.js";
 import { renderWav } from "../../alarms/wav-renderer.js";
 import type { AudioPlayer } from "./audio-player.js";
 import type { Priority, ScheduledPulse, SoundOutput } from "./sound-output.js";
@@ -28,6 +29,7 @@ export interface AudioDeviceOutputOptions {
   logger?: Logger;
   /** A player still running this long after SIGTERM gets SIGKILL. Default 500 ms. */
   killGraceMs?: number;
+  time?: TimeSource;
 }
 
 /**
@@ -48,6 +50,7 @@ export class AudioDeviceOutput implements SoundOutput {
   private readonly files = new Map<string, string>();
   private child: ChildProcess | null = null;
   private readonly killGraceMs: number;
+  private readonly time: TimeSource;
   /** How the last player process ended (metrics, tests): a non-zero code means the device refused. */
   lastExit: PlayerExit | null = null;
   /** Player processes started so far. */
@@ -63,6 +66,7 @@ export class AudioDeviceOutput implements SoundOutput {
     this.log = (options.logger ?? silentLogger).child({ ns: "sound.audio" });
     this.dir = options.dir;
     this.killGraceMs = options.killGraceMs ?? 500;
+    this.time = options.time ?? systemTime;
     this.ownsDir = options.dir === undefined;
   }
 
@@ -105,9 +109,8 @@ export class AudioDeviceOutput implements SoundOutput {
     child.kill("SIGTERM");
     // aplay answers SIGTERM by aborting the PCM and carrying on until its blocked write returns; a device
     // that never drains (a hung sound server, a stalled USB card) would keep it, and the sound, alive.
-    const force = setTimeout(() => child.kill("SIGKILL"), this.killGraceMs);
-    force.unref();
-    child.once("exit", () => clearTimeout(force));
+    const force = this.time.after(this.killGraceMs, () => child.kill("SIGKILL"));
+    child.once("exit", () => force.cancel());
   }
 
   /** True while a player process runs. */

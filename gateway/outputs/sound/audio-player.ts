@@ -19,7 +19,7 @@ interface KnownPlayer {
  * In order of preference: ALSA first (no daemon needed on a headless Pi), then the PulseAudio and
  * PipeWire clients of desktop Linux, macOS's afplay, and ffplay, which exists wherever ffmpeg does.
  */
-export const KNOWN_PLAYERS: readonly KnownPlayer[] = [
+const KNOWN_PLAYERS: readonly KnownPlayer[] = [
   { name: "aplay", args: (f, d) => ["-q", ...(d ? ["-D", d] : []), f] },
   { name: "paplay", args: (f, d) => [...(d ? [`--device=${d}`] : []), f] },
   { name: "pw-play", args: (f, d) => [...(d ? ["--target", d] : []), f] },

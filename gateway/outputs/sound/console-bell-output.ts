@@ -1,11 +1,5 @@
-import {
-  PendingTimers,
-  type Priority,
-  type ScheduledPulse,
-  type SoundOutput,
-  type SoundTimers,
-  systemSoundTimers,
-} from "./sound-output.js";
+import { systemTime, type TimeSource } from "../../../core/time.js";
+import { PendingTimers, type Priority, type ScheduledPulse, type SoundOutput } from "./sound-output.js";
 
 /** The one thing the console output needs from a stream (process.stdout, a test buffer). */
 export interface TextSink {
@@ -14,7 +8,7 @@ export interface TextSink {
 
 export interface ConsoleBellOutputOptions {
   stream?: TextSink;
-  timers?: SoundTimers;
+  time?: TimeSource;
   /** Ring BEL (\x07) per pulse; off when the stream is a log file rather than a terminal. Default true. */
   bell?: boolean;
 }
@@ -29,14 +23,14 @@ export const BEL = "\x07";
 export class ConsoleBellOutput implements SoundOutput {
   readonly name = "console";
   private readonly stream: TextSink;
-  private readonly timers: SoundTimers;
+  private readonly time: TimeSource;
   private readonly bell: boolean;
   private readonly pending = new PendingTimers();
   private announced: Priority | null = null;
 
   constructor(options: ConsoleBellOutputOptions = {}) {
     this.stream = options.stream ?? process.stdout;
-    this.timers = options.timers ?? systemSoundTimers;
+    this.time = options.time ?? systemTime;
     this.bell = options.bell ?? true;
   }
 
@@ -48,7 +42,7 @@ export class ConsoleBellOutput implements SoundOutput {
     }
     if (!this.bell) return;
     for (const pulse of schedule) {
-      this.pending.add(this.timers.after(pulse.at_ms, () => this.stream.write(BEL)));
+      this.pending.add(this.time.after(pulse.at_ms, () => this.stream.write(BEL)));
     }
   }
 

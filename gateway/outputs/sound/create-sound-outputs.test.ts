@@ -77,10 +77,10 @@ describe("createSoundOutputs", () => {
       outputs: ["piezo", "console"],
       piezo: { port: join(bin, "ttyACM9") },
     });
-    const t0 = performance.now();
     const outputs = await createSoundOutputs(config, { logger, stream: { write: () => true } });
-    expect(performance.now() - t0).toBeLessThan(5_000);
     expect(outputs.map((o) => o.name)).toEqual(["console"]);
-    expect(lines.find((l) => l.msg === "piezo board could not be opened")).toBeDefined();
+    const failure = lines.find((l) => l.msg === "piezo board could not be opened");
+    // The port's own open error, reported at once: not the board's 15 s "ready" time-out running out.
+    expect((failure?.err as { message?: string } | undefined)?.message).toMatch(/cannot open.*ttyACM9/);
   });
 });

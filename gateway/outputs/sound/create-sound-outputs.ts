@@ -1,15 +1,16 @@
 import { type Logger, silentLogger } from "../../../core/logger.js";
+import type { TimeSource } from "../../../core/time.js";
 import { AudioDeviceOutput, type SpawnPlayer } from "./audio-device-output.js";
 import { detectAudioPlayer } from "./audio-player.js";
 import { ConsoleBellOutput, type TextSink } from "./console-bell-output.js";
 import { openPiezoBoard, type PiezoBoard } from "./piezo-board.js";
 import { PiezoOutput } from "./piezo-output.js";
 import type { PiezoConfig, SoundConfig } from "./sound-config.js";
-import type { SoundOutput, SoundTimers } from "./sound-output.js";
+import type { SoundOutput } from "./sound-output.js";
 
 export interface SoundOutputDeps {
   logger?: Logger;
-  timers?: SoundTimers;
+  time?: TimeSource;
   /** Console output's stream; default process.stdout. */
   stream?: TextSink;
   spawn?: SpawnPlayer;
@@ -30,7 +31,7 @@ export async function createSoundOutputs(
 ): Promise<SoundOutput[]> {
   const logger = (deps.logger ?? silentLogger).child({ ns: "sound" });
   const consoleBell = () =>
-    new ConsoleBellOutput({ stream: deps.stream, timers: deps.timers, bell: config.console.bell });
+    new ConsoleBellOutput({ stream: deps.stream, time: deps.time, bell: config.console.bell });
   const out: SoundOutput[] = [];
   for (const kind of config.outputs) {
     switch (kind) {
@@ -53,6 +54,7 @@ export async function createSoundOutputs(
             device: config.audio.device,
             volume: config.audio.volume,
             spawn: deps.spawn,
+            time: deps.time,
             logger,
           }),
         );
@@ -69,7 +71,7 @@ export async function createSoundOutputs(
               pin: piezo.pin,
               drive: piezo.drive,
               maxToneHz: piezo.maxToneHz,
-              timers: deps.timers,
+              time: deps.time,
               logger,
               release: board.close,
             }),

@@ -1,12 +1,6 @@
 import { type Logger, silentLogger } from "../../../core/logger.js";
-import {
-  PendingTimers,
-  type Priority,
-  type ScheduledPulse,
-  type SoundOutput,
-  type SoundTimers,
-  systemSoundTimers,
-} from "./sound-output.js";
+import { systemTime, type Timer, type TimeSource } from "../../../core/time.js";
+import { PendingTimers, type Priority, type ScheduledPulse, type SoundOutput } from "./sound-output.js";
 
 /**
  * The part of a johnny-five IO plugin (firmata.js `board.io`, pi-io, raspi-io…) a piezo needs. Every IO
@@ -35,7 +29,7 @@ export interface PiezoOutputOptions {
    * priority) does not change. Default 500.
    */
   maxToneHz?: number;
-  timers?: SoundTimers;
+  time?: TimeSource;
   logger?: Logger;
   /** Called by close() after silencing: closes the board's serial port when the output owns it. */
   release?: () => Promise<void>;
@@ -43,8 +37,8 @@ export interface PiezoOutputOptions {
 
 /**
  * A buzzer on a microcontroller or GPIO pin. johnny-five's own Piezo times its square wave with a
- * nanotimer of its own, which cannot follow an injected clock; this output schedules each pulse's on
- * and off edge itself through `timers`, so the pulse envelope (what IEC 60601-1-8 specifies) is as exact
+ * nanotimer of its own, which cannot follow an injected time source; this output schedules each pulse's on
+ * and off edge itself through `time`, so the pulse envelope (what IEC 60601-1-8 specifies) is as exact
  * as the clock, and an emulated board's clock makes it exact in tests.
  */
 export class PiezoOutput implements SoundOutput {
@@ -53,10 +47,10 @@ export class PiezoOutput implements SoundOutput {
   private readonly pin: number | string;
   private readonly drive: PiezoDrive;
   private readonly maxToneHz: number;
-  private readonly timers: SoundTimers;
+  private readonly time: TimeSource;
   private readonly log: Logger;
   private readonly pending = new PendingTimers();
-  private cancelTone: (() => void) | null = null;
+  private tone: Timer | null = null;
   private level: 0 | 1 = 0;
   private failed = false;
   private readonly release: (() => Promise<void>) | undefined;
@@ -66,7 +60,7 @@ export class PiezoOutput implements SoundOutput {
     this.pin = options.pin;
     this.drive = options.drive ?? "tone";
     this.maxToneHz = options.maxToneHz ?? 500;
-    this.timers = options.timers ?? systemSoundTimers;
+    this.time = options.time ?? systemTime;
     this.log = (options.logger ?? silentLogger).child({ ns: "sound.piezo" });
     this.release = options.release;
     if (!(this.maxToneHz > 0)) throw new RangeError(`maxToneHz must be positive, got ${this.maxToneHz}`);
@@ -77,8 +71,8 @@ export class PiezoOutput implements SoundOutput {
   start(schedule: readonly ScheduledPulse[], _priority: Priority): void {
     this.silence();
     for (const pulse of schedule) {
-      this.pending.add(this.timers.after(pulse.at_ms, () => this.pulseOn(pulse.freq_hz)));
-      this.pending.add(this.timers.after(pulse.at_ms + pulse.on_ms, () => this.pulseOff()));
+      this.pending.add(this.time.after(pulse.at_ms, () => this.pulseOn(pulse.freq_hz)));
+      this.pending.add(this.time.after(pulse.at_ms + pulse.on_ms, () => this.pulseOff()));
     }
   }
 
@@ -96,12 +90,12 @@ export class PiezoOutput implements SoundOutput {
     this.write(1);
     if (this.drive === "level") return;
     const halfPeriodMs = 500 / Math.min(freqHz, this.maxToneHz);
-    this.cancelTone = this.timers.every(halfPeriodMs, () => this.write(this.level === 1 ? 0 : 1));
+    this.tone = this.time.every(halfPeriodMs, () => this.write(this.level === 1 ? 0 : 1));
   }
 
   private pulseOff(): void {
-    this.cancelTone?.();
-    this.cancelTone = null;
+    this.tone?.cancel();
+    this.tone = null;
     if (this.level !== 0) this.write(0);
   }
 

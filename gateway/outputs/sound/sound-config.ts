@@ -1,7 +1,6 @@
 import { z } from "zod";
 
-export const SOUND_OUTPUT_KINDS = ["console", "audio", "piezo"] as const;
-export type SoundOutputKind = (typeof SOUND_OUTPUT_KINDS)[number];
+const SOUND_OUTPUT_KINDS = ["console", "audio", "piezo"] as const;
 
 const piezoSchema = z
   .object({
@@ -63,5 +62,4 @@ export const soundConfigSchema = z
   });
 
 export type SoundConfig = z.infer<typeof soundConfigSchema>;
-export type SoundConfigInput = z.input<typeof soundConfigSchema>;
 export type PiezoConfig = z.infer<typeof piezoSchema>;

@@ -1,4 +1,5 @@
 import type { ScheduledPulse } from "../../../core/burst-pattern.js";
+import type { Timer } from "../../../core/time.js";
 import type { Priority } from "../../alarms/types.js";
 
 export type { Priority, ScheduledPulse };
@@ -17,46 +18,21 @@ export interface SoundOutput {
   close?(): Promise<void>;
 }
 
-/**
- * Where sound outputs get their time. In the gateway it is the host's clock and timers (fake timers in
- * unit tests); in emulator tests it is the emulated board's clock, so pulse edges land at exact
- * emulated times. Structurally the same as sensors/i2c/scheduler.ts and the AVR EmulatedScheduler.
- */
-export interface SoundTimers {
-  now(): number;
-  /** Call `fn` once after `ms` unless the returned cancel function is called first. */
-  after(ms: number, fn: () => void): () => void;
-  /** Call `fn` every `ms` until cancelled. */
-  every(ms: number, fn: () => void): () => void;
-}
-
-export const systemSoundTimers: SoundTimers = {
-  now: () => Date.now(),
-  after(ms, fn) {
-    const handle = setTimeout(fn, ms);
-    return () => clearTimeout(handle);
-  },
-  every(ms, fn) {
-    const handle = setInterval(fn, ms);
-    return () => clearInterval(handle);
-  },
-};
-
 /** Cancels a set of pending timers in one go (an output's "stop"). */
 export class PendingTimers {
-  private cancels: (() => void)[] = [];
+  private timers: Timer[] = [];
 
-  add(cancel: () => void): void {
-    this.cancels.push(cancel);
+  add(timer: Timer): void {
+    this.timers.push(timer);
   }
 
   cancelAll(): void {
-    const cancels = this.cancels;
-    this.cancels = [];
-    for (const c of cancels) c();
+    const timers = this.timers;
+    this.timers = [];
+    for (const t of timers) t.cancel();
   }
 
   get size(): number {
-    return this.cancels.length;
+    return this.timers.length;
   }
 }

@@ -18,7 +18,7 @@ import {
   twiConfig,
   usart0Config,
 } from "avr8js";
-import { EmulatedScheduler } from "./emulated-scheduler.js";
+import { EmulatedTime } from "./emulated-time.js";
 import { parseIntelHex, toProgramWords } from "./intel-hex.js";
 import { PinTransitionRecorder } from "./pin-transition-recorder.js";
 import { UartStream } from "./uart-stream.js";
@@ -44,7 +44,7 @@ type PortName = "B" | "C" | "D";
  * An Arduino Uno (ATmega328P at 16 MHz) in avr8js: CPU, timers 0–2, USART0 as a stream, TWI with a
  * pluggable bus, GPIO ports B/C/D, ADC. Time only advances inside runFor/runUntil/start, in slices that
  * yield to the Node event loop, so host libraries talking to the UART run between slices, and
- * everything timed by `scheduler` (emulated clock) is deterministic.
+ * everything timed by `time` (the emulated clock) is deterministic.
  */
 export class AvrBoard {
   readonly cpu: CPU;
@@ -55,7 +55,7 @@ export class AvrBoard {
   readonly ports: Record<PortName, AVRIOPort>;
   readonly timers: readonly AVRTimer[];
   readonly serial: UartStream;
-  readonly scheduler: EmulatedScheduler;
+  readonly time: EmulatedTime;
   readonly pins: PinTransitionRecorder;
   private readonly sliceCycles: number;
   private running = false;
@@ -79,7 +79,7 @@ export class AvrBoard {
     };
     this.serial = new UartStream(this.usart);
     const cycles = () => this.cpu.cycles;
-    this.scheduler = new EmulatedScheduler(cycles, this.frequencyHz);
+    this.time = new EmulatedTime(cycles, this.frequencyHz);
     this.pins = new PinTransitionRecorder(
       this.ports,
       (p) => this.cpu.data[configs[p].DDR] ?? 0,
@@ -105,13 +105,13 @@ export class AvrBoard {
   /** Execute synchronously up to `cycles` more cycles, stopping early at a host timer deadline. */
   step(cycles: number): void {
     const cpu = this.cpu;
-    const target = Math.min(cpu.cycles + cycles, this.scheduler.nextDueCycle());
+    const target = Math.min(cpu.cycles + cycles, this.time.nextDueCycle());
     while (cpu.cycles < target) {
       avrInstruction(cpu);
       cpu.tick();
     }
     this.serial.service();
-    this.scheduler.fireDue();
+    this.time.fireDue();
   }
 
   /** Run `ms` of emulated time as fast as the host allows, yielding between slices. */

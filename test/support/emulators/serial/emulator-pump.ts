@@ -1,4 +1,4 @@
-import type { Clock } from "../../../../core/reading.js";
+import { systemTime, type Timer, type TimeSource } from "../../../../core/time.js";
 import type { DeviceEmulator, PatientState } from "./patient-state.js";
 
 /**
@@ -7,7 +7,7 @@ import type { DeviceEmulator, PatientState } from "./patient-state.js";
  * transport is two callbacks, so the same pump feeds a pseudo-terminal, a mock binding or a socket.
  */
 export class EmulatorPump {
-  private timer: ReturnType<typeof setInterval> | null = null;
+  private timer: Timer | null = null;
   private startedAt = 0;
   private sent = 0;
 
@@ -15,7 +15,7 @@ export class EmulatorPump {
     private readonly device: DeviceEmulator,
     private readonly write: (bytes: Uint8Array) => void,
     private state: PatientState,
-    private readonly clock: Clock = { now: () => Date.now() },
+    private readonly time: TimeSource = systemTime,
     private readonly tickMs = 20,
   ) {}
 
@@ -30,23 +30,23 @@ export class EmulatorPump {
 
   /** Bytes the host sent to the device; any reply is written back at once. */
   fromHost(bytes: Uint8Array): void {
-    const reply = this.device.receive(bytes, this.clock.now());
+    const reply = this.device.receive(bytes, this.time.now());
     if (reply.length > 0) this.write(reply);
   }
 
   start(): void {
-    this.startedAt = this.clock.now();
+    this.startedAt = this.time.now();
     this.sent = 0;
-    this.timer = setInterval(() => this.tick(), this.tickMs);
+    this.timer = this.time.every(this.tickMs, () => this.tick());
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.timer?.cancel();
     this.timer = null;
   }
 
   private tick(): void {
-    const now = this.clock.now();
+    const now = this.time.now();
     const due = Math.floor(((now - this.startedAt) * this.device.packetsPerSecond) / 1000);
     const parts: Uint8Array[] = [];
     for (; this.sent < due; this.sent++) {
