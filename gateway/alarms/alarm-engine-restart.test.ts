@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { harness, reading } from "../../test/alarms/harness.js";
 import { FakeTime } from "../../test/support/fake-time.js";
 import { AlarmEngine } from "./alarm-engine.js";
-import type { AlarmEvent, BedSnapshot } from "./types.js";
+import type { BedSnapshot } from "./bed-snapshot.js";
+import type { AlarmEvent } from "./types.js";
 
 const NORMAL = { hr: 72, spo2: 97, temp: 36.8 };
 const config = { delayMs: { hr: 0, spo2: 0, temp: 0 }, heartbeatMs: 1_000, silentHeartbeats: 2 };

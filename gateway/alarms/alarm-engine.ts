@@ -3,13 +3,13 @@ import type { Classification, Reading } from "../../core/reading.js";
 import type { TimeSource } from "../../core/time.js";
 import { type AlarmConfig, type AlarmConfigInput, parseAlarmConfig, profileForWard } from "./alarm-config.js";
 import { BedMonitor } from "./bed-monitor.js";
+import type { BedSnapshot } from "./bed-snapshot.js";
 import { applyOverrides, type BedLimits, initialLimits, type LimitOverrides } from "./limit-overrides.js";
 import { computeNews2, type News2Manual, type News2Result } from "./news2.js";
 import {
   type AlarmEvent,
   type AlarmView,
   type BedAlarmState,
-  type BedSnapshot,
   type ClearReason,
   type LimitsChangedEvent,
   STATION,

@@ -4,13 +4,13 @@ import type { Classification, Reading } from "../../core/reading.js";
 import type { AlarmConfig } from "./alarm-config.js";
 import type { AlarmRecord } from "./alarm-record.js";
 import { BedAlarms } from "./bed-alarms.js";
+import type { BedSnapshot } from "./bed-snapshot.js";
 import { type BedLimits, initialLimits } from "./limit-overrides.js";
 import { ParameterMonitor } from "./parameter-monitor.js";
 import {
   ALARM_PARAMETERS,
   type AlarmParameter,
   type BedAlarmState,
-  type BedSnapshot,
   type EmitAlarmEvent,
   type TechnicalAlarmKind,
 } from "./types.js";

@@ -1,7 +1,8 @@
 import type Database from "better-sqlite3";
 import type { AlarmEventView, AlarmRecordView, LimitsAuditView } from "../../core/api-types.js";
+import type { BedSnapshot } from "../alarms/bed-snapshot.js";
 import type { News2Manual } from "../alarms/news2.js";
-import type { AlarmEvent, BedSnapshot } from "../alarms/types.js";
+import type { AlarmEvent } from "../alarms/types.js";
 
 interface EventRow {
   id: number;

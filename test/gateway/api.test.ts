@@ -161,7 +161,7 @@ describe("HTTP and WebSocket API", () => {
     await n.waitAck(3);
     expect(gw.consoleLines).toHaveLength(1);
     expect(gw.consoleLines[0]).toMatch(
-      /CRITICAL bed Bed-5 patient P5: MEDIUM HR 112 bpm > 100 bpm; MEDIUM SpO2 88 % < 95 %\n$/,
+      /CRITICAL bed Bed-5: MEDIUM HR 112 bpm > 100 bpm; MEDIUM SpO2 88 % < 95 %\n$/,
     );
     const stored = gw.gateway.store.db.prepare("SELECT bed, patient, status FROM alerts").all();
     expect(stored).toEqual([{ bed: "Bed-5", patient: "P5", status: "CRITICAL" }]);
@@ -169,11 +169,13 @@ describe("HTTP and WebSocket API", () => {
   });
 
   it("names the patient on the console only when alerts.showPatient is set", async () => {
-    gw = await startTestGateway({ config: { alerts: { showPatient: true } } });
+    gw = await startTestGateway({ config: { ...original, alerts: { showPatient: true } } });
     const n = await connectNode(gw.tcpPort, { node: "n", bed: "Bed-5", patient: "P5" });
     n.send(vitals(1, { spo2: 88 }));
     await n.waitAck(1);
-    expect(gw.consoleLines).toEqual([expect.stringMatching(/CRITICAL bed Bed-5 patient P5: SpO2 88 %/)]);
+    expect(gw.consoleLines).toEqual([
+      expect.stringMatching(/CRITICAL bed Bed-5 patient P5: MEDIUM SpO2 88 %/),
+    ]);
     n.close();
   });
 

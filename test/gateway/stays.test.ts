@@ -14,14 +14,29 @@ afterEach(async () => {
   await gw?.stop();
 });
 
+const tokens = new Map<string, string>();
+function tokenFor(name: string): string {
+  const key = `${gw.url} ${name}`;
+  let t = tokens.get(key);
+  if (t === undefined) {
+    t = gw.token("charge", name);
+    tokens.set(key, t);
+  }
+  return t;
+}
+
 async function call<T = Record<string, unknown>>(
   method: string,
   path: string,
   body?: object,
 ): Promise<{ status: number; body: T }> {
+  // A typed `user` carries no authority: the action is the signed-in one's, here a token of that name.
+  const who = (body as { user?: string } | undefined)?.user;
+  const auth: Record<string, string> = who ? { authorization: `Bearer ${tokenFor(who)}` } : {};
   const r = await fetch(`${gw.url}${path}`, {
     method,
-    ...(body ? { headers: { "content-type": "application/json" }, body: JSON.stringify(body) } : {}),
+    headers: { ...auth, ...(body ? { "content-type": "application/json" } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
   });
   const text = await r.text();
   return {
@@ -64,7 +79,7 @@ describe("the patient's stay", () => {
       patient_id: "P-1",
       bed: "Bed-1",
       state: "admitted",
-      admitted_by: "nurse.kim",
+      admitted_by: "token:nurse.kim",
     });
     // Known without any node: admitted.
     expect(await bed("Bed-1")).toMatchObject({ patient: "P-1", stay: { id: stay.id }, status: "UNKNOWN" });
@@ -78,7 +93,7 @@ describe("the patient's stay", () => {
       (await call("POST", "/api/stays", { user: "x", bed: "Bed-3", patient_id: "P-3", profile: "nope" }))
         .status,
     ).toBe(400);
-    expect((await call("POST", "/api/stays", { bed: "Bed-3", patient_id: "P-3" })).status).toBe(400);
+    // No typed user is needed any more: the signed-in one is recorded (actorOf).
 
     // A node claiming another patient is a technical alarm, not a silent reset.
     const wrong = await connectNode(gw.tcpPort, { node: "n1", bed: "Bed-1", patient: "P-9" });
@@ -105,7 +120,7 @@ describe("the patient's stay", () => {
     });
     expect(moved.status).toBe(200);
     expect(moved.body.beds.map((b) => b.bed)).toEqual(["Bed-1", "Bed-2"]);
-    expect(events("Bed-1")).toContain("cleared:physiological:transferred:dr.ade");
+    expect(events("Bed-1")).toContain("cleared:physiological:transferred:token:dr.ade");
     expect((await call<{ profile: string }>("GET", "/api/beds/Bed-2/limits")).body.profile).toBe("original");
     expect((await bed("Bed-1"))?.stay).toBeNull();
     n1.close();
@@ -129,8 +144,8 @@ describe("the patient's stay", () => {
 
     // Discharge: its alarms close (discharged), the bed frees, the data stays queryable.
     const out = await call<StayView>("POST", `/api/stays/${stay.id}/discharge`, { user: "dr.ade" });
-    expect(out.body).toMatchObject({ state: "discharged", bed: null, discharged_by: "dr.ade" });
-    expect(events("Bed-2").at(-1)).toBe("cleared:physiological:discharged:dr.ade");
+    expect(out.body).toMatchObject({ state: "discharged", bed: null, discharged_by: "token:dr.ade" });
+    expect(events("Bed-2").at(-1)).toBe("cleared:physiological:discharged:token:dr.ade");
     expect((await bed("Bed-2"))?.stay).toBeNull(); // still known: its node is connected (open mode)
     expect((await call("POST", `/api/stays/${stay.id}/discharge`, { user: "dr.ade" })).status).toBe(404);
     const found = await call<{ stays: StayView[] }>("GET", "/api/stays?patient=P-1");
@@ -146,15 +161,15 @@ describe("the patient's stay", () => {
       "Bed-2",
     ]);
     expect(timeline.entries.filter((e) => e.type === "stay").map((e) => e.text)).toEqual([
-      "admit patient P-1, profile original by nurse.kim",
-      "transfer from Bed-1 to Bed-2 by dr.ade",
-      "standby by nurse.kim",
-      "resume by nurse.kim",
-      "discharge by dr.ade",
+      "admit patient P-1, profile original by token:nurse.kim",
+      "transfer from Bed-1 to Bed-2 by token:dr.ade",
+      "standby by token:nurse.kim",
+      "resume by token:nurse.kim",
+      "discharge by token:dr.ade",
     ]);
     expect(
       timeline.entries.some(
-        (e) => e.type === "alarm" && /^acknowledged MEDIUM SpO2 90 % by nurse\.kim$/.test(e.text),
+        (e) => e.type === "alarm" && /^acknowledged MEDIUM SpO2 90 % by token:nurse\.kim$/.test(e.text),
       ),
     ).toBe(true);
     const csv = await call<string>("GET", `/api/stays/${stay.id}/timeline?format=csv`);
@@ -183,11 +198,11 @@ describe("the patient's stay", () => {
     expect(await bed("Bed-9")).toBeUndefined();
     expect(await alarms()).toEqual([]);
     expect(events("Bed-9").filter((e) => e.startsWith("cleared"))).toEqual([
-      "cleared:physiological:discharged:nurse.kim",
-      "cleared:disconnected:discharged:nurse.kim",
+      "cleared:physiological:discharged:token:nurse.kim",
+      "cleared:disconnected:discharged:token:nurse.kim",
     ]);
     const row = gw.gateway.store.db.prepare("SELECT stay, user, action, bed FROM stay_events").all();
-    expect(row).toEqual([{ stay: null, user: "nurse.kim", action: "remove_bed", bed: "Bed-9" }]);
+    expect(row).toEqual([{ stay: null, user: "token:nurse.kim", action: "remove_bed", bed: "Bed-9" }]);
     // Gone after a restart too; the readings stay.
     const dataDir = gw.dataDir;
     await gw.stop({ keepData: true });
