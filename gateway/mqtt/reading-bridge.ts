@@ -73,6 +73,8 @@ export class MqttReadingBridge {
   private readonly boots = new Map<string, string>();
   private readonly online = new Map<string, string>();
   private readonly dirty = new Set<string>();
+  /** The status each bed's retained state last carried. */
+  private readonly publishedStatus = new Map<string, string>();
   private timer: Timer | undefined;
 
   constructor(
@@ -190,11 +192,15 @@ export class MqttReadingBridge {
     this.dirty.add(bed);
   }
 
-  /** Republishes the retained state of every bed changed since the last flush. */
+  /**
+   * Republishes the retained state of every bed changed since the last flush — and of every bed whose
+   * derived status moved on its own (values going stale change NORMAL to UNKNOWN with no event).
+   */
   flushState(): void {
-    for (const bed of this.dirty) {
-      const view = this.host.beds.view(bed);
-      if (view) this.publishTopic("state", view.ward ?? this.cfg.ward, bed, view);
+    for (const b of this.host.beds.all()) {
+      if (!this.dirty.has(b.bed) && this.publishedStatus.get(b.bed) === b.status) continue;
+      this.publishedStatus.set(b.bed, b.status);
+      this.publishTopic("state", b.ward ?? this.cfg.ward, b.bed, b);
     }
     this.dirty.clear();
   }
