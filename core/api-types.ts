@@ -50,6 +50,51 @@ export interface BedView {
   alarm: BedAlarmSummary | null;
   /** NEWS2 from current values plus clinicians' entries (null when nothing can be scored). */
   news2: News2Summary | null;
+  /** The patient's stay in this bed (admitted or on standby), or null when nobody is admitted. */
+  stay: StayView | null;
+}
+
+/** A patient's stay: admitted to a bed, perhaps moved, on standby, discharged. */
+export interface StayView {
+  id: number;
+  patient_id: string;
+  name: string | null;
+  mrn: string | null;
+  /** Date of birth, YYYY-MM-DD. */
+  dob: string | null;
+  /** The alarm profile chosen at admission (null: the ward's). */
+  profile: string | null;
+  /** The bed now (null once discharged). */
+  bed: string | null;
+  /** admitted: monitored; standby: no alarms (patient away, sensor off on purpose); discharged. */
+  state: "admitted" | "standby" | "discharged";
+  standby_since: number | null;
+  admitted_at: number;
+  admitted_by: string;
+  discharged_at: number | null;
+  discharged_by: string | null;
+  /** Where the patient was when, oldest first (`to` null: still there). */
+  beds: { bed: string; from: number; to: number | null }[];
+}
+
+/** One entry of a stay's history: readings, alarm events, acknowledgements, limit changes, observations, stay actions. */
+export interface StayTimelineEntry {
+  at: number;
+  bed: string;
+  type: "reading" | "alarm" | "limits" | "observation" | "stay";
+  /** What happened, in words. */
+  text: string;
+  user: string | null;
+  /** The reading's values, or the event's own fields. */
+  data: Record<string, unknown>;
+}
+
+export interface StayTimelineResponse {
+  stay: StayView;
+  /** Oldest first. */
+  entries: StayTimelineEntry[];
+  /** Readings left out beyond the limit (the CSV has them all). */
+  truncated: number;
 }
 
 export type AlarmPriority = "high" | "medium" | "low";
@@ -73,6 +118,10 @@ export interface AlarmItemView {
   acknowledged_by: string | null;
   acknowledged_at: number | null;
   escalated: boolean;
+  /** The limit the value crossed (physiological alarms); null for technical alarms. */
+  limit: number | null;
+  /** Id of the ward-level notice this alarm is grouped under (gateway restart, many nodes lost), or null. */
+  group: string | null;
 }
 
 export interface BedAlarmSummary {
@@ -109,7 +158,8 @@ export interface News2Summary {
 
 /** One entry of the alarm log. */
 export interface AlarmEventView {
-  type: "raised" | "acknowledged" | "cleared" | "escalated" | "paused" | "pause_ended";
+  /** "notice": a ward notice (bed "") was raised, acknowledged or cleared (`reason`), `alarm_id` its id. */
+  type: "raised" | "acknowledged" | "cleared" | "escalated" | "paused" | "pause_ended" | "notice";
   at: number;
   bed: string;
   patient: string | null;
@@ -124,6 +174,28 @@ export interface AlarmEventView {
   unacknowledged_ms?: number;
   /** Previous priority when an alarm was upgraded in place. */
   from?: string;
+  /** A notice's text. */
+  text?: string;
+  /** The ward notice the alarm is grouped under. */
+  group?: string;
+}
+
+/**
+ * A ward-level technical condition that groups the per-bed alarms it causes: the gateway restarted (a
+ * gap in monitoring), or many sensor nodes were lost at once. Listed in `GET /api/alarms` as `notices`.
+ */
+export interface NoticeView {
+  id: string;
+  kind: "gateway_restart" | "mass_disconnect";
+  text: string;
+  at: number;
+  /** gateway_restart: how long nobody was monitoring. */
+  gap_ms: number | null;
+  state: "active" | "acknowledged";
+  acknowledged_by: string | null;
+  acknowledged_at: number | null;
+  /** Beds whose listed alarms are grouped under it (each keeps its own alarm). */
+  beds: string[];
 }
 
 /** An alarm's whole life, folded from its events. */
@@ -158,22 +230,58 @@ export interface AlarmsResponse {
   now: number;
   /** Alarms listed now (state=active), highest priority first. */
   alarms: AlarmItemView[];
+  /** Ward notices listed now, oldest first. */
+  notices: NoticeView[];
   /** With state=all: past alarms too, newest first. */
   history?: AlarmRecordView[];
 }
 
+/**
+ * A message to staff about one patient's alarm events (the console line and bell, the dashboard's strip,
+ * the alerts table): at most one per patient per `alerts.perPatientIntervalMs`; events within that
+ * interval are coalesced into the next message, never dropped.
+ */
 export interface AlertView {
   bed: string;
   patient: string | null;
   ward: string | null;
+  /** The bed's derived status when the message went out. */
   status: BedStatus;
+  /** One line per event reported, e.g. "raised MEDIUM SpO2 92 % < 95 %", "cleared SpO2 (resolved)". */
   reasons: string[];
+  /** Highest priority among the raised or escalated alarms it reports; null when it reports only clears. */
+  priority: AlarmPriority | null;
   at: number;
+}
+
+/** MQTT `vitals/<ward>/<bed>/alarm`: every alarm event, with the bed's derived status after it. */
+export interface AlarmTopicView {
+  bed: string;
+  patient: string | null;
+  ward: string | null;
+  status: BedStatus;
+  event: AlarmEventView;
 }
 
 export interface BedsResponse {
   now: number;
   beds: BedView[];
+}
+
+export type TrendParameter = "hr" | "spo2" | "temp" | "rr" | "sbp";
+
+/** One minute of a trend: min, median and max of each parameter that had a value in it. */
+export type TrendBucket = { t: number; n: number } & Partial<
+  Record<TrendParameter, { min: number; median: number; max: number }>
+>;
+
+/** GET /api/beds/:bed/trend?hours=1|8|24|72 */
+export interface TrendResponse {
+  bed: string;
+  from: number;
+  to: number;
+  /** Per-minute buckets, oldest first; minutes without data are absent. */
+  buckets: TrendBucket[];
 }
 
 /** Whether the gateway can store (`GET /healthz`, `storage`). */
@@ -225,7 +333,11 @@ export interface ReadingsResponse {
 
 /** Messages pushed on the WebSocket /api/live, one JSON object per message. */
 export type LiveMessage =
-  | { type: "snapshot"; now: number; beds: BedView[] }
+  | { type: "snapshot"; now: number; beds: BedView[]; notices?: NoticeView[] }
+  /** The ward notices changed: the whole list. */
+  | { type: "notices"; notices: NoticeView[] }
+  /** Beds no longer known (discharged with no node, or removed): drop their tiles. */
+  | { type: "removed"; beds: string[] }
   | { type: "beds"; now: number; beds: BedView[] }
   | { type: "alert"; alert: AlertView }
   | { type: "alarm_event"; event: AlarmEventView }

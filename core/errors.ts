@@ -10,6 +10,9 @@ export const ErrorCodes = {
   ListenFailed: "net.listen",
   DeviceIo: "device.io",
   NotifyFailed: "notify.failed",
+  /** A stay action that contradicts the ward (the bed is taken, the patient is already admitted). */
+  StayConflict: "stay.conflict",
+  StayNotFound: "stay.not_found",
   Internal: "internal",
 } as const;
 

@@ -1,3 +1,4 @@
+import type { Priority } from "./alarm-priority.js";
 import type { RrSource, VitalValues } from "./protocol/frames.js";
 
 /** Classification of one reading. UNKNOWN: nothing in it could be classified (all values null). */
@@ -30,14 +31,20 @@ export interface Classification {
 
 export type ClassifiedReading = Reading & Classification;
 
-/** Something the gateway reports to staff: a patient's reading classified CRITICAL. */
+/**
+ * A message to staff about one patient's alarm events (console and bell, dashboard strip, alerts table):
+ * at most one per patient per interval, later events coalesced into the next one.
+ */
 export interface Alert {
   bed: string;
   patient: string | null;
   ward: string | null;
+  /** The bed's derived status when the message went out. */
   status: Status;
+  /** One line per event reported, e.g. "raised MEDIUM SpO2 92 % < 95 %". */
   reasons: string[];
-  values: VitalValues;
-  /** Gateway time the alert was raised. */
+  /** Highest priority among the raised or escalated alarms reported; null for clears only. */
+  priority: Priority | null;
+  /** Gateway time the alert was sent. */
   at: number;
 }

@@ -1,6 +1,6 @@
-import type { BedAlarmSummary, BedView, News2Summary, ReadingView } from "../core/api-types.js";
+import type { BedAlarmSummary, BedView, News2Summary, ReadingView, StayView } from "../core/api-types.js";
 import { PARAMETERS, type ParameterList, toColumns } from "../core/parameters.js";
-import type { ClassifiedReading } from "../core/reading.js";
+import type { Classification, ClassifiedReading } from "../core/reading.js";
 import type { ReadingViewOf, StoredReading } from "./store/reading-columns.js";
 
 /** A reading as the live API shows it: one field per parameter, null when not measured. */
@@ -43,14 +43,23 @@ export class BedRegistry {
   private readonly admitted = new Set<string>();
   /** Called when a bed becomes changed (the live hub pushes it). */
   onChange: (() => void) | undefined;
-  /** Adds the alarm engine's view of a bed, when there is one. */
+  /** Adds the alarm engine's view of a bed and its derived status (UNKNOWN without an engine). */
   decorate:
-    | { alarm(bed: string): BedAlarmSummary | null; news2(bed: string): News2Summary | null }
+    | {
+        alarm(bed: string): BedAlarmSummary | null;
+        news2(bed: string): News2Summary | null;
+        classify(bed: string): Classification;
+        /** The bed's open stay (the admitted patient wins over what a node claims). */
+        stay(bed: string): StayView | null;
+      }
     | undefined;
+  /** Told of every bed change (readings, connections, alarm events), e.g. to republish MQTT state. */
+  onBedChange: ((bed: string) => void) | undefined;
 
   private mark(bed: string): void {
     this.dirty.add(bed);
     this.onChange?.();
+    this.onBedChange?.(bed);
   }
 
   /** Marks a bed changed (e.g. by an alarm event) so the live API pushes it. */
@@ -68,6 +77,24 @@ export class BedRegistry {
     }[],
   ): void {
     for (const r of rows) this.beds.set(r.bed, { ...r, connections: 0 });
+  }
+
+  /** A bed known without a node (an admission): listed until it is removed. */
+  ensure(bed: string): void {
+    this.get(bed);
+    this.mark(bed);
+  }
+
+  /** Forgets a bed (removed, or discharged with no node connected); its data stays in the store. */
+  remove(bed: string): boolean {
+    const known = this.beds.delete(bed);
+    this.dirty.delete(bed);
+    return known;
+  }
+
+  /** A node is connected for the bed now. */
+  hasConnection(bed: string): boolean {
+    return (this.beds.get(bed)?.connections ?? 0) > 0;
   }
 
   private get(bed: string): BedState {
@@ -126,18 +153,22 @@ export class BedRegistry {
     const s = this.beds.get(bed);
     if (!s) return undefined;
     const last = s.last === null ? null : "values" in s.last ? toReadingView(s.last) : s.last;
+    // The bed's status is derived from the alarm engine now, not copied from its last reading.
+    const judged = this.decorate?.classify(s.bed) ?? { status: "UNKNOWN" as const, reasons: [] };
+    const stay = this.decorate?.stay(s.bed) ?? null;
     return {
       bed: s.bed,
       ward: s.ward,
-      patient: s.patient,
+      patient: stay?.patient_id ?? s.patient,
       node: s.node,
       connected: s.connections > 0,
-      status: last?.status ?? "UNKNOWN",
-      reasons: last?.reasons ?? [],
+      status: judged.status,
+      reasons: judged.reasons,
       last_reading: last,
       last_reading_at: last?.received_at ?? null,
       alarm: this.decorate?.alarm(s.bed) ?? null,
       news2: this.decorate?.news2(s.bed) ?? null,
+      stay,
     };
   }
 

@@ -15,14 +15,8 @@ describe("gateway config", () => {
       dataDir: "data",
       heartbeatMs: 5000,
     });
-    expect(c.classification).toEqual({
-      preset: "original",
-      spo2Below: 95,
-      tempAbove: 38,
-      hrBelow: 60,
-      hrAbove: 100,
-    });
-    expect(c.alerts.perPatientIntervalMs).toBe(60_000);
+    expect(c.alarms.defaultProfile).toBe("adult");
+    expect(c.alerts).toMatchObject({ perPatientIntervalMs: 60_000, minPriority: "medium" });
   });
 
   it("reports every problem at once, with its path", () => {

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { PRIORITIES } from "../core/alarm-priority.js";
 import { ErrorCodes, VitalsError } from "../core/errors.js";
 import { DEFAULT_HTTP_PORT, DEFAULT_TCP_PORT } from "../core/protocol/frames.js";
 import { alarmConfigSchema } from "./alarms/alarm-config.js";
@@ -121,23 +122,19 @@ export const gatewayConfigSchema = z
     auth: authConfigSchema.prefault({}),
     /** HTTPS for the dashboard/API and, with tls.ingest, TLS for TCP node ingest. */
     tls: tlsConfigSchema.optional(),
-    classification: z
-      .object({
-        preset: z.literal("original").default("original"),
-        /** CRITICAL when SpO2 is strictly below this (%). */
-        spo2Below: z.number().default(95),
-        /** CRITICAL when temperature is strictly above this (°C). */
-        tempAbove: z.number().default(38.0),
-        /** CRITICAL when heart rate is strictly below this (bpm). */
-        hrBelow: z.number().default(60),
-        /** CRITICAL when heart rate is strictly above this (bpm). */
-        hrAbove: z.number().default(100),
-      })
-      .prefault({}),
+    /**
+     * Messages to staff about alarm events (console line and bell, the dashboard's strip). The severity
+     * comes from the alarm engine (`alarms`; the original design's thresholds are its profile "original").
+     */
     alerts: z
       .object({
-        /** At most one alert per patient per this interval (the original design: one per minute). */
+        /**
+         * Floor: at most one message per patient per this interval (the original design: one per minute).
+         * Events inside it are held and sent together when it ends.
+         */
         perPatientIntervalMs: z.number().int().nonnegative().default(60_000),
+        /** Alarms below this priority are not messaged (they are still listed and logged). */
+        minPriority: z.enum(PRIORITIES).default("medium"),
         console: z.boolean().default(true),
         bell: z.boolean().default(true),
         /** Console alert lines name the bed only; true adds the patient id (data minimisation). */
@@ -188,9 +185,10 @@ export const gatewayConfigSchema = z
     /** Remote notifications: WhatsApp, SMS, e-mail, push, webhooks (docs/notifications.md). */
     notifications: notificationsConfigSchema.prefault({}),
     /**
-     * What is sent to the notification channels: "critical" — the original design's rule, a patient
-     * classified CRITICAL (at most once a minute per patient); "alarms" — the alarm engine's
-     * high-priority alarms and escalations of unacknowledged ones.
+     * What the alarm engine sends to the notification channels: "critical" — every raised alarm that
+     * makes a bed CRITICAL (a medium or high physiological alarm, as the original design notified a
+     * CRITICAL patient) plus escalations; "alarms" — high-priority alarms at once and any alarm left
+     * unacknowledged past its escalation time. The channels' per-patient window (60 s) applies to both.
      */
     notifyOn: z.enum(["critical", "alarms"]).default("critical"),
     /** HL7 v2: PCD-01/PCD-04 out over MLLP, ADT in (docs/integration.md). */

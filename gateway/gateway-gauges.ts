@@ -1,9 +1,7 @@
 import { Counter, Gauge, type Registry } from "prom-client";
-import type { AlarmView } from "./alarms/types.js";
 
 /** What the scrape-time figures are read from; each is optional, as its subsystem may be off. */
 export interface GaugeSources {
-  activeAlarms?: () => readonly AlarmView[];
   broker?: () => { clients: number; messagesReceived: number } | undefined;
   influx?: { backlog: () => number; oldestPendingAt: () => number | undefined };
   webSocketClients: () => number;
@@ -11,28 +9,9 @@ export interface GaugeSources {
 }
 
 /**
- * Figures read from their owners when /metrics is scraped (no second bookkeeping to drift): active
- * alarms, the embedded MQTT broker, InfluxDB forwarding, the live WebSocket hub.
+ * Figures read from their owners when /metrics is scraped (no second bookkeeping to drift): the embedded MQTT broker, InfluxDB forwarding, the live WebSocket hub.
  */
 export function registerGatewayGauges(registry: Registry, src: GaugeSources): void {
-  if (src.activeAlarms) {
-    const alarms = src.activeAlarms;
-    new Gauge({
-      name: "vitals_alarms_active",
-      help: "Active (and latched) alarms by priority, kind and whether someone has acknowledged them",
-      labelNames: ["priority", "kind", "acknowledged"] as const,
-      registers: [registry],
-      collect() {
-        this.reset();
-        for (const p of ["high", "medium", "low"] as const)
-          for (const acknowledged of ["true", "false"])
-            this.set({ priority: p, kind: "physiological", acknowledged }, 0);
-        for (const a of alarms()) {
-          this.inc({ priority: a.priority, kind: a.kind, acknowledged: String(a.acknowledgedBy !== null) });
-        }
-      },
-    });
-  }
   if (src.broker) {
     const broker = src.broker;
     new Gauge({

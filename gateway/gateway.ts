@@ -2,17 +2,19 @@ import type { FastifyInstance } from "fastify";
 import { type Logger, silentLogger } from "../core/logger.js";
 import type { Alert, ClassifiedReading } from "../core/reading.js";
 import { systemTime, type TimeSource } from "../core/time.js";
+import { registerAlarmMetrics } from "./alarms/alarm-metrics.js";
 import { AlarmService } from "./alarms/alarm-service.js";
 import { type EscalatedEvent, PRIORITY_RANK, type Priority } from "./alarms/types.js";
 import { registerAlarmRoutes } from "./api/alarm-routes.js";
 import { createHttpServer, listen } from "./api/http-server.js";
 import { LiveHub } from "./api/live-hub.js";
+import { registerNoticeRoutes } from "./api/notice-routes.js";
 import { registerNotificationRoutes } from "./api/notification-routes.js";
+import { registerStayRoutes } from "./api/stay-routes.js";
+import { registerTrendRoutes } from "./api/trend-routes.js";
 import { GatewayAccess } from "./auth/gateway-access.js";
 import { loadTls } from "./auth/tls-config.js";
 import { BedRegistry } from "./beds.js";
-import type { Classifier } from "./classify/classifier.js";
-import { OriginalPresetClassifier } from "./classify/original-preset.js";
 import type { GatewayConfig } from "./config.js";
 import { registerGatewayGauges } from "./gateway-gauges.js";
 import { BedAdmission } from "./ingest/bed-admission.js";
@@ -26,21 +28,23 @@ import { TcpIngestServer } from "./ingest/tcp-server.js";
 import { InteropService } from "./interop/interop-service.js";
 import { GatewayMetrics } from "./metrics.js";
 import { MqttService } from "./mqtt/mqtt-service.js";
-import { alarmEventToNotification } from "./notify/alarm-notification.js";
-import { NotificationAlertOutput } from "./notify/notification-alert-output.js";
+import { alarmEventToNotification, notifiedBy } from "./notify/alarm-notification.js";
 import { registerNotificationMetrics } from "./notify/notification-metrics.js";
 import { NotificationService } from "./notify/notification-service.js";
 import { AlertDispatcher } from "./outputs/alert-dispatcher.js";
 import type { AlertOutput } from "./outputs/alert-output.js";
 import { ConsoleAlertOutput } from "./outputs/console-alert.js";
 import { AlarmSoundController, createSoundOutputs } from "./outputs/sound/index.js";
-import { AlarmStore } from "./store/alarm-store.js";
+import { StayService } from "./stays/stay-service.js";
+import { AlarmStore, eventView } from "./store/alarm-store.js";
 import { Checkpointer } from "./store/checkpointer.js";
 import { InfluxForwarder } from "./store/influx-forwarder.js";
 import { InfluxHistory } from "./store/influx-history.js";
 import { createInfluxClient } from "./store/influx-schema.js";
 import type { ReadingHistory } from "./store/reading-history.js";
 import { SqliteStore } from "./store/sqlite-store.js";
+import { StayHistory } from "./store/stay-history.js";
+import { StayStore } from "./store/stay-store.js";
 import { StorageHealth } from "./store/storage-health.js";
 
 export interface GatewayDeps {
@@ -49,9 +53,8 @@ export interface GatewayDeps {
   logger?: Logger;
   /** Where the console alert output writes (default: process.stdout). */
   console?: { write(s: string): unknown };
-  /** Extra alert outputs (buzzer, notifications…). */
+  /** Extra outputs for messages about alarm events (besides the console). */
   outputs?: AlertOutput[];
-  classifier?: Classifier;
   metrics?: GatewayMetrics;
   /** The ward's loudest audible alarm priority changed (central-station buzzer). */
   onSound?: (priority: Priority | null) => void;
@@ -82,8 +85,9 @@ interface Service {
 
 /**
  * The composition root: builds the parts and wires one reading's path through them — ingest (TCP,
- * MQTT) → intake (seq ledger, classification, group commit) → fan-out (bed registry, alerts, alarm
- * engine, live hub, MQTT, InfluxDB) — and nothing else. Everything is injected, so tests and
+ * MQTT) → intake (seq ledger, alarm engine judging each reading, group commit) → fan-out (bed
+ * registry, alarm events to console/notifications/MQTT, live hub, InfluxDB) — and nothing else.
+ * The alarm engine is the only source of severity: every status, count and message derives from it. Everything is injected, so tests and
  * embedders can run several gateways in one process. docs/architecture.md walks through it.
  */
 export class Gateway {
@@ -94,6 +98,7 @@ export class Gateway {
   readonly notifications: NotificationService | undefined;
   readonly mqtt: MqttService | undefined;
   readonly influx: InfluxForwarder | undefined;
+  readonly stays: StayService;
   readonly interop: InteropService;
   address: GatewayAddress | undefined;
   /** Staff sign-in, tokens, node credentials, audit log (docs/security.md). */
@@ -177,14 +182,18 @@ export class Gateway {
         publicUrl: config.publicUrl,
         ...(deps.env ? { env: deps.env } : {}),
       });
-      if (config.notifyOn === "critical") outputs.push(new NotificationAlertOutput(this.notifications));
       registerNotificationMetrics(this.metrics.registry, this.notifications);
     }
     this.alerts = new AlertDispatcher({
       time,
       intervalMs: config.alerts.perPatientIntervalMs,
+      minPriority: config.alerts.minPriority,
       outputs,
       logger: logger.child({ ns: "alerts" }),
+      describe: (bed) => ({
+        ward: this.beds.view(bed)?.ward ?? null,
+        status: this.alarms.classify(bed).status,
+      }),
       onAlert: (a) => this.onAlert(a),
     });
 
@@ -206,15 +215,44 @@ export class Gateway {
       ...(deps.onEscalation ? { onEscalation: deps.onEscalation } : {}),
       onAlarmEvent: (e) => {
         this.interop.alarmEvent(e);
-        if (!this.notifications || config.notifyOn !== "alarms") return;
-        // High-priority alarms go out at once; others only when they escalate (left unacknowledged).
-        if (e.type === "escalated" || (e.type === "raised" && e.priority === "high")) {
-          const n = alarmEventToNotification(e, this.beds.view(e.bed)?.ward ?? null);
+        const ward = this.beds.view(e.bed)?.ward ?? null;
+        if (e.type !== "limits_changed")
+          this.mqtt?.alarmEvent({
+            bed: e.bed,
+            patient: e.patient,
+            ward,
+            status: this.alarms.classify(e.bed).status,
+            event: eventView(e),
+          });
+        if (this.notifications && notifiedBy(config.notifyOn, e)) {
+          const n = alarmEventToNotification(e, ward);
           if (n) this.notifications.enqueue(n);
         }
       },
+      onAlarmEvents: (events) => this.alerts.consider(events),
     });
-    this.beds.decorate = { alarm: (b) => this.alarms.summary(b), news2: (b) => this.alarms.news2(b) };
+    const stayStore = new StayStore(this.store.db);
+    this.stays = new StayService({
+      store: stayStore,
+      alarms: this.alarms,
+      beds: this.beds,
+      time,
+      logger: logger.child({ ns: "stays" }),
+      removed: (bed) => this.live.broadcast({ type: "removed", beds: [bed] }),
+    });
+    const stayHistory = new StayHistory(this.store.db, stayStore);
+    this.beds.decorate = {
+      alarm: (b) => this.alarms.summary(b),
+      news2: (b) => this.alarms.news2(b),
+      classify: (b) => (config.alarmEngine ? this.alarms.classify(b) : { status: "UNKNOWN", reasons: [] }),
+      stay: (b) => this.stays.stayOf(b),
+    };
+    this.beds.onBedChange = (bed) => this.mqtt?.bedChanged(bed);
+    if (config.alarmEngine) this.live.notices = () => this.alarms.notices();
+    registerAlarmMetrics(this.metrics.registry, {
+      alarms: () => this.beds.all().flatMap((b) => b.alarm?.alarms ?? []),
+      statuses: () => this.beds.all().map((b) => b.status),
+    });
     const engine = config.alarmEngine ? this.alarms : undefined;
     const storageHealth = new StorageHealth({
       dataDir: config.dataDir,
@@ -231,7 +269,19 @@ export class Gateway {
     const admission = new BedAdmission(config, restored);
     this.intake = new ReadingIntake({
       store: this.store,
-      classifier: deps.classifier ?? new OriginalPresetClassifier(config.classification),
+      // The alarm engine judges each batch just before its commit: readings are stored with the status
+      // derived right after them. With the engine off (benchmarks only) nothing is judged: UNKNOWN.
+      judge: (rs) => {
+        if (!config.alarmEngine) return;
+        const t0 = performance.now();
+        this.alarms.judge(rs);
+        this.metrics.alarmIngest.observe((performance.now() - t0) / 1000);
+      },
+      // Alarm events and state are as durable as the readings that caused them: one transaction.
+      inTransaction: () => {
+        if (config.alarmEngine) this.alarms.writePending();
+      },
+      rolledBack: () => this.alarms.rolledBack(),
       metrics: this.metrics,
       logger: logger.child({ ns: "store" }),
       time,
@@ -283,12 +333,10 @@ export class Gateway {
         },
         env,
       );
-      outputs.push(this.mqtt.bridge);
       this.metrics.mqttConnections = () => this.mqtt?.brokerStats?.clients ?? 0;
     }
     const influx = this.influx;
     registerGatewayGauges(this.metrics.registry, {
-      activeAlarms: () => this.alarms.engine.activeAlarms(),
       ...(this.mqtt ? { broker: () => this.mqtt?.brokerStats } : {}),
       ...(influx
         ? { influx: { backlog: () => influx.backlog, oldestPendingAt: () => influx.oldestPendingAt } }
@@ -325,6 +373,7 @@ export class Gateway {
         stop: () => this.sound?.close(),
       },
       { name: "outputs", stop: async () => void (await Promise.all(outputs.map((o) => o.close?.()))) },
+      { name: "alerts", stop: () => this.alerts.flush() },
       { name: "influx", start: () => this.influx?.start(), stop: () => this.influx?.stop() },
       { name: "interop", start: () => this.interop.start(), stop: () => this.interop.stop() },
       // Whatever the ingest servers handed over before they closed is committed (and acknowledged).
@@ -352,6 +401,9 @@ export class Gateway {
           this.http = http;
           registerNotificationRoutes(http, this.notifications);
           registerAlarmRoutes(http, { alarms: this.alarms, store: alarmStore, beds: this.beds, time });
+          registerNoticeRoutes(http, { alarms: this.alarms });
+          registerStayRoutes(http, { stays: this.stays, history: stayHistory, time });
+          registerTrendRoutes(http, { store: this.store, beds: this.beds, time });
           this.interop.registerRoutes(http);
           // Before listen: the broker registers its WebSocket route (/mqtt) on the HTTP server.
           await this.mqtt?.start(http);
@@ -398,18 +450,12 @@ export class Gateway {
 
   /** A reading's fan-out, once it is durable. */
   private onStored(readings: ClassifiedReading[]): void {
-    for (const r of readings) {
-      this.beds.onReading(r);
-      this.alerts.consider(r);
-    }
+    for (const r of readings) this.beds.onReading(r);
     this.mqtt?.readingsStored(readings);
     this.influx?.kick();
     this.interop.readingsStored();
-    if (this.config.alarmEngine) {
-      const t0 = performance.now();
-      this.alarms.ingest(readings);
-      this.metrics.alarmIngest.observe((performance.now() - t0) / 1000);
-    }
+    // The events judging caused go out now that their readings are durable.
+    if (this.config.alarmEngine) this.alarms.settle();
   }
 
   private onAlert(a: Alert): void {
@@ -421,7 +467,15 @@ export class Gateway {
     }
     this.live.broadcast({
       type: "alert",
-      alert: { bed: a.bed, patient: a.patient, ward: a.ward, status: a.status, reasons: a.reasons, at: a.at },
+      alert: {
+        bed: a.bed,
+        patient: a.patient,
+        ward: a.ward,
+        status: a.status,
+        reasons: a.reasons,
+        priority: a.priority,
+        at: a.at,
+      },
     });
   }
 }

@@ -72,6 +72,12 @@ export function register(program: Command): void {
       numberOption(0.5, 3600),
       10,
     )
+    .option(
+      "--gateway-lost-alarm <s>",
+      "sound a local technical alarm (buzzer, else the log) when the gateway is unreachable this long, s (0 = never)",
+      numberOption(0, 86_400),
+      30,
+    )
     .option("--token-file <file>", tokenFileHelp)
     .option("--tls-ca <file>", "connect over TLS, trusting this CA certificate (the gateway's ca.crt)")
     .option("--token <secret>", tokenHelp)
@@ -158,6 +164,7 @@ export function register(program: Command): void {
         outbox,
         rateHz: o.rate,
         backoff: { initialMs: 250, maxMs: o.reconnectMax * 1000 },
+        gatewayLostAlarmMs: o.gatewayLostAlarm * 1000,
         logger,
       });
       let statusTimer: NodeJS.Timeout | undefined;

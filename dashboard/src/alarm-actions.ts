@@ -40,7 +40,7 @@ export class AlarmActions {
   csrf: string | undefined;
 
   constructor(
-    private readonly apiBase: string,
+    protected readonly apiBase: string,
     private readonly fetchFn: FetchLike = (u, i) => fetch(u, i),
   ) {}
 
@@ -48,11 +48,30 @@ export class AlarmActions {
     return this.post(`api/alarms/${encodeURIComponent(alarmId)}/ack`, {});
   }
 
+  acknowledgeNotice(noticeId: string): Promise<{ acknowledged: string }> {
+    return this.post(`api/notices/${encodeURIComponent(noticeId)}/ack`, {});
+  }
+
   pause(bed: string, durationS?: number): Promise<{ bed: string; paused_until: number | null }> {
     return this.post(
       `api/beds/${encodeURIComponent(bed)}/pause`,
       durationS === undefined ? {} : { duration_s: durationS },
     );
+  }
+
+  /** GET /api/beds/:bed/limits: the profile, limits, delays and audit trail in force. */
+  limits<T>(bed: string): Promise<T> {
+    return this.send(new URL(`api/beds/${encodeURIComponent(bed)}/limits`, this.apiBase).toString(), {
+      method: "GET",
+    });
+  }
+
+  setLimits(bed: string, change: object): Promise<unknown> {
+    return this.send(new URL(`api/beds/${encodeURIComponent(bed)}/limits`, this.apiBase).toString(), {
+      method: "PUT",
+      headers: { "content-type": "application/json", ...(this.csrf ? { "x-csrf-token": this.csrf } : {}) },
+      body: JSON.stringify({ ...change }),
+    });
   }
 
   observe(bed: string, entry: ObservationEntry): Promise<News2Summary> {
@@ -74,7 +93,7 @@ export class AlarmActions {
     return this.post(`api/notifications/${deliveryId}/requeue`, {});
   }
 
-  private post<T>(path: string, body: object): Promise<T> {
+  protected post<T>(path: string, body: object): Promise<T> {
     return this.send(new URL(path, this.apiBase).toString(), {
       method: "POST",
       headers: { "content-type": "application/json", ...(this.csrf ? { "x-csrf-token": this.csrf } : {}) },
@@ -82,7 +101,7 @@ export class AlarmActions {
     });
   }
 
-  private async send<T>(url: string, init: RequestInit): Promise<T> {
+  protected async send<T>(url: string, init: RequestInit): Promise<T> {
     const res = await this.fetchFn(url, init);
     const text = await res.text();
     let body: unknown = null;

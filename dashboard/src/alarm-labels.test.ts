@@ -28,6 +28,8 @@ function alarm(over: Partial<AlarmItemView>): AlarmItemView {
     acknowledged_by: null,
     acknowledged_at: null,
     escalated: false,
+    limit: null,
+    group: null,
     ...over,
   };
 }

@@ -44,6 +44,7 @@ const TECHNICAL: Readonly<Record<string, string>> = {
   implausible: "implausible value",
   low_battery: "low battery",
   nibp_failed: "BP measurement failed",
+  patient_mismatch: "patient mismatch",
   storage_failing: "storage failing — readings not being acknowledged",
 };
 

@@ -117,10 +117,12 @@ function listOf<T>(e: HTMLElement, items: readonly T[], key: (x: T) => string, m
 function paint(t: TileElements, m: TileModel, pending: ReadonlySet<string>) {
   setText(t.label, m.bed);
   setText(t.patient, m.patient);
-  setText(t.status, m.status === "CRITICAL" ? "⚠ CRITICAL" : m.status);
-  setText(t.freshness, m.freshnessLabel ?? "");
-  t.freshness.hidden = m.freshnessLabel === null;
+  setText(t.status, m.statusText);
+  const badge = m.standby ?? m.freshnessLabel;
+  setText(t.freshness, badge ?? "");
+  t.freshness.hidden = badge === null;
   setData(t.root, "status", m.status);
+  setData(t.root, "standby", m.standby === null ? null : "true");
   setData(t.root, "freshness", m.freshness);
   // data-alarm is absent when the gateway has no alarm engine: the tile then keeps the CRITICAL frame.
   setData(t.root, "alarm", m.alarm ? (m.alarm.priority ?? "none") : null);

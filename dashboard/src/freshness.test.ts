@@ -15,6 +15,7 @@ function bed(over: Partial<BedView>): BedView {
     last_reading_at: null,
     alarm: null,
     news2: null,
+    stay: null,
     ...over,
   };
 }

@@ -4,22 +4,16 @@ import {
   type ReadingsResponse,
   type ReadingView,
   TILE_PARAMETERS,
-  type TileParameter,
+  type TrendResponse,
 } from "../../core/api-types.js";
 import { formatTimeOfDay, formatValue } from "./format.js";
+import { axisTime, TREND_HOURS, type TrendHours, trendColumns, trendSeries } from "./trend-chart.js";
 
 /** How many past readings the panel charts; the table lists the newest TABLE_ROWS of them. */
 const HISTORY_LIMIT = 300;
 const TABLE_ROWS = 25;
 
 const AXIS = { stroke: "#9aa6b2", grid: { stroke: "#26303a", width: 1 }, ticks: { stroke: "#26303a" } };
-
-/** Chart axis and colour per parameter; one without an entry is drawn on the shared axis in grey. */
-const SERIES_STYLE: Partial<Record<TileParameter, { scale: "vital" | "temp"; stroke: string }>> = {
-  hr: { scale: "vital", stroke: "#3ddc84" },
-  spo2: { scale: "vital", stroke: "#4fc3f7" },
-  temp: { scale: "temp", stroke: "#ffb74d" },
-};
 
 /** "a, b and c" */
 function spokenList(items: readonly string[]): string {
@@ -31,14 +25,28 @@ function finiteOr(v: number | null, fallback: number): number {
   return typeof v === "number" && Number.isFinite(v) ? v : fallback;
 }
 
+/** uPlot axis values on a 24-hour clock in the browser's locale (also left on `box` for tests and tools). */
+const timeAxis = (spanMs: number, box: HTMLElement) => ({
+  ...AXIS,
+  values: (_u: uPlot, splits: number[]) => {
+    const labels = splits.map((s) => axisTime(s * 1000, spanMs));
+    box.dataset.axis = labels.join("|");
+    return labels;
+  },
+});
+
 /**
- * A bed's recent history in a modal <dialog>: chart of the tile's parameters plus a table.
- * Data is fetched once when opened (the live view never polls).
+ * A bed's history in a modal <dialog>: the trend of HR, SpO2 and temperature over the last 1, 8, 24 or
+ * 72 hours (per-minute min–median–max from the gateway) plus a table of the newest readings.
+ * Data is fetched when opened or when the range changes (the live view never polls).
  */
 export class HistoryPanel {
   private chart: uPlot | null = null;
   private request: AbortController | null = null;
+  private trendRequest: AbortController | null = null;
   private returnFocus: HTMLElement | null = null;
+  private bed: string | null = null;
+  private hours: TrendHours = 1;
 
   constructor(
     private readonly dialog: HTMLDialogElement,
@@ -52,8 +60,15 @@ export class HistoryPanel {
       return res.json();
     },
   ) {
+    for (const b of dialog.querySelectorAll<HTMLButtonElement>("[data-trend-hours]")) {
+      b.addEventListener("click", () => {
+        const h = Number(b.dataset.trendHours);
+        if ((TREND_HOURS as readonly number[]).includes(h)) void this.trend(h as TrendHours);
+      });
+    }
     dialog.addEventListener("close", () => {
       this.request?.abort();
+      this.trendRequest?.abort();
       this.chart?.destroy();
       this.chart = null;
       this.returnFocus?.focus();
@@ -81,6 +96,7 @@ export class HistoryPanel {
   }
 
   async open(bed: string, patient: string | null): Promise<void> {
+    this.bed = bed;
     this.returnFocus = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     this.part("title").textContent = `${bed} — history`;
     this.part("subtitle").textContent = patient ? `Patient ${patient}` : "No patient id";
@@ -121,7 +137,72 @@ export class HistoryPanel {
         ? "No readings stored for this bed."
         : `${n} reading${n === 1 ? "" : "s"} · ${formatTimeOfDay(newestFirst[n - 1]?.received_at ?? 0)} – ${formatTimeOfDay(newestFirst[0]?.received_at ?? 0)}`;
     this.renderTable(newestFirst.slice(0, TABLE_ROWS));
-    if (n > 0) this.renderChart([...newestFirst].reverse());
+    void this.trend(this.hours);
+  }
+
+  /** The trend over the last `hours`, per minute: the median as a line over its min–max band. */
+  private async trend(hours: TrendHours): Promise<void> {
+    const bed = this.bed;
+    if (bed === null) return;
+    this.hours = hours;
+    for (const b of this.dialog.querySelectorAll<HTMLButtonElement>("[data-trend-hours]"))
+      b.setAttribute("aria-pressed", String(Number(b.dataset.trendHours) === hours));
+    this.trendRequest?.abort();
+    const request = new AbortController();
+    this.trendRequest = request;
+    const url = new URL(`api/beds/${encodeURIComponent(bed)}/trend`, this.apiBase);
+    url.searchParams.set("hours", String(hours));
+    try {
+      const body = (await this.fetchJson(url.toString(), request.signal)) as TrendResponse;
+      if (request.signal.aborted) return;
+      this.dialog.dataset.trend = String(hours);
+      this.renderTrend(body);
+    } catch (e) {
+      if (request.signal.aborted) return;
+      this.part("chart").textContent = `Could not load the trend (${(e as Error).message}).`;
+    }
+  }
+
+  private renderTrend(t: TrendResponse): void {
+    const box = this.part("chart");
+    this.chart?.destroy();
+    this.chart = null;
+    box.replaceChildren();
+    box.dataset.buckets = String(t.buckets.length);
+    if (t.buckets.length === 0) {
+      box.textContent = "No readings in this range.";
+      return;
+    }
+    const { series, bands } = trendSeries();
+    this.chart = new uPlot(
+      {
+        width: Math.max(320, box.clientWidth || 760),
+        height: 260,
+        cursor: { drag: { x: false, y: false } },
+        bands,
+        scales: {
+          x: { time: true, range: () => [t.from / 1000, t.to / 1000] },
+          vital: {
+            range: (_u, lo, hi) => [Math.min(50, finiteOr(lo, 50) - 5), Math.max(110, finiteOr(hi, 110) + 5)],
+          },
+          temp: {
+            range: (_u, lo, hi) => [
+              Math.min(35, Math.floor(finiteOr(lo, 35))),
+              Math.max(40, Math.ceil(finiteOr(hi, 40))),
+            ],
+          },
+        },
+        legend: { show: true },
+        series,
+        axes: [
+          timeAxis(t.to - t.from, box),
+          { ...AXIS, scale: "vital", label: "bpm / %" },
+          { ...AXIS, scale: "temp", side: 1, label: "°C", grid: { show: false } },
+        ],
+      },
+      trendColumns(t.buckets),
+      box,
+    );
   }
 
   private renderTable(rows: ReadingView[]): void {
@@ -141,51 +222,6 @@ export class HistoryPanel {
         }
         return tr;
       }),
-    );
-  }
-
-  private renderChart(oldestFirst: ReadingView[]): void {
-    const box = this.part("chart");
-    const data: uPlot.AlignedData = [
-      oldestFirst.map((r) => r.received_at / 1000),
-      ...TILE_PARAMETERS.map((p) => oldestFirst.map((r) => r[p.key])),
-    ];
-    this.chart?.destroy();
-    this.chart = new uPlot(
-      {
-        width: Math.max(320, box.clientWidth || 760),
-        height: 260,
-        cursor: { drag: { x: false, y: false } },
-        // Fixed clinical minimum ranges, widened by the data: a 0.1 °C wobble must not fill the chart.
-        scales: {
-          x: { time: true },
-          vital: {
-            range: (_u, lo, hi) => [Math.min(50, finiteOr(lo, 50) - 5), Math.max(110, finiteOr(hi, 110) + 5)],
-          },
-          temp: {
-            range: (_u, lo, hi) => [
-              Math.min(35, Math.floor(finiteOr(lo, 35))),
-              Math.max(40, Math.ceil(finiteOr(hi, 40))),
-            ],
-          },
-        },
-        series: [
-          {},
-          ...TILE_PARAMETERS.map((p) => ({
-            label: `${p.label} (${p.unit})`,
-            ...(SERIES_STYLE[p.key] ?? { scale: "vital", stroke: "#9aa6b2" }),
-            width: 2,
-            spanGaps: false,
-          })),
-        ],
-        axes: [
-          AXIS,
-          { ...AXIS, scale: "vital", label: "bpm / %" },
-          { ...AXIS, scale: "temp", side: 1, label: "°C", grid: { show: false } },
-        ],
-      },
-      data,
-      box,
     );
   }
 }

@@ -2,7 +2,10 @@ import { describe, expect, it } from "vitest";
 import { liveUrl, parseLiveMessage } from "./live-connection.js";
 
 describe("parseLiveMessage", () => {
-  it("accepts the five live message types", () => {
+  it("accepts the live message types", () => {
+    expect(parseLiveMessage('{"type":"notices","notices":[]}')?.type).toBe("notices");
+    expect(parseLiveMessage('{"type":"removed","beds":["Bed-1"]}')?.type).toBe("removed");
+    expect(parseLiveMessage('{"type":"removed","beds":[1]}')).toBeNull();
     expect(
       parseLiveMessage('{"type":"alarm_event","event":{"type":"raised","bed":"Bed-1","at":1}}')?.type,
     ).toBe("alarm_event");

@@ -38,6 +38,9 @@ export function parseLiveMessage(data: unknown): LiveMessage | null {
     return v as LiveMessage;
   }
   if (m.type === "alert" && typeof m.alert === "object" && m.alert !== null) return v as LiveMessage;
+  if (m.type === "notices" && Array.isArray((v as { notices?: unknown }).notices)) return v as LiveMessage;
+  if (m.type === "removed" && Array.isArray(m.beds) && m.beds.every((b) => typeof b === "string"))
+    return v as LiveMessage;
   if (m.type === "alarm_event" && typeof m.event === "object" && m.event !== null) return v as LiveMessage;
   if (m.type === "sound" && (m.priority === null || PRIORITIES.has(m.priority))) return v as LiveMessage;
   if (

@@ -1,17 +1,21 @@
 import type { BedsResponse } from "../../core/api-types.js";
-import { AlarmActions } from "./alarm-actions.js";
+import { AdmitDialog } from "./admit-dialog.js";
 import { AlarmBar } from "./alarm-bar.js";
 import { AlarmHistoryDialog } from "./alarm-history-dialog.js";
 import { AlarmSound } from "./alarm-sound.js";
 import { BedDetail } from "./bed-detail.js";
 import { BedGrid } from "./bed-grid.js";
 import { DeadLettersDialog, deadLetterBadge } from "./dead-letters-dialog.js";
+import { bedFromHash, hashForBed } from "./deep-link.js";
 import { formatTimeOfDay } from "./format.js";
 import { gatewayTime } from "./freshness.js";
 import { HistoryPanel } from "./history-panel.js";
+import { LimitsPanel, type LimitsView } from "./limits-panel.js";
 import { LiveConnection, liveUrl } from "./live-connection.js";
 import { SessionClient, signedInLabel } from "./session-client.js";
 import { SignInView } from "./sign-in-view.js";
+import { StayActions } from "./stay-actions.js";
+import { StayPanel } from "./stay-panel.js";
 import {
   initialWardState,
   visibleBeds,
@@ -19,6 +23,7 @@ import {
   type WardState,
   wardAlarms,
   wardCounts,
+  wardCountsText,
   wardReducer,
   wardSound,
 } from "./ward-state.js";
@@ -37,7 +42,8 @@ const ui = {
   connection: must<HTMLElement>("#connection-state"),
   clock: must<HTMLElement>("#gateway-clock"),
   counts: must<HTMLElement>("#ward-counts"),
-  criticalOnly: must<HTMLInputElement>("#critical-only"),
+  alarmingOnly: must<HTMLInputElement>("#alarming-only"),
+  sort: must<HTMLSelectElement>("#grid-sort"),
   clearView: must<HTMLButtonElement>("#clear-view"),
   showAll: must<HTMLButtonElement>("#show-all"),
   alerts: must<HTMLElement>("#alerts"),
@@ -54,6 +60,8 @@ const ui = {
   alarmHistory: must<HTMLDialogElement>("#alarm-history"),
   notifyFailed: must<HTMLButtonElement>("#notify-failed"),
   deadLetters: must<HTMLDialogElement>("#dead-letters"),
+  admit: must<HTMLDialogElement>("#admit"),
+  openAdmit: must<HTMLButtonElement>("#open-admit"),
 };
 
 let state: WardState = initialWardState();
@@ -76,7 +84,7 @@ const lab = [me.demo ? "Demo mode" : "", me.open_nodes ? "lab mode: nodes connec
 ui.labMode.textContent = lab.filter(Boolean).join(" · ");
 ui.labMode.hidden = ui.labMode.textContent === "";
 
-const api = new AlarmActions(page);
+const api = new StayActions(page);
 api.csrf = me.csrf_token;
 const sound = new AlarmSound();
 
@@ -117,17 +125,62 @@ const detail = new BedDetail(ui.dialog, {
   pause,
   observe: (bed, entry) => api.observe(bed, entry),
 });
+const admitDialog = new AdmitDialog(ui.admit, (entry) => api.admit(entry));
+const stayPanel = new StayPanel(ui.dialog, {
+  admit: (bed) => admitDialog.open(bed),
+  transfer: (stay, to) => api.transfer(stay.id, to),
+  standby: (stay, on) => api.standby(stay.id, on),
+  discharge: (stay) => api.discharge(stay.id),
+  removeBed: (bed) =>
+    api.removeBed(bed).then((r) => {
+      ui.dialog.close();
+      return r;
+    }),
+  historyLinks: (id) => api.historyLinks(id),
+});
+ui.openAdmit.addEventListener("click", () => admitDialog.open());
+const limitsPanel = new LimitsPanel(ui.dialog, {
+  load: (bed) => api.limits<LimitsView>(bed),
+  save: (bed, change) => api.setLimits(bed, change),
+});
+
+/** A bed named by `#bed=…` opens as soon as the gateway has reported it. */
+let linkedBed = bedFromHash(window.location.hash);
+window.addEventListener("hashchange", () => {
+  linkedBed = bedFromHash(window.location.hash);
+  render();
+});
+
 function openBed(bed: string) {
   detailBed = bed;
+  if (bedFromHash(window.location.hash) !== bed) window.history.replaceState(null, "", hashForBed(bed));
   detail.open(bed);
+  stayPanel.open(bed);
+  void limitsPanel.open(bed);
   void history.open(bed, state.beds.get(bed)?.patient ?? null);
   render();
 }
 ui.dialog.addEventListener("close", () => {
   detailBed = null;
+  if (bedFromHash(window.location.hash) !== null)
+    window.history.replaceState(null, "", window.location.pathname + window.location.search);
 });
 const grid = new BedGrid(ui.grid, { open: openBed, acknowledge, pause });
-const alarmBar = new AlarmBar(ui.alarmList, ui.alarmSummary, { open: openBed, acknowledge });
+function acknowledgeNotice(noticeId: string) {
+  dispatch({ type: "ack-sent", ids: [noticeId] });
+  api.acknowledgeNotice(noticeId).then(
+    () => dispatch({ type: "ack-settled", ids: [noticeId] }),
+    (e: Error) => {
+      dispatch({ type: "ack-settled", ids: [noticeId] });
+      say(`Acknowledging the notice failed (${e.message}).`, "error");
+    },
+  );
+}
+const alarmBar = new AlarmBar(ui.alarmList, ui.alarmSummary, {
+  open: openBed,
+  acknowledge,
+  acknowledgeNotice,
+});
 const alarmHistory = new AlarmHistoryDialog(
   ui.alarmHistory,
   async () => (await api.history(200)).history ?? [],
@@ -146,32 +199,44 @@ function renderAlerts() {
 let shownAlerts: unknown = null;
 
 function render() {
+  if (linkedBed !== null && state.beds.has(linkedBed)) {
+    const bed = linkedBed;
+    linkedBed = null;
+    if (detailBed !== bed) openBed(bed);
+    return;
+  }
   const now = gatewayTime(Date.now(), state.offsetMs);
   const beds = visibleBeds(state);
   grid.render(beds, now, state.pendingAcks);
   const alarms = wardAlarms(state);
-  alarmBar.render(alarms, now, state.pendingAcks);
+  alarmBar.render(alarms, now, state.pendingAcks, state.notices);
   document.body.dataset.alarm = alarms[0]?.priority ?? "none";
-  if (detailBed) detail.render(state.beds.get(detailBed), now, state.pendingAcks);
+  if (detailBed) {
+    detail.render(state.beds.get(detailBed), now, state.pendingAcks);
+    stayPanel.render(state.beds.get(detailBed), now);
+  }
   alarmHistory.refresh(state.alarmEventCount);
   sound.play(wardSound(state));
   const badge = deadLetterBadge(state.notifications);
   ui.notifyFailed.hidden = badge === null;
   if (badge !== null && ui.notifyFailed.textContent !== badge) ui.notifyFailed.textContent = badge;
   const c = wardCounts(state);
-  ui.counts.textContent = `${c.total} beds · ${c.critical} critical${c.hidden ? ` · ${c.hidden} hidden` : ""}`;
-  ui.counts.dataset.critical = String(c.critical);
+  const countsText = wardCountsText(c);
+  if (ui.counts.textContent !== countsText) ui.counts.textContent = countsText;
+  ui.counts.dataset.alarming = String(c.alarming);
+  ui.counts.dataset.alarms = String(c.alarms);
   ui.showAll.hidden = c.hidden === 0;
   ui.showAll.textContent = `Show hidden (${c.hidden})`;
-  ui.criticalOnly.checked = state.criticalOnly;
+  ui.alarmingOnly.checked = state.alarmingOnly;
+  ui.sort.value = state.sort;
   ui.empty.hidden = beds.length > 0;
   ui.empty.textContent =
-    c.total === 0
+    c.beds === 0
       ? "Waiting for beds…"
       : c.hidden > 0
         ? "View cleared. Beds reappear with their next reading."
-        : "No critical beds.";
-  ui.clock.textContent = state.connection === "open" || c.total > 0 ? formatTimeOfDay(now) : "--:--:--";
+        : "No alarming beds.";
+  ui.clock.textContent = state.connection === "open" || c.beds > 0 ? formatTimeOfDay(now) : "--:--:--";
   const down = state.connection !== "open";
   document.body.dataset.connection = state.connection;
   ui.connection.textContent =
@@ -209,8 +274,11 @@ if (me.permissions.includes("notifications.read"))
       }),
     () => {},
   );
-ui.criticalOnly.addEventListener("change", () =>
-  dispatch({ type: "set-critical-only", on: ui.criticalOnly.checked }),
+ui.alarmingOnly.addEventListener("change", () =>
+  dispatch({ type: "set-alarming-only", on: ui.alarmingOnly.checked }),
+);
+ui.sort.addEventListener("change", () =>
+  dispatch({ type: "set-sort", sort: ui.sort.value === "bed" ? "bed" : "severity" }),
 );
 ui.clearView.addEventListener("click", () => dispatch({ type: "clear-view" }));
 ui.showAll.addEventListener("click", () => dispatch({ type: "show-hidden" }));

@@ -38,6 +38,7 @@ function bed(r: ReadingView | null, over: Partial<BedView> = {}): BedView {
     last_reading_at: r?.received_at ?? null,
     alarm: null,
     news2: null,
+    stay: null,
     ...over,
   };
 }
@@ -105,6 +106,8 @@ describe("toTileModel with the alarm engine", () => {
     acknowledged_by: null,
     acknowledged_at: null,
     escalated: false,
+    limit: null,
+    group: null,
     ...over,
   });
 
@@ -179,5 +182,30 @@ describe("vitalsNamedIn", () => {
       spo2: false,
       temp: false,
     });
+  });
+});
+
+describe("toTileModel for a bed on standby", () => {
+  it("says standby and for how long instead of a status", () => {
+    const stay = {
+      id: 1,
+      patient_id: "P-1",
+      name: null,
+      mrn: null,
+      dob: null,
+      profile: null,
+      bed: "Bed-1",
+      state: "standby" as const,
+      standby_since: now - 12 * 60_000,
+      admitted_at: 0,
+      admitted_by: "kim",
+      discharged_at: null,
+      discharged_by: null,
+      beds: [],
+    };
+    const m = toTileModel(bed(reading({}), { status: "UNKNOWN", stay }), now);
+    expect(m).toMatchObject({ statusText: "STANDBY", standby: "standby 12 min" });
+    expect(m.ariaLabel).toContain("standby 12 min");
+    expect(toTileModel(bed(reading({})), now).standby).toBeNull();
   });
 });

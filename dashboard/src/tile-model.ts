@@ -34,6 +34,10 @@ export interface TileModel {
   freshness: Freshness;
   /** Badge next to the status: "STALE", "OFFLINE", "NO DATA" or null when the numbers are current. */
   freshnessLabel: string | null;
+  /** "standby 12 min" while the bed is on standby (no alarms), else null. */
+  standby: string | null;
+  /** The status badge's text: "⚠ CRITICAL", "NORMAL", "UNKNOWN" or "STANDBY". */
+  statusText: string;
   reasons: string[];
   values: Record<ShownVital, string>;
   /** Which numbers a CRITICAL reason is about, so they can be highlighted. */
@@ -121,12 +125,14 @@ export function toTileModel(bed: BedView, gatewayNow: number): TileModel {
       alarmedVitals[v] = a.priority;
   }
   const pauseMs = pauseRemainingMs(bed.alarm?.paused_until, gatewayNow);
+  const standbySince = bed.stay?.state === "standby" ? (bed.stay.standby_since ?? gatewayNow) : null;
+  const standby = standbySince === null ? null : `standby ${formatAge(gatewayNow - standbySince)}`;
   const spokenVital = ({ key, spoken }: (typeof TILE_PARAMETERS)[number]) =>
     staleVitals[key] && !notLive ? `${spoken.name} not live` : `${spoken.name} ${values[key]} ${spoken.unit}`;
   const spoken = [
     `${bed.bed}`,
     bed.patient ? `patient ${bed.patient}` : "no patient id",
-    bed.status === "CRITICAL" ? `CRITICAL: ${bed.reasons.join("; ")}` : bed.status.toLowerCase(),
+    standby ?? (bed.status === "CRITICAL" ? `CRITICAL: ${bed.reasons.join("; ")}` : bed.status.toLowerCase()),
     freshnessLabel ? `${freshnessLabel.toLowerCase()} data` : null,
     ...alarms.map(
       (a) =>
@@ -144,6 +150,8 @@ export function toTileModel(bed: BedView, gatewayNow: number): TileModel {
     status: bed.status,
     freshness,
     freshnessLabel,
+    standby,
+    statusText: standby !== null ? "STANDBY" : bed.status === "CRITICAL" ? "⚠ CRITICAL" : bed.status,
     reasons: bed.status === "CRITICAL" ? bed.reasons : [],
     values,
     outOfRange: bed.status === "CRITICAL" ? vitalsNamedIn(bed.reasons) : perVital(() => false),

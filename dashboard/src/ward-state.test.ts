@@ -24,6 +24,7 @@ function bed(label: string, over: Partial<BedView> = {}): BedView {
     last_reading_at: 1000,
     alarm: null,
     news2: null,
+    stay: null,
     ...over,
   };
 }
@@ -53,25 +54,25 @@ describe("wardReducer", () => {
     expect(s.offsetMs).toBe(3_000);
   });
 
-  it("'critical only' shows just CRITICAL beds and keeps the others in state", () => {
+  it("'alarming beds' shows just CRITICAL beds and keeps the others in state", () => {
     const s = run([
       snapshot([
         bed("Bed-1"),
         bed("Bed-2", { status: "CRITICAL", reasons: ["SpO2 88 % < 95 %"] }),
         bed("Bed-3"),
       ]),
-      { type: "set-critical-only", on: true },
+      { type: "set-alarming-only", on: true },
     ]);
     expect(labels(s)).toEqual(["Bed-2"]);
     expect(s.beds.size).toBe(3);
-    expect(labels(wardReducer(s, { type: "set-critical-only", on: false }))).toHaveLength(3);
+    expect(labels(wardReducer(s, { type: "set-alarming-only", on: false }))).toHaveLength(3);
   });
 
   it("'clear view' empties the screen, keeps the data, and a bed returns with its next reading", () => {
     let s = run([snapshot([bed("Bed-1"), bed("Bed-2")]), { type: "clear-view" }]);
     expect(labels(s)).toEqual([]);
     expect(s.beds.size).toBe(2);
-    expect(wardCounts(s)).toEqual({ total: 2, critical: 0, hidden: 2 });
+    expect(wardCounts(s)).toMatchObject({ beds: 2, alarming: 0, alarms: 0, hidden: 2 });
     s = wardReducer(s, delta([bed("Bed-2", { last_reading_at: 2000 })]));
     expect(labels(s)).toEqual(["Bed-2"]);
   });
@@ -117,7 +118,15 @@ describe("wardReducer", () => {
       type: "live",
       message: {
         type: "alert",
-        alert: { bed: `Bed-${i}`, patient: null, ward: null, status: "CRITICAL", reasons: [], at: i },
+        alert: {
+          bed: `Bed-${i}`,
+          patient: null,
+          ward: null,
+          status: "CRITICAL",
+          reasons: [],
+          priority: "medium",
+          at: i,
+        },
       },
       browserNow: 0,
     }));
@@ -147,6 +156,8 @@ describe("alarms in the ward state", () => {
     acknowledged_by: null,
     acknowledged_at: null,
     escalated: false,
+    limit: 40,
+    group: null,
   });
   const withAlarms = (label: string, alarms: ReturnType<typeof alarmOf>[]) =>
     bed(label, { alarm: { profile: "adult", audible: null, paused_until: null, alarms, stale: {} } });
@@ -173,12 +184,32 @@ describe("alarms in the ward state", () => {
     expect(labels(acked)).toEqual([]);
   });
 
-  it("'critical only' also shows beds with a high-priority alarm", () => {
+  it("sorts by severity: highest priority first, then the longest-waiting alarm; or by bed", () => {
+    const waiting = (
+      label: string,
+      priority: "high" | "medium" | "low",
+      raised: number,
+      kind = "physiological",
+    ) => withAlarms(label, [{ ...alarmOf(label, `${label}#1`, priority), raised_at: raised, kind }]);
     const s = run([
-      snapshot([bed("Bed-1"), withAlarms("Bed-2", [alarmOf("Bed-2", "h", "high")])]),
-      { type: "set-critical-only", on: true },
+      snapshot([
+        bed("Bed-1"),
+        waiting("Bed-2", "medium", 50),
+        waiting("Bed-3", "high", 90),
+        waiting("Bed-4", "medium", 10),
+        waiting("Bed-5", "medium", 5, "disconnected"),
+        waiting("Bed-6", "low", 1),
+      ]),
     ]);
-    expect(labels(s)).toEqual(["Bed-2"]);
+    expect(labels(s)).toEqual(["Bed-3", "Bed-4", "Bed-2", "Bed-5", "Bed-6", "Bed-1"]);
+    expect(labels(wardReducer(s, { type: "set-sort", sort: "bed" }))).toEqual([
+      "Bed-1",
+      "Bed-2",
+      "Bed-3",
+      "Bed-4",
+      "Bed-5",
+      "Bed-6",
+    ]);
   });
 
   it("plays the loudest audible priority of any bed, known from the snapshot alone", () => {

@@ -1,4 +1,17 @@
-import type { AlarmItemView, AlarmPriority, AlertView, BedView, LiveMessage } from "../../core/api-types.js";
+import type {
+  AlarmItemView,
+  AlarmPriority,
+  AlertView,
+  BedView,
+  LiveMessage,
+  NoticeView,
+} from "../../core/api-types.js";
+import {
+  type WardCounts as AlarmCounts,
+  compareBedSeverity,
+  countWard,
+  isAlarmingBed,
+} from "../../core/bed-status.js";
 import { higherOf, sortAlarms } from "./alarm-labels.js";
 import { clockOffset } from "./freshness.js";
 import { compareBedLabels } from "./natural-sort.js";
@@ -19,7 +32,10 @@ export interface WardState {
   beds: ReadonlyMap<string, BedView>;
   /** gateway clock − browser clock, from the latest live message. */
   offsetMs: number;
-  criticalOnly: boolean;
+  /** The "Alarming beds" filter: only beds whose status is CRITICAL. */
+  alarmingOnly: boolean;
+  /** Grid order: by severity (highest priority, then longest-waiting alarm) or by bed label. */
+  sort: GridSort;
   cleared: ReadonlyMap<string, ClearedMark>;
   connection: ConnectionState;
   /** Newest first, a few at most: the alert strip. */
@@ -32,14 +48,19 @@ export interface WardState {
   alarmEventCount: number;
   /** Remote notifications waiting and dead-lettered (null: not known yet, or notifications are off). */
   notifications: { pending: number; dead: number } | null;
+  /** Ward notices (gateway restarted, many nodes lost at once), oldest first. */
+  notices: NoticeView[];
 }
 
 const MAX_ALERTS_SHOWN = 5;
 
+export type GridSort = "severity" | "bed";
+
 export type WardAction =
   | { type: "live"; message: LiveMessage; browserNow: number }
   | { type: "initial-load"; now: number; beds: BedView[]; browserNow: number }
-  | { type: "set-critical-only"; on: boolean }
+  | { type: "set-alarming-only"; on: boolean }
+  | { type: "set-sort"; sort: GridSort }
   | { type: "clear-view" }
   | { type: "show-hidden" }
   | { type: "connection"; state: ConnectionState }
@@ -51,7 +72,8 @@ export function initialWardState(): WardState {
   return {
     beds: new Map(),
     offsetMs: 0,
-    criticalOnly: false,
+    alarmingOnly: false,
+    sort: "severity",
     cleared: new Map(),
     connection: "connecting",
     alerts: [],
@@ -59,6 +81,7 @@ export function initialWardState(): WardState {
     pendingAcks: new Set(),
     alarmEventCount: 0,
     notifications: null,
+    notices: [],
   };
 }
 
@@ -87,7 +110,14 @@ function replaceAll(state: WardState, now: number, beds: BedView[], browserNow: 
 function applyLive(state: WardState, m: LiveMessage, browserNow: number): WardState {
   switch (m.type) {
     case "snapshot":
-      return replaceAll(state, m.now, m.beds, browserNow);
+      return { ...replaceAll(state, m.now, m.beds, browserNow), notices: m.notices ?? [] };
+    case "notices":
+      return { ...state, notices: m.notices };
+    case "removed": {
+      const beds = new Map(state.beds);
+      for (const b of m.beds) beds.delete(b);
+      return { ...state, beds };
+    }
     case "beds": {
       const beds = new Map(state.beds);
       for (const b of m.beds) beds.set(b.bed, b);
@@ -116,8 +146,10 @@ export function wardReducer(state: WardState, action: WardAction): WardState {
       return state.beds.size > 0 ? state : replaceAll(state, action.now, action.beds, action.browserNow);
     case "live":
       return applyLive(state, action.message, action.browserNow);
-    case "set-critical-only":
-      return { ...state, criticalOnly: action.on };
+    case "set-alarming-only":
+      return { ...state, alarmingOnly: action.on };
+    case "set-sort":
+      return { ...state, sort: action.sort };
     case "clear-view": {
       const cleared = new Map<string, ClearedMark>();
       for (const b of state.beds.values()) {
@@ -143,7 +175,7 @@ export function wardReducer(state: WardState, action: WardAction): WardState {
 
 /**
  * Every listed alarm in the ward, highest priority first: the central station's alarm bar. Neither
- * "Clear view" nor "Critical only" hides an alarm.
+ * "Clear view" nor "Alarming beds" hides an alarm.
  */
 export function wardAlarms(state: WardState): AlarmItemView[] {
   const all: AlarmItemView[] = [];
@@ -151,30 +183,48 @@ export function wardAlarms(state: WardState): AlarmItemView[] {
   return sortAlarms(all);
 }
 
-/** The beds to draw, in natural label order, after "Clear view" and the "Critical only" filter. */
+const byLabel = (a: BedView, b: BedView) => compareBedLabels(a.bed, b.bed);
+
+/** The grid's order (core/bed-status.ts: the same severity order the gateway documents). */
+export function compareBeds(sort: GridSort): (a: BedView, b: BedView) => number {
+  return sort === "bed" ? byLabel : (a, b) => compareBedSeverity(a, b, byLabel);
+}
+
+/** The beds to draw, in the chosen order, after "Clear view" and the "Alarming beds" filter. */
 export function visibleBeds(state: WardState): BedView[] {
   const out: BedView[] = [];
   for (const b of state.beds.values()) {
     // A bed that still asks for someone is never hidden by "Clear view".
     const waiting = b.alarm?.alarms.some((a) => a.state === "active") ?? false;
     if (state.cleared.has(b.bed) && !waiting) continue;
-    const high = b.alarm?.alarms.some((a) => a.priority === "high") ?? false;
-    if (state.criticalOnly && b.status !== "CRITICAL" && !high) continue;
+    if (state.alarmingOnly && !isAlarmingBed(b)) continue;
     out.push(b);
   }
-  return out.sort((a, b) => compareBedLabels(a.bed, b.bed));
+  return out.sort(compareBeds(state.sort));
 }
 
-export interface WardCounts {
-  total: number;
-  critical: number;
+/** The header: the shared ward counts (core/bed-status.ts) plus what "Clear view" hides here. */
+export interface WardCounts extends AlarmCounts {
   hidden: number;
 }
 
 export function wardCounts(state: WardState): WardCounts {
-  let critical = 0;
-  for (const b of state.beds.values()) if (b.status === "CRITICAL") critical++;
-  return { total: state.beds.size, critical, hidden: state.cleared.size };
+  return { ...countWard(state.beds.values()), hidden: state.cleared.size };
+}
+
+/** "20 beds · 3 alarming · 1 high · 2 medium · 0 low · 2 technical": its alarm total is the bar's length. */
+export function wardCountsText(c: WardCounts): string {
+  const p = c.physiological;
+  const technical = c.technical.high + c.technical.medium + c.technical.low;
+  return [
+    `${c.beds} bed${c.beds === 1 ? "" : "s"}`,
+    `${c.alarming} alarming`,
+    `${p.high} high`,
+    `${p.medium} medium`,
+    `${p.low} low`,
+    `${technical} technical`,
+    ...(c.hidden ? [`${c.hidden} hidden`] : []),
+  ].join(" · ");
 }
 
 /**

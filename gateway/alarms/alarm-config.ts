@@ -1,5 +1,11 @@
 import { z } from "zod";
-import { ALARM_PARAMETERS, type AlarmParameter, PRIORITIES, type TechnicalAlarmKind } from "./types.js";
+import {
+  ALARM_PARAMETERS,
+  type AlarmParameter,
+  PRIORITIES,
+  type Priority,
+  type TechnicalAlarmKind,
+} from "./types.js";
 
 /**
  * The `alarms` section of the gateway configuration. Every number has a default; docs/alarms.md gives
@@ -38,6 +44,26 @@ export type ParameterLimits = z.infer<typeof parameterLimitsSchema>;
 
 export type ProfileLimits = Record<AlarmParameter, ParameterLimits>;
 
+/**
+ * Everything a profile decides: its limits and how they are applied. A profile that leaves a setting out
+ * takes the section-wide one (`alarms.delayMs`, `alarms.hysteresis`, …).
+ */
+export interface ProfileSettings {
+  limits: ProfileLimits;
+  delayMs: Record<AlarmParameter, number>;
+  /** Delay applied when a value enters the high-priority band. */
+  highPriorityDelayMs: number;
+  hysteresis: Record<AlarmParameter, number>;
+  /** Priorities whose alarms stay listed until acknowledged after the condition ends. */
+  latching: Priority[];
+  /**
+   * true: a parameter missing from a reading keeps its last value until it is stale (sample-and-hold).
+   * false: every reading is judged on its own, and a parameter it lacks ends that parameter's condition
+   * (the original design's per-reading rule).
+   */
+  holdValues: boolean;
+}
+
 const lim = (
   low: number | null,
   high: number | null,
@@ -50,8 +76,14 @@ const lim = (
   criticalHigh,
 });
 
+const off = lim(null, null, null, null);
+const allParameters = <T>(v: T) =>
+  Object.fromEntries(ALARM_PARAMETERS.map((p) => [p, v])) as Record<AlarmParameter, T>;
+
 /**
- * Factory profiles. High-priority bands for adults are the issue's (SpO2 < 85 %, HR < 40 or > 150);
+ * Factory profiles. `original` is the original design's fixed rule — SpO2 < 95 %, temperature > 38.0 °C,
+ * HR < 60 or > 100 bpm, each a medium-priority alarm at once (no delay, no hysteresis, no latching), every
+ * reading judged on its own; the threshold values themselves are inside. High-priority bands for adults are the issue's (SpO2 < 85 %, HR < 40 or > 150);
  * medium limits follow monitor factory defaults (Contec CMS8000: adult PR 50–120, SpO2 low 90; paediatric
  * PR 75–160; neonatal PR 100–200, SpO2 85–95) and the NEWS2 bands for temp, RR and systolic BP.
  */
@@ -81,6 +113,25 @@ export const DEFAULT_PROFILES: Readonly<Record<string, ProfileLimits>> = {
     sbp: lim(50, 90, 40, 105),
     map: lim(35, 60, 30, 70),
   },
+  original: {
+    hr: lim(60, 100, null, null),
+    spo2: lim(95, null, null, null),
+    temp: lim(null, 38.0, null, null),
+    rr: off,
+    sbp: off,
+    map: off,
+  },
+};
+
+/** How factory profiles differ from the section-wide settings (only `original` does). */
+const FACTORY_SETTINGS: Readonly<Record<string, Partial<Omit<ProfileSettings, "limits">>>> = {
+  original: {
+    delayMs: allParameters(0),
+    highPriorityDelayMs: 0,
+    hysteresis: allParameters(0),
+    latching: [],
+    holdValues: false,
+  },
 };
 
 const perParameter = <T extends z.ZodType>(value: T) =>
@@ -89,12 +140,30 @@ const perParameter = <T extends z.ZodType>(value: T) =>
 const delay = z.number().int().min(0).max(30_000);
 const priority = z.enum(PRIORITIES);
 
+/** A configured profile: limits per parameter, and optionally its own delays, hysteresis and latching. */
+const profileSchema = perParameter(parameterLimitsSchema)
+  .partial()
+  .extend({
+    delayMs: perParameter(delay).partial().optional(),
+    highPriorityDelayMs: delay.optional(),
+    hysteresis: perParameter(z.number().nonnegative()).partial().optional(),
+    latching: z.array(priority).optional(),
+    holdValues: z.boolean().optional(),
+  })
+  .strict();
+
 export const alarmConfigSchema = z
   .object({
-    /** Profile a bed starts with. */
+    /** Profile a bed starts with (adult, paediatric, neonatal, original, or a configured one). */
     defaultProfile: z.string().min(1).default("adult"),
-    /** Extra or replacement profiles; a profile may list only some parameters, the rest come from adult. */
-    profiles: z.record(z.string().min(1), perParameter(parameterLimitsSchema).partial()).default({}),
+    /** Profile a bed starts with per ward (the ward its node names), overriding defaultProfile. */
+    wardProfiles: z.record(z.string().min(1), z.string().min(1)).default({}),
+    /**
+     * Extra or replacement profiles; a profile may list only some parameters (the rest come from the
+     * factory profile of that name, else adult) and may set its own delayMs, highPriorityDelayMs,
+     * hysteresis, latching and holdValues (else the section-wide ones below).
+     */
+    profiles: z.record(z.string().min(1), profileSchema).default({}),
     /** Alarm condition delay per parameter (0–30 s, as IntelliVue allows): transient dips stay silent. */
     delayMs: perParameter(delay)
       .partial()
@@ -156,6 +225,16 @@ export const alarmConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * Many nodes lost at once (a switch, a Wi-Fi access point): when this many beds raise "disconnected"
+     * within windowMs, one ward-level notice groups them (each bed keeps its own alarm).
+     */
+    massDisconnect: z
+      .object({
+        minBeds: z.number().int().min(2).default(3),
+        windowMs: z.number().int().positive().default(5_000),
+      })
+      .prefault({}),
     /** Battery percentage below which "low_battery" is raised (also raised by the low_battery flag). */
     lowBatteryPercent: z.number().min(0).max(100).default(20),
     /** Priority of each technical alarm. */
@@ -168,11 +247,24 @@ export const alarmConfigSchema = z
         implausible: priority.default("low"),
         low_battery: priority.default("low"),
         nibp_failed: priority.default("medium"),
+        patient_mismatch: priority.default("medium"),
         storage_failing: priority.default("high"),
       } satisfies Record<TechnicalAlarmKind, z.ZodType>)
       .prefault({}),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    const known = (name: string) => name in c.profiles || name in DEFAULT_PROFILES;
+    if (!known(c.defaultProfile))
+      ctx.addIssue({
+        code: "custom",
+        path: ["defaultProfile"],
+        message: `unknown profile "${c.defaultProfile}"`,
+      });
+    for (const [ward, name] of Object.entries(c.wardProfiles))
+      if (!known(name))
+        ctx.addIssue({ code: "custom", path: ["wardProfiles", ward], message: `unknown profile "${name}"` });
+  });
 
 export type AlarmConfig = z.infer<typeof alarmConfigSchema>;
 export type AlarmConfigInput = z.input<typeof alarmConfigSchema>;
@@ -184,9 +276,35 @@ export function parseAlarmConfig(input: AlarmConfigInput = {}): AlarmConfig {
 
 /** The full limits of a profile: factory or configured, missing parameters taken from adult. */
 export function resolveProfile(config: AlarmConfig, name: string): ProfileLimits | undefined {
+  return resolveProfileSettings(config, name)?.limits;
+}
+
+/** A profile's limits and settings: configured, else factory, else the section-wide settings. */
+export function resolveProfileSettings(config: AlarmConfig, name: string): ProfileSettings | undefined {
   const custom = config.profiles[name];
   const factory = DEFAULT_PROFILES[name];
   if (custom === undefined && factory === undefined) return undefined;
   const base = factory ?? (DEFAULT_PROFILES.adult as ProfileLimits);
-  return { ...base, ...custom } as ProfileLimits;
+  const preset = FACTORY_SETTINGS[name] ?? {};
+  const {
+    delayMs,
+    highPriorityDelayMs,
+    hysteresis,
+    latching,
+    holdValues,
+    ...limits
+  }: z.infer<typeof profileSchema> = custom ?? {};
+  return {
+    limits: { ...base, ...limits } as ProfileLimits,
+    delayMs: { ...config.delayMs, ...preset.delayMs, ...delayMs },
+    highPriorityDelayMs: highPriorityDelayMs ?? preset.highPriorityDelayMs ?? config.highPriorityDelayMs,
+    hysteresis: { ...config.hysteresis, ...preset.hysteresis, ...hysteresis },
+    latching: latching ?? preset.latching ?? config.latching,
+    holdValues: holdValues ?? preset.holdValues ?? true,
+  };
+}
+
+/** The profile a new bed of `ward` starts with. */
+export function profileForWard(config: AlarmConfig, ward: string | null): string {
+  return (ward !== null ? config.wardProfiles[ward] : undefined) ?? config.defaultProfile;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isVitalsError } from "../../core/errors.js";
-import { harness } from "../../test/alarms/harness.js";
+import { harness, reading } from "../../test/alarms/harness.js";
 import { FakeTime } from "../../test/support/fake-time.js";
 import { AlarmEngine } from "./alarm-engine.js";
 
@@ -203,32 +203,50 @@ describe("listener isolation", () => {
 });
 
 describe("bed reset", () => {
-  it("a new patient in the bed clears the old alarms and personal limits", () => {
+  it("a reading naming another patient raises 'patient mismatch' and keeps the bed's alarms and limits", () => {
     const h = harness();
     h.feed({ ...NORMAL, spo2: 80 });
     h.engine.setLimits("b1", "p-1", { limits: { hr: { low: 45 } } }, "dr", h.time.now());
     h.wait(1_000);
-    h.engine.ingest({
-      node: "n",
-      boot: "",
-      seq: 1,
-      bed: "b1",
-      patient: "p-2",
-      ward: null,
-      t: 0,
-      receivedAt: h.time.now(),
-      values: NORMAL,
-      flags: [],
-    });
-    expect(h.of("cleared")).toMatchObject([
-      { patient: "p-1", reason: "reset", user: "system", priority: "high" },
-    ]);
+    const other = (patient: string) =>
+      h.engine.ingest({
+        node: "n",
+        boot: "",
+        seq: 1,
+        bed: "b1",
+        patient,
+        ward: null,
+        t: 0,
+        receivedAt: h.time.now(),
+        values: NORMAL,
+        flags: [],
+      });
+    other("p-2");
+    expect(h.of("cleared")).toEqual([]);
     const state = h.engine.state("b1");
-    expect(state?.patient).toBe("p-2");
-    expect(state?.alarms).toHaveLength(0);
-    h.engine.setLimits("b1", "p-2", { limits: { hr: { high: 130 } } }, "dr", h.time.now());
-    expect(h.of("limits_changed").at(-1)).toMatchObject({ field: "high", from: 120 });
-    expect(h.engine.setLimits("b1", "p-2", { limits: { hr: { low: 50 } } }, "dr", h.time.now())).toEqual([]);
+    expect(state?.patient).toBe("p-1");
+    expect(state?.alarms.map((a) => [a.kind, a.priority])).toEqual([
+      ["physiological", "high"],
+      ["patient_mismatch", "medium"],
+    ]);
+    expect(h.engine.limits("b1").limits.hr.low).toBe(45);
+    // The right patient again: the mismatch ends by itself.
+    other("p-1");
+    expect(h.engine.state("b1")?.alarms.map((a) => a.kind)).toEqual(["physiological"]);
+  });
+
+  it("resetBed (discharge) clears the old alarms with its reason, and the next patient starts afresh", () => {
+    const h = harness();
+    h.feed({ ...NORMAL, spo2: 80 });
+    h.engine.setLimits("b1", "p-1", { limits: { hr: { low: 45 } } }, "dr", h.time.now());
+    h.engine.resetBed("b1", "nurse", h.time.now(), "discharged");
+    expect(h.of("cleared")).toMatchObject([
+      { patient: "p-1", reason: "discharged", user: "nurse", priority: "high" },
+    ]);
+    h.engine.ingest({ ...reading("b1", h.time.now(), NORMAL), patient: "p-2" });
+    expect(h.engine.state("b1")?.patient).toBe("p-2");
+    expect(h.engine.state("b1")?.alarms).toHaveLength(0);
+    expect(h.engine.limits("b1").limits.hr.low).toBe(50);
   });
 
   it("a high-priority technical alarm latches and comes back to life if its condition returns", () => {

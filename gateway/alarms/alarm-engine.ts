@@ -1,18 +1,21 @@
 import type { VitalParameter } from "../../core/protocol/index.js";
-import type { Reading } from "../../core/reading.js";
+import type { Classification, Reading } from "../../core/reading.js";
 import type { TimeSource } from "../../core/time.js";
-import { type AlarmConfig, type AlarmConfigInput, parseAlarmConfig } from "./alarm-config.js";
+import { type AlarmConfig, type AlarmConfigInput, parseAlarmConfig, profileForWard } from "./alarm-config.js";
 import { BedMonitor } from "./bed-monitor.js";
+import type { BedSnapshot } from "./bed-snapshot.js";
 import { applyOverrides, type BedLimits, initialLimits, type LimitOverrides } from "./limit-overrides.js";
 import { computeNews2, type News2Manual, type News2Result } from "./news2.js";
 import {
   type AlarmEvent,
   type AlarmView,
   type BedAlarmState,
+  type ClearReason,
   type LimitsChangedEvent,
   STATION,
   type StationAlarmKind,
 } from "./types.js";
+import { type Notice, WardNotices } from "./ward-notices.js";
 
 export interface AlarmEngineOptions {
   time: TimeSource;
@@ -40,7 +43,9 @@ export class AlarmEngine {
   private readonly listener: ((event: AlarmEvent) => void) | undefined;
   private readonly onListenerError: (error: unknown, event: AlarmEvent) => void;
   private seq = 0;
-  private readonly emit = (event: AlarmEvent): void => {
+  /** Recent "disconnected" raises not explained by a restart, for grouping many lost at once. */
+  private recentDisconnects: { at: number; bed: string; alarmId: string }[] = [];
+  private readonly deliver = (event: AlarmEvent): void => {
     if (this.listener === undefined) return;
     try {
       this.listener(event);
@@ -48,6 +53,13 @@ export class AlarmEngine {
       this.onListenerError(error, event);
     }
   };
+  private readonly emit = (event: AlarmEvent): void => {
+    this.deliver(event);
+    if (event.type === "raised" && event.kind === "disconnected" && event.group === undefined)
+      this.groupDisconnects(event.bed, event.alarmId, event.at);
+    else if (event.type === "cleared" && event.group !== undefined) this.reviewNotices(event.at);
+  };
+  readonly notices = new WardNotices(this.deliver);
   private readonly nextId = (bed: string) => (): string => `${bed}#${++this.seq}`;
 
   constructor(options: AlarmEngineOptions) {
@@ -62,16 +74,23 @@ export class AlarmEngine {
         }));
   }
 
-  /** A validated reading. Catches up with anything due before it, then judges its values. */
+  /**
+   * A validated reading. Catches up with anything due before it, then judges its values. A reading
+   * naming another patient than the bed's raises "patient_mismatch"; it never resets the bed.
+   */
   ingest(reading: Reading): void {
     const at = reading.receivedAt;
-    const known = this.beds.get(reading.bed)?.alarms.patient ?? null;
-    // A different patient in the bed must not inherit the last one's alarms or personal limits.
-    if (reading.patient !== null && known !== null && reading.patient !== known)
-      this.resetBed(reading.bed, "system", at);
-    const bed = this.bed(reading.bed, reading.patient);
+    const bed = this.bed(reading.bed, reading.patient, reading.ward);
     bed.tick(at);
     bed.ingest(reading, at);
+  }
+
+  /**
+   * The bed's status derived from what is listed now (core/bed-status.ts): CRITICAL with a medium or
+   * high physiological alarm, else NORMAL while a watched parameter is current, else UNKNOWN.
+   */
+  classify(bed: string, now = this.time.now()): Classification {
+    return this.beds.get(bed)?.classify(now) ?? { status: "UNKNOWN", reasons: [] };
   }
 
   /** A value the gateway refused as implausible (`why` is for logs; the event carries the value). */
@@ -87,8 +106,17 @@ export class AlarmEngine {
     monitor.rejected(parameter, value, at);
   }
 
-  nodeConnected(bed: string, node: string, at = this.time.now()): void {
-    this.bed(bed, null).connect(node, at);
+  /** A node's hello (or MQTT online status); a patient other than the bed's raises "patient_mismatch". */
+  nodeConnected(
+    bed: string,
+    node: string,
+    at = this.time.now(),
+    ward: string | null = null,
+    patient: string | null = null,
+  ): void {
+    const monitor = this.bed(bed, null, ward);
+    monitor.tick(at);
+    monitor.connect(node, at, patient);
   }
 
   nodeDisconnected(bed: string, node: string, at = this.time.now()): void {
@@ -116,11 +144,12 @@ export class AlarmEngine {
 
   tick(now = this.time.now()): void {
     for (const bed of this.beds.values()) bed.tick(now);
+    this.reviewNotices(now);
   }
 
   /** When `tick` next has something to do without new input (Infinity: nothing pending). */
   nextDueAt(): number {
-    let due = Number.POSITIVE_INFINITY;
+    let due = this.notices.nextDueAt();
     for (const bed of this.beds.values()) due = Math.min(due, bed.nextDueAt());
     return due;
   }
@@ -171,14 +200,97 @@ export class AlarmEngine {
   }
 
   /**
-   * Forgets a bed (discharge, or a new patient): every listed alarm is cleared with reason "reset", and the
-   * next data starts from the default profile.
+   * Forgets a bed (discharge, transfer out, removal): every listed alarm is cleared with `reason`, and
+   * the next data starts from the ward's profile.
    */
-  resetBed(bed: string, user: string, at = this.time.now()): void {
+  resetBed(bed: string, user: string, at = this.time.now(), reason: ClearReason = "reset"): void {
     const monitor = this.beds.get(bed);
     if (monitor === undefined) return;
-    monitor.alarms.reset(user, at);
+    monitor.alarms.reset(user, at, reason);
     this.beds.delete(bed);
+    this.reviewNotices(at);
+  }
+
+  /** Standby on: every alarm closes (reason standby) and the bed is not judged until it is turned off. */
+  standby(bed: string, on: boolean, user: string, at = this.time.now()): void {
+    const monitor = this.bed(bed, null);
+    monitor.tick(at);
+    monitor.setStandby(on, user, at);
+    this.reviewNotices(at);
+  }
+
+  /** The bed's patient is now this one (admission, transfer in): a patient mismatch ends. */
+  setPatient(bed: string, patient: string | null, at = this.time.now()): void {
+    this.bed(bed, patient).setPatient(patient, at);
+  }
+
+  /** Acknowledges a ward notice and every listed, unacknowledged alarm grouped under it. */
+  acknowledgeNotice(id: string, user: string, at = this.time.now()): boolean {
+    if (this.notices.get(id) === undefined) return false;
+    for (const monitor of this.beds.values()) {
+      monitor.tick(at);
+      for (const r of [...monitor.alarms.records.values()])
+        if (r.group === id && r.state === "active") monitor.alarms.acknowledge(r.id, user, at);
+    }
+    this.notices.acknowledge(id, user, at);
+    this.reviewNotices(at);
+    return true;
+  }
+
+  /** Listed ward notices, oldest first. */
+  listNotices(): Notice[] {
+    return this.notices.list();
+  }
+
+  /** Beds whose listed alarms are grouped under a notice. */
+  noticeBeds(id: string): string[] {
+    const out: string[] = [];
+    for (const monitor of this.beds.values())
+      for (const r of monitor.alarms.records.values())
+        if (r.group === id) {
+          out.push(monitor.bed);
+          break;
+        }
+    return out;
+  }
+
+  /** What of a bed must survive a restart; undefined for a bed the engine does not know. */
+  snapshot(bed: string): BedSnapshot | undefined {
+    return this.beds.get(bed)?.snapshot();
+  }
+
+  /** The id counter and the ward notices, to survive a restart with the bed snapshots. */
+  wardSnapshot(): { seq: number; notices: ReturnType<WardNotices["snapshot"]> } {
+    return { seq: this.seq, notices: this.notices.snapshot() };
+  }
+
+  /**
+   * Restores a previous run's state at `at`. The gap since `lastAliveAt` (its last sign of life) is one
+   * "gateway restarted" notice; a restored bed that was monitored must be heard from within its heartbeat
+   * window, or it raises "disconnected", grouped under that notice.
+   */
+  restore(
+    beds: readonly BedSnapshot[],
+    ward: { seq: number; notices: ReturnType<WardNotices["snapshot"]> } | undefined,
+    restart: { at: number; lastAliveAt: number },
+  ): void {
+    if (ward) {
+      this.seq = Math.max(this.seq, ward.seq);
+      this.notices.restore(ward.notices);
+    }
+    let settlesAt = restart.at;
+    const monitors: [BedMonitor, BedSnapshot][] = [];
+    for (const s of beds) {
+      const monitor = this.bed(s.bed, s.patient);
+      monitors.push([monitor, s]);
+      for (const r of s.records) {
+        const n = Number(r.id.slice(r.id.lastIndexOf("#") + 1));
+        if (Number.isFinite(n)) this.seq = Math.max(this.seq, n);
+      }
+      settlesAt = Math.max(settlesAt, restart.at + this.config.silentHeartbeats * s.heartbeatMs);
+    }
+    const notice = this.notices.restarted(restart.at, restart.lastAliveAt, settlesAt);
+    for (const [monitor, s] of monitors) monitor.restore(s, { ...restart, group: notice.id });
   }
 
   /** Sets a bed's NIBP measurement cycle (null: the profile's or the default); false for an unknown bed. */
@@ -226,14 +338,48 @@ export class AlarmEngine {
     return all.sort((a, b) => rank[b.priority] - rank[a.priority] || a.raisedAt - b.raisedAt);
   }
 
+  /** Whether the bed has any listed alarm (cheap: no views). */
+  listsAlarms(bed: string): boolean {
+    return (this.beds.get(bed)?.alarms.records.size ?? 0) > 0;
+  }
+
   bedNames(): string[] {
     return [...this.beds.keys()];
   }
 
-  private bed(name: string, patient: string | null): BedMonitor {
+  private reviewNotices(at: number): void {
+    this.notices.review(at, (id) => {
+      let n = 0;
+      for (const monitor of this.beds.values())
+        for (const r of monitor.alarms.records.values()) if (r.group === id) n++;
+      return n;
+    });
+  }
+
+  /** Many beds losing their node within the window: one ward notice groups their alarms. */
+  private groupDisconnects(bed: string, alarmId: string, at: number): void {
+    const { minBeds, windowMs } = this.config.massDisconnect;
+    this.recentDisconnects = this.recentDisconnects.filter((d) => at - d.at <= windowMs && d.bed !== bed);
+    this.recentDisconnects.push({ at, bed, alarmId });
+    if (this.recentDisconnects.length < minBeds) return;
+    const notice = this.notices.massDisconnect(at, this.recentDisconnects.length, windowMs);
+    for (const d of this.recentDisconnects) {
+      const record = this.beds.get(d.bed)?.alarms.byId(d.alarmId);
+      if (record && record.group === null) record.group = notice.id;
+    }
+  }
+
+  private bed(name: string, patient: string | null, ward: string | null = null): BedMonitor {
     let monitor = this.beds.get(name);
     if (monitor === undefined) {
-      monitor = new BedMonitor(name, patient, this.config, this.emit, this.nextId(name));
+      monitor = new BedMonitor(
+        name,
+        patient,
+        this.config,
+        this.emit,
+        this.nextId(name),
+        profileForWard(this.config, ward),
+      );
       this.beds.set(name, monitor);
     }
     return monitor;

@@ -19,6 +19,10 @@ export class AlarmRecord {
   acknowledgedBy: string | null = null;
   acknowledgedAt: number | null = null;
   escalated = false;
+  /** The limit the value crossed (physiological alarms), null for technical ones. */
+  limit: number | null = null;
+  /** The ward-level notice this alarm is grouped under (a gateway restart, many nodes lost at once). */
+  group: string | null = null;
   /** When to emit "escalated" if still unacknowledged; Infinity when this priority never escalates. */
   escalationDueAt: number;
 
@@ -56,6 +60,53 @@ export class AlarmRecord {
     this.acknowledgedAt = at;
   }
 
+  /** Everything needed to list, acknowledge and escalate it again after a restart (JSON-safe). */
+  snapshot(): AlarmRecordSnapshot {
+    return {
+      id: this.id,
+      patient: this.patient,
+      kind: this.kind,
+      parameter: this.parameter,
+      priority: this.priority,
+      state: this.state,
+      latched: this.latched,
+      value: this.value,
+      since: this.since,
+      raisedAt: this.raisedAt,
+      acknowledgedBy: this.acknowledgedBy,
+      acknowledgedAt: this.acknowledgedAt,
+      escalated: this.escalated,
+      escalationDueAt: Number.isFinite(this.escalationDueAt) ? this.escalationDueAt : null,
+      limit: this.limit,
+      group: this.group,
+    };
+  }
+
+  static restore(bed: string, s: AlarmRecordSnapshot): AlarmRecord {
+    const r = new AlarmRecord(
+      s.id,
+      alarmKey(s.kind, s.parameter),
+      bed,
+      s.patient,
+      s.kind,
+      s.parameter,
+      s.priority,
+      s.value,
+      s.since,
+      s.raisedAt,
+      null,
+    );
+    r.state = s.state;
+    r.latched = s.latched;
+    r.acknowledgedBy = s.acknowledgedBy;
+    r.acknowledgedAt = s.acknowledgedAt;
+    r.escalated = s.escalated;
+    r.escalationDueAt = s.escalationDueAt ?? Number.POSITIVE_INFINITY;
+    r.limit = s.limit;
+    r.group = s.group;
+    return r;
+  }
+
   view(): AlarmView {
     return {
       id: this.id,
@@ -72,8 +123,30 @@ export class AlarmRecord {
       acknowledgedBy: this.acknowledgedBy,
       acknowledgedAt: this.acknowledgedAt,
       escalated: this.escalated,
+      limit: this.limit,
+      group: this.group,
     };
   }
+}
+
+export interface AlarmRecordSnapshot {
+  id: string;
+  patient: string | null;
+  kind: AlarmKind;
+  parameter: AlarmSubject;
+  priority: Priority;
+  state: AlarmState;
+  latched: boolean;
+  value: number | null;
+  since: number;
+  raisedAt: number;
+  acknowledgedBy: string | null;
+  acknowledgedAt: number | null;
+  escalated: boolean;
+  /** null: this priority never escalates. */
+  escalationDueAt: number | null;
+  limit: number | null;
+  group: string | null;
 }
 
 /** Un-acknowledged records whose escalation is due at `now`, most urgent first; null when none (no allocation). */

@@ -1,11 +1,18 @@
 import type { AlarmConfig } from "./alarm-config.js";
-import { AlarmRecord, alarmKey, dueEscalations, nextEscalationAt } from "./alarm-record.js";
+import {
+  AlarmRecord,
+  type AlarmRecordSnapshot,
+  alarmKey,
+  dueEscalations,
+  nextEscalationAt,
+} from "./alarm-record.js";
 import type { PhysiologicalSink } from "./parameter-monitor.js";
 import {
   type AlarmKind,
   type AlarmParameter,
   type AlarmSubject,
   type AlarmView,
+  type ClearReason,
   type EmitAlarmEvent,
   PRIORITY_RANK,
   type Priority,
@@ -31,6 +38,8 @@ export class BedAlarms implements PhysiologicalSink {
     private readonly config: AlarmConfig,
     private readonly emit: EmitAlarmEvent,
     private readonly nextId: () => string,
+    /** The bed's profile decides which priorities latch. */
+    private readonly latching: () => readonly Priority[] = () => config.latching,
   ) {}
 
   // ---- PhysiologicalSink ---------------------------------------------------------------------------
@@ -51,7 +60,7 @@ export class BedAlarms implements PhysiologicalSink {
     if (record !== undefined) record.value = value;
   }
 
-  resolve(parameter: AlarmParameter, value: number, at: number): void {
+  resolve(parameter: AlarmParameter, value: number | null, at: number): void {
     this.resolveAlarm("physiological", parameter, value, at);
   }
 
@@ -65,6 +74,7 @@ export class BedAlarms implements PhysiologicalSink {
     since: number,
     at: number,
     limit?: number,
+    group?: string,
   ): void {
     const key = alarmKey(kind, parameter);
     const existing = this.records.get(key);
@@ -75,6 +85,8 @@ export class BedAlarms implements PhysiologicalSink {
       if (PRIORITY_RANK[priority] <= PRIORITY_RANK[existing.priority]) return;
       const from = existing.priority;
       existing.upgrade(priority, at, this.config.escalationMs[priority]);
+      if (limit !== undefined) existing.limit = limit;
+      if (group !== undefined) existing.group = group;
       this.emit({
         type: "raised",
         ...this.base(existing, at),
@@ -98,6 +110,8 @@ export class BedAlarms implements PhysiologicalSink {
       at,
       this.config.escalationMs[priority],
     );
+    if (limit !== undefined) record.limit = limit;
+    if (group !== undefined) record.group = group;
     this.records.set(key, record);
     this.emit({ type: "raised", ...this.base(record, at), since, ...limitField(limit) });
     this.breakThroughPause(record, at);
@@ -114,7 +128,7 @@ export class BedAlarms implements PhysiologicalSink {
     const record = this.records.get(alarmKey(kind, parameter));
     if (record === undefined) return;
     if (value !== null) record.value = value;
-    if (latch && record.state === "active" && this.config.latching.includes(record.priority)) {
+    if (latch && record.state === "active" && this.latching().includes(record.priority)) {
       record.latched = true;
       return;
     }
@@ -142,13 +156,32 @@ export class BedAlarms implements PhysiologicalSink {
     return false;
   }
 
-  /** Clears everything (discharge / new patient); the audit trail keeps who did it. */
-  reset(user: string, at: number): void {
+  /** Clears everything (discharge, standby, transfer, reset); the audit trail keeps who did it and why. */
+  reset(user: string, at: number, reason: ClearReason = "reset"): void {
     for (const record of this.sorted()) {
       this.records.delete(record.key);
-      this.emit({ type: "cleared", ...this.base(record, at), reason: "reset", user });
+      this.emit({ type: "cleared", ...this.base(record, at), reason, user });
     }
     this.pausedUntil = null;
+  }
+
+  /** Finds a listed record by id. */
+  byId(alarmId: string): AlarmRecord | undefined {
+    for (const record of this.records.values()) if (record.id === alarmId) return record;
+    return undefined;
+  }
+
+  snapshot(): { pausedUntil: number | null; records: AlarmRecordSnapshot[] } {
+    return { pausedUntil: this.pausedUntil, records: this.sorted().map((r) => r.snapshot()) };
+  }
+
+  restore(s: { pausedUntil: number | null; records: readonly AlarmRecordSnapshot[] }): void {
+    this.pausedUntil = s.pausedUntil;
+    this.records.clear();
+    for (const r of s.records) {
+      const record = AlarmRecord.restore(this.bed, r);
+      this.records.set(record.key, record);
+    }
   }
 
   isLatched(kind: AlarmKind, parameter: AlarmSubject): boolean {
@@ -247,6 +280,7 @@ export class BedAlarms implements PhysiologicalSink {
       parameter: record.parameter,
       priority: record.priority,
       value: record.value,
+      ...(record.group === null ? {} : { group: record.group }),
     };
   }
 }

@@ -1,7 +1,10 @@
+import { makesCritical, statusReasons } from "../../core/bed-status.js";
 import type { RrSource, VitalParameter } from "../../core/protocol/index.js";
-import type { Reading } from "../../core/reading.js";
+import type { Classification, Reading } from "../../core/reading.js";
 import type { AlarmConfig } from "./alarm-config.js";
+import type { AlarmRecord } from "./alarm-record.js";
 import { BedAlarms } from "./bed-alarms.js";
+import type { BedSnapshot } from "./bed-snapshot.js";
 import { type BedLimits, initialLimits } from "./limit-overrides.js";
 import { ParameterMonitor } from "./parameter-monitor.js";
 import {
@@ -42,6 +45,12 @@ export class BedMonitor {
   private node: string | null = null;
   /** This bed's NIBP cycle when set for the bed; otherwise the profile's or the configured default. */
   private nibpCycleOverride: number | null = null;
+  /** After a restart: the node must be heard from by then, or "disconnected" is raised. */
+  private reconnectBy = Number.POSITIVE_INFINITY;
+  /** After a restart: when monitoring stopped, and the notice the resulting alarms are grouped under. */
+  private restart: { lastAliveAt: number; group: string } | null = null;
+  /** On standby (no alarms) since then; null while monitoring. */
+  standbySince: number | null = null;
 
   constructor(
     readonly bed: string,
@@ -49,9 +58,10 @@ export class BedMonitor {
     private readonly config: AlarmConfig,
     emit: EmitAlarmEvent,
     nextId: () => string,
+    profile = config.defaultProfile,
   ) {
-    this.alarms = new BedAlarms(bed, patient, config, emit, nextId);
-    this.limits = initialLimits(config);
+    this.limits = initialLimits(config, profile);
+    this.alarms = new BedAlarms(bed, patient, config, emit, nextId, () => this.limits.latching);
     this.heartbeatMs = config.heartbeatMs;
     this.monitors = ALARM_PARAMETERS.map(
       (p) =>
@@ -59,8 +69,8 @@ export class BedMonitor {
           p,
           this.limits.limits[p],
           this.limits.delayMs[p],
-          config.highPriorityDelayMs,
-          config.hysteresis[p],
+          this.limits.highPriorityDelayMs,
+          this.limits.hysteresis[p],
           this.alarms,
         ),
     );
@@ -70,8 +80,10 @@ export class BedMonitor {
   rrSource: RrSource | null = null;
 
   ingest(reading: Reading, at: number): void {
-    if (reading.patient !== null) this.alarms.patient = reading.patient;
     this.node = reading.node;
+    if (this.standbySince !== null) return;
+    // The bed's patient is who was admitted (or first named); another id is a technical alarm, never a reset.
+    this.checkPatient(reading.patient, at);
     this.seen(at);
     const flags = reading.flags;
     let probeOff = false;
@@ -97,14 +109,17 @@ export class BedMonitor {
     const nibpFailed = this.nibpOutcome(reading, at);
     // A cuff's value belongs to its measurement time (t), which may be earlier than its arrival.
     const measuredAt = Math.min(at, reading.t);
+    const hold = this.limits.holdValues;
     for (let i = 0; i < COUNT; i++) {
       const parameter = ALARM_PARAMETERS[i] as AlarmParameter;
       const v = values[parameter];
-      if (v === undefined) continue; // not sent in this frame: keep the held value until it goes stale
+      if (v === undefined && hold) continue; // not sent in this frame: keep the held value until it goes stale
       // A failed cuff measurement leaves the previous one in place until it goes stale.
       if (nibpFailed && IS_NIBP[i] === 1) continue;
-      if (v === null || (probeOff && (i === OXIMETER[0] || i === OXIMETER[1]))) {
+      if (v === undefined || v === null || (probeOff && (i === OXIMETER[0] || i === OXIMETER[1]))) {
         this.blanked[i] = 1;
+        // Judged reading by reading, a value this reading lacks ends its condition.
+        if (!hold) (this.monitors[i] as ParameterMonitor).absent(at);
         continue;
       }
       if (IS_NIBP[i] === 1) {
@@ -168,6 +183,7 @@ export class BedMonitor {
 
   /** A value the gateway refused as physiologically impossible: a technical alarm, and no current value. */
   rejected(parameter: VitalParameter, value: number | null, at: number): void {
+    if (this.standbySince !== null) return;
     this.seen(at);
     const i = INDEX[parameter];
     if (i === undefined) {
@@ -178,8 +194,13 @@ export class BedMonitor {
     this.technical("implausible", true, value, at, parameter as AlarmParameter);
   }
 
-  connect(node: string, at: number): void {
+  connect(node: string, at: number, patient: string | null = null): void {
     this.node = node;
+    if (this.standbySince !== null) {
+      this.connected = true;
+      return;
+    }
+    this.checkPatient(patient, at);
     this.seen(at);
   }
 
@@ -187,6 +208,7 @@ export class BedMonitor {
     // A replaced connection's late close must not mark the bed's current node as gone.
     if (this.node !== null && node !== this.node) return;
     this.connected = false;
+    if (this.standbySince !== null) return;
     for (const m of this.monitors) m.cancelPending();
     this.technical("no_data", false, null, at);
     this.technical("disconnected", true, null, at);
@@ -201,13 +223,15 @@ export class BedMonitor {
     for (let i = 0; i < COUNT; i++) {
       const p = ALARM_PARAMETERS[i] as AlarmParameter;
       const m = this.monitors[i] as ParameterMonitor;
-      m.configure(next.limits[p], next.delayMs[p]);
+      m.configure(next.limits[p], next.delayMs[p], next.highPriorityDelayMs, next.hysteresis[p]);
       // Re-judge the held value against the new limits so a widened limit clears and a narrowed one starts now.
       if (m.lastValue !== null && !this.isStale(i, at)) m.observe(m.lastValue, at);
     }
   }
 
   tick(now: number): void {
+    if (this.standbySince !== null) return;
+    if (now >= this.reconnectBy) this.missedReconnect(now);
     this.alarms.advance(now);
     if (this.connected && this.lastSeenAt !== NEVER && now - this.lastSeenAt > this.silentMs()) {
       this.technical("no_data", true, null, now, "device", this.lastSeenAt);
@@ -219,7 +243,8 @@ export class BedMonitor {
 
   /** Earliest time something may change without new input: pending alarm, silence, escalation, pause end. */
   nextDueAt(): number {
-    let due = this.alarms.nextDueAt();
+    if (this.standbySince !== null) return Number.POSITIVE_INFINITY;
+    let due = Math.min(this.alarms.nextDueAt(), this.reconnectBy);
     if (this.connected && this.lastSeenAt !== NEVER && !this.alarms.has("no_data", "device")) {
       due = Math.min(due, this.lastSeenAt + this.silentMs() + 1);
     }
@@ -240,7 +265,33 @@ export class BedMonitor {
       audible: this.alarms.audible(now),
       pausedUntil,
       stale,
+      current: this.hasCurrentValue(now),
+      standbySince: this.standbySince,
     };
+  }
+
+  /** The derived status (core/bed-status.ts) without building views: this runs for every stored reading. */
+  classify(now: number): Classification {
+    if (this.standbySince !== null) return { status: "UNKNOWN", reasons: [] };
+    let critical: AlarmRecord[] | null = null;
+    for (const r of this.alarms.records.values()) {
+      if (!makesCritical(r)) continue;
+      if (critical === null) critical = [];
+      critical.push(r);
+    }
+    if (critical !== null) return { status: "CRITICAL", reasons: statusReasons(critical) };
+    return { status: this.hasCurrentValue(now) ? "NORMAL" : "UNKNOWN", reasons: [] };
+  }
+
+  /** Some parameter the profile watches (at least one limit on) has a current value: the bed is judged. */
+  hasCurrentValue(now: number): boolean {
+    if (this.standbySince !== null) return false;
+    for (let i = 0; i < COUNT; i++) {
+      const l = this.limits.limits[ALARM_PARAMETERS[i] as AlarmParameter];
+      const watched = l.low !== null || l.high !== null || l.criticalLow !== null || l.criticalHigh !== null;
+      if (watched && !this.isStale(i, now)) return true;
+    }
+    return false;
   }
 
   /** Held values that are still current at `now`; stale ones are left out, never reported as live. */
@@ -254,7 +305,7 @@ export class BedMonitor {
   }
 
   private isStale(i: number, now: number): boolean {
-    if (!this.connected || this.alarms.has("no_data", "device")) return true;
+    if (this.standbySince !== null || !this.connected || this.alarms.has("no_data", "device")) return true;
     return now > this.currentUntil(i);
   }
 
@@ -276,6 +327,7 @@ export class BedMonitor {
 
   private seen(at: number): void {
     this.lastSeenAt = at;
+    this.reconnectBy = Number.POSITIVE_INFINITY;
     if (!this.connected) {
       this.connected = true;
       this.technical("disconnected", false, null, at);
@@ -291,11 +343,90 @@ export class BedMonitor {
     at: number,
     subject: AlarmParameter | "device" = "device",
     since = at,
+    group?: string,
   ): void {
     const active = this.alarms.has(kind, subject);
     // A latched alarm whose condition comes back is live again (raiseAlarm un-latches it).
     if (on && (!active || this.alarms.isLatched(kind, subject))) {
-      this.alarms.raiseAlarm(kind, subject, this.config.technical[kind], value, since, at);
+      this.alarms.raiseAlarm(kind, subject, this.config.technical[kind], value, since, at, undefined, group);
     } else if (!on && active) this.alarms.resolveAlarm(kind, subject, value, at);
+  }
+
+  /** A node or reading naming a patient other than the bed's: "patient mismatch" instead of a silent reset. */
+  private checkPatient(patient: string | null, at: number): void {
+    if (patient === null) return;
+    if (this.alarms.patient === null) this.alarms.patient = patient;
+    this.technical("patient_mismatch", patient !== this.alarms.patient, null, at);
+  }
+
+  /** The bed's patient is (now) this one: admission, or a transfer in. Ends a mismatch. */
+  setPatient(patient: string | null, at: number): void {
+    this.alarms.patient = patient;
+    this.technical("patient_mismatch", false, null, at);
+  }
+
+  /** Standby: every alarm closes (reason standby) and nothing is judged until monitoring resumes. */
+  setStandby(on: boolean, user: string, at: number): void {
+    if (on === (this.standbySince !== null)) return;
+    if (on) {
+      this.alarms.reset(user, at, "standby");
+      this.standbySince = at;
+      for (const m of this.monitors) m.clear();
+      this.lastValidAt.fill(NEVER);
+      this.blanked.fill(0);
+      this.reconnectBy = Number.POSITIVE_INFINITY;
+      this.restart = null;
+    } else {
+      this.standbySince = null;
+      this.lastSeenAt = NEVER;
+    }
+  }
+
+  /** The node was not heard from within its heartbeat window after a gateway restart. */
+  private missedReconnect(now: number): void {
+    this.reconnectBy = Number.POSITIVE_INFINITY;
+    const restart = this.restart;
+    this.restart = null;
+    this.connected = false;
+    for (const m of this.monitors) m.cancelPending();
+    this.technical("disconnected", true, null, now, "device", restart?.lastAliveAt ?? now, restart?.group);
+  }
+
+  /** What must survive a gateway restart (JSON-safe). */
+  snapshot(): BedSnapshot {
+    return {
+      bed: this.bed,
+      patient: this.alarms.patient,
+      limits: this.limits,
+      heartbeatMs: this.heartbeatMs,
+      node: this.node,
+      monitored: this.connected && this.standbySince === null,
+      standbySince: this.standbySince,
+      ...this.alarms.snapshot(),
+    };
+  }
+
+  /**
+   * Picks up where the previous run left off: listed alarms (with their acknowledgements, latches and
+   * escalation times), the pause, limits, heartbeat. Values are not restored: they are stale until the
+   * node sends again, and a bed that was monitored must be heard from within its heartbeat window.
+   */
+  restore(s: BedSnapshot, restart: { at: number; lastAliveAt: number; group: string }): void {
+    this.alarms.patient = s.patient;
+    this.heartbeatMs = s.heartbeatMs;
+    this.node = s.node;
+    this.standbySince = s.standbySince;
+    this.applyLimits(s.limits, restart.at);
+    this.alarms.restore(s);
+    for (const r of s.records) {
+      if (r.kind !== "physiological" || r.latched || r.parameter === "device" || r.priority === "low")
+        continue;
+      this.monitors[INDEX[r.parameter] as number]?.restoreRaised(r.priority);
+    }
+    this.connected = s.monitored || this.standbySince !== null;
+    if (s.monitored) {
+      this.reconnectBy = restart.at + this.silentMs();
+      this.restart = { lastAliveAt: restart.lastAliveAt, group: restart.group };
+    }
   }
 }

@@ -3,8 +3,9 @@ import {
   type AlarmConfig,
   type ParameterLimits,
   type ProfileLimits,
+  type ProfileSettings,
   parameterLimitsSchema,
-  resolveProfile,
+  resolveProfileSettings,
 } from "./alarm-config.js";
 import { ALARM_PARAMETERS, type AlarmParameter } from "./types.js";
 
@@ -16,11 +17,9 @@ export interface LimitOverrides {
   delayMs?: Partial<Record<AlarmParameter, number>>;
 }
 
-/** The limits and delays in force for one bed. */
-export interface BedLimits {
+/** The limits, delays and profile settings in force for one bed. */
+export interface BedLimits extends ProfileSettings {
   profile: string;
-  limits: ProfileLimits;
-  delayMs: Record<AlarmParameter, number>;
 }
 
 /** One changed field, before it becomes an audit event. */
@@ -35,11 +34,11 @@ const LIMIT_FIELDS = ["low", "high", "criticalLow", "criticalHigh"] as const;
 const MAX_DELAY_MS = 30_000;
 
 export function initialLimits(config: AlarmConfig, profile = config.defaultProfile): BedLimits {
-  const limits = resolveProfile(config, profile);
-  if (limits === undefined) {
+  const settings = resolveProfileSettings(config, profile);
+  if (settings === undefined) {
     throw new VitalsError(`unknown alarm profile "${profile}"`, ErrorCodes.ConfigInvalid, { profile });
   }
-  return { profile, limits, delayMs: { ...config.delayMs } };
+  return { ...settings, profile };
 }
 
 /**
@@ -83,7 +82,7 @@ export function applyOverrides(
       delayMs[p] = delay;
     }
   }
-  const next: BedLimits = { profile: base.profile, limits, delayMs };
+  const next: BedLimits = { ...base, limits, delayMs };
   return { next, changes: diff(current, next) };
 }
 

@@ -12,7 +12,7 @@ export interface PhysiologicalSink {
     limit: number,
   ): void;
   update(parameter: AlarmParameter, value: number): void;
-  resolve(parameter: AlarmParameter, value: number, at: number): void;
+  resolve(parameter: AlarmParameter, value: number | null, at: number): void;
 }
 
 const NONE = -1;
@@ -43,8 +43,8 @@ export class ParameterMonitor {
     readonly parameter: AlarmParameter,
     private limits: ParameterLimits,
     private delayMs: number,
-    private readonly highDelayMs: number,
-    private readonly hysteresis: number,
+    private highDelayMs: number,
+    private hysteresis: number,
     private readonly sink: PhysiologicalSink,
   ) {}
 
@@ -61,9 +61,40 @@ export class ParameterMonitor {
     return this.raisedRank > 0;
   }
 
-  configure(limits: ParameterLimits, delayMs: number): void {
+  configure(
+    limits: ParameterLimits,
+    delayMs: number,
+    highDelayMs = this.highDelayMs,
+    hysteresis = this.hysteresis,
+  ): void {
     this.limits = limits;
     this.delayMs = delayMs;
+    this.highDelayMs = highDelayMs;
+    this.hysteresis = hysteresis;
+  }
+
+  /** Forgets everything (standby): the next value starts afresh. */
+  clear(): void {
+    this.cancelPending();
+    this.raisedRank = 0;
+    this.lastValue = null;
+  }
+
+  /** After a restart: a listed, not latched alarm means its condition was on at that priority. */
+  restoreRaised(priority: "medium" | "high"): void {
+    this.raisedRank = priority === "high" ? HIGH : MEDIUM;
+  }
+
+  /**
+   * The reading has no value for this parameter and the profile judges every reading on its own
+   * (no sample-and-hold): the condition ends, raised or pending.
+   */
+  absent(at: number): void {
+    this.cancelPending();
+    this.lastValue = null;
+    if (this.raisedRank === 0) return;
+    this.raisedRank = 0;
+    this.sink.resolve(this.parameter, null, at);
   }
 
   observe(value: number, at: number): void {

@@ -32,6 +32,7 @@ export const ALARM_KINDS = [
   "implausible",
   "low_battery",
   "nibp_failed",
+  "patient_mismatch",
   /** The gateway cannot store (disk full, I/O errors): readings are not being acknowledged. */
   "storage_failing",
 ] as const;
@@ -76,6 +77,10 @@ export interface AlarmView {
   acknowledgedAt: number | null;
   /** Whether an escalation has been emitted for the current priority. */
   escalated: boolean;
+  /** The limit the value crossed (physiological alarms); null for technical alarms. */
+  limit: number | null;
+  /** Id of the ward-level notice this alarm is grouped under, or null. */
+  group: string | null;
 }
 
 export interface BedAlarmState {
@@ -89,6 +94,10 @@ export interface BedAlarmState {
   pausedUntil: number | null;
   /** True when the parameter has no current value: never show the last number as live. */
   stale: Record<AlarmParameter, boolean>;
+  /** Some parameter the bed's profile watches has a current value (the bed is being judged). */
+  current: boolean;
+  /** On standby since then (no alarms), or null. */
+  standbySince: number | null;
 }
 
 interface EventBase {
@@ -103,9 +112,18 @@ interface AlarmEventBase extends EventBase {
   parameter: AlarmSubject;
   priority: Priority;
   value: number | null;
+  /** The ward-level notice the alarm is grouped under (gateway restart, many nodes lost at once). */
+  group?: string;
 }
 
-interface RaisedEvent extends AlarmEventBase {
+/**
+ * Why a listed alarm left the list: resolved (condition ended), acknowledged (a latched alarm), reset (a
+ * bed reset), discharged (its patient was discharged or the bed removed), standby (the bed was put on
+ * standby), transferred (its patient moved to another bed).
+ */
+export type ClearReason = "resolved" | "acknowledged" | "reset" | "discharged" | "standby" | "transferred";
+
+export interface RaisedEvent extends AlarmEventBase {
   type: "raised";
   /** Start of the condition; `at - since` is the delay that was applied. */
   since: number;
@@ -122,8 +140,7 @@ interface AcknowledgedEvent extends AlarmEventBase {
 
 interface ClearedEvent extends AlarmEventBase {
   type: "cleared";
-  /** resolved: condition ended; acknowledged: a latched alarm was acknowledged; reset: bed reset. */
-  reason: "resolved" | "acknowledged" | "reset";
+  reason: ClearReason;
   user: string | null;
 }
 
@@ -161,7 +178,20 @@ export interface LimitsChangedEvent extends EventBase {
   to: number | string | null;
 }
 
+export type NoticeKind = "gateway_restart" | "mass_disconnect";
+
+/** A ward-level notice was raised, acknowledged or cleared (bed "": it is about the ward). */
+export interface NoticeEvent extends EventBase {
+  type: "notice";
+  action: "raised" | "acknowledged" | "cleared";
+  noticeId: string;
+  notice: NoticeKind;
+  text: string;
+  user: string | null;
+}
+
 export type AlarmEvent =
+  | NoticeEvent
   | RaisedEvent
   | AcknowledgedEvent
   | ClearedEvent

@@ -94,6 +94,7 @@ export function registerAlarmRoutes(
       alarms: active
         .map((a) => (alarms.summary(a.bed)?.alarms ?? []).find((v) => v.id === a.id))
         .filter((v) => v !== undefined),
+      notices: alarms.notices(),
     };
     if (q.data.state === "all") body.history = store.history({ bed: q.data.bed, limit: q.data.limit });
     return body;
@@ -130,6 +131,7 @@ export function registerAlarmRoutes(
   app.get("/api/beds/:bed/limits", async (req, reply) => {
     const p = bedParam.safeParse(req.params);
     if (!p.success) return bad(reply, p.error);
+    if (!beds.view(p.data.bed)) return bad(reply, `unknown bed ${p.data.bed}`, 404);
     const l = alarms.engine.limits(p.data.bed);
     const limits = Object.fromEntries(
       ALARM_PARAMETERS.map((k) => {
@@ -151,6 +153,8 @@ export function registerAlarmRoutes(
     const b = schemas.limits.safeParse(req.body ?? {});
     if (!p.success) return bad(reply, p.error);
     if (!b.success) return bad(reply, b.error);
+    // Limits belong to a known bed: a typo must not create a phantom bed with personal limits.
+    if (!beds.view(p.data.bed)) return bad(reply, `unknown bed ${p.data.bed}`, 404);
     const overrides: LimitOverrides = {};
     if (b.data.profile) overrides.profile = b.data.profile;
     if (b.data.delay_ms) overrides.delayMs = b.data.delay_ms;

@@ -1,4 +1,4 @@
-import type { LiveMessage } from "../../core/api-types.js";
+import type { LiveMessage, NoticeView } from "../../core/api-types.js";
 import type { Timer, TimeSource } from "../../core/time.js";
 import type { BedRegistry } from "../beds.js";
 
@@ -54,6 +54,8 @@ export class LiveHub {
   private lastPush = Number.NEGATIVE_INFINITY;
   private stopped = false;
   private readonly counters = { skippedUpdates: 0, closedSlow: 0 };
+  /** The ward notices a snapshot includes (set by the gateway when the alarm engine runs). */
+  notices: () => NoticeView[] = () => [];
 
   constructor(
     private readonly beds: BedRegistry,
@@ -129,6 +131,7 @@ export class LiveHub {
       type: "snapshot",
       now: this.time.now(),
       beds: this.beds.all(),
+      notices: this.notices(),
     } satisfies LiveMessage);
   }
 

@@ -19,7 +19,7 @@ export const PERMISSIONS = {
   "alarm.acknowledge": "acknowledge alarms",
   "alarm.pause": "pause a bed's alarm audio",
   "observation.enter": "enter NEWS2 observations",
-  "patient.admit": "admit and discharge patients (reserved: no route yet)",
+  "patient.admit": "admit, transfer, put on standby and discharge patients; remove a bed",
   "limits.write": "change a patient's alarm limits, delays and profile",
   "notifications.read": "see the notification outbox and its dead letters (recipients)",
   "notifications.manage": "send dead-lettered notifications again",
@@ -119,6 +119,24 @@ export const ROUTES: readonly RouteRule[] = [
     audit: "observation.enter",
   },
   { method: "GET", url: "/api/beds/:bed/news2", access: "ward.read" },
+  { method: "GET", url: "/api/beds/:bed/trend", access: "ward.read" },
+  {
+    method: "POST",
+    url: "/api/notices/:id/ack",
+    access: "alarm.acknowledge",
+    audit: "notice.acknowledge",
+  },
+  { method: "GET", url: "/api/stays", access: "ward.read" },
+  // Admission is recorded in the stay's own history (stay_events), not the audit log: its body is
+  // patient data (name, MRN, date of birth) and the audit log is an administrator's.
+  { method: "POST", url: "/api/stays", access: "patient.admit" },
+  { method: "GET", url: "/api/stays/:id", access: "ward.read" },
+  { method: "POST", url: "/api/stays/:id/transfer", access: "patient.admit", audit: "stay.transfer" },
+  { method: "POST", url: "/api/stays/:id/standby", access: "patient.admit", audit: "stay.standby" },
+  { method: "POST", url: "/api/stays/:id/discharge", access: "patient.admit", audit: "stay.discharge" },
+  { method: "POST", url: "/api/beds/:bed/remove", access: "patient.admit", audit: "bed.remove" },
+  { method: "GET", url: "/api/stays/:id/timeline", access: "ward.read" },
+  { method: "GET", url: "/api/stays/:id/print", access: "ward.read" },
   { method: "GET", url: "/api/notifications", access: "notifications.read" },
   {
     method: "POST",

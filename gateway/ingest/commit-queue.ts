@@ -46,6 +46,12 @@ export class CommitQueue {
       logger: Logger;
       time: TimeSource;
       maxBatch: number;
+      /** Called with the new readings (not resends) just before their commit, to judge them. */
+      judge?: (readings: ClassifiedReading[]) => void;
+      /** Writes what judging caused (alarm events and state) inside the readings' transaction. */
+      inTransaction?: () => void;
+      /** That transaction failed: what inTransaction wrote is not there. */
+      rolledBack?: () => void;
       /** Called with the new readings (not resends), after commit. */
       onStored: (readings: ClassifiedReading[]) => void;
       outcome?: CommitOutcome;
@@ -77,9 +83,11 @@ export class CommitQueue {
     this.pending = [];
     const fresh: ClassifiedReading[] = [];
     for (const p of batch) if (!p.duplicate) fresh.push(p.reading);
+    if (fresh.length) this.deps.judge?.(fresh);
     try {
-      this.deps.store.appendBatch(fresh, this.deps.ledger.rows(fresh));
+      this.deps.store.appendBatch(fresh, this.deps.ledger.rows(fresh), this.deps.inTransaction);
     } catch (e) {
+      this.deps.rolledBack?.();
       this.log.log(
         "error",
         "commit",

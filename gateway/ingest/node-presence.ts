@@ -2,7 +2,12 @@ import type { BedRegistry } from "../beds.js";
 
 /** The alarm engine's side of node presence (heartbeat and "disconnected" technical alarms). */
 export interface PresenceAlarms {
-  connected(bed: string, node: string, heartbeatMs: number): void;
+  connected(
+    bed: string,
+    node: string,
+    heartbeatMs: number,
+    meta: { ward: string | null; patient: string | null },
+  ): void;
   disconnected(bed: string, node: string): void;
 }
 
@@ -31,7 +36,7 @@ export class NodePresence {
     this.deps.admission?.online(bed, node);
     this.deps.beds.connected(bed, node, meta, 1);
     this.deps.changed(bed);
-    this.deps.alarms?.connected(bed, node, this.deps.heartbeatMs);
+    this.deps.alarms?.connected(bed, node, this.deps.heartbeatMs, meta);
   }
 
   offline(bed: string, node: string): void {

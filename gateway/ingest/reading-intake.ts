@@ -1,7 +1,6 @@
 import type { Logger } from "../../core/logger.js";
 import type { ClassifiedReading, Reading } from "../../core/reading.js";
 import type { TimeSource } from "../../core/time.js";
-import type { Classifier } from "../classify/classifier.js";
 import type { GatewayMetrics } from "../metrics.js";
 import type { SqliteStore } from "../store/sqlite-store.js";
 import { type CommitOutcome, CommitQueue, type CommitWaiter } from "./commit-queue.js";
@@ -10,7 +9,14 @@ import { SeqLedger } from "./seq-ledger.js";
 
 export interface ReadingIntakeDeps {
   store: SqliteStore;
-  classifier: Classifier;
+  /**
+   * Judges a batch just before its commit (the alarm engine): sets each reading's status and reasons
+   * to the bed's derived status right after that reading.
+   */
+  judge: (readings: ClassifiedReading[]) => void;
+  /** Writes what judging caused (alarm events and state) in the same transaction as the readings. */
+  inTransaction?: () => void;
+  rolledBack?: () => void;
   metrics: GatewayMetrics;
   logger: Logger;
   time: TimeSource;
@@ -26,8 +32,9 @@ export interface ReadingIntakeDeps {
 
 /**
  * Where every reading enters storage, from TCP and MQTT alike: the seq ledger decides new, resend or
- * refused; new readings are classified; all go through the group commit, and waiters are told once
- * their reading (or the stored original of a resend) is durable.
+ * refused; all go through the group commit, where new readings are judged by the alarm engine just
+ * before they are written; waiters are told once their reading (or the stored original of a resend)
+ * is durable.
  */
 export class ReadingIntake {
   readonly ledger: SeqLedger;
@@ -42,6 +49,9 @@ export class ReadingIntake {
       logger: deps.logger,
       time: deps.time,
       maxBatch: deps.maxBatch,
+      judge: deps.judge,
+      ...(deps.inTransaction ? { inTransaction: deps.inTransaction } : {}),
+      ...(deps.rolledBack ? { rolledBack: deps.rolledBack } : {}),
       onStored: deps.onStored,
       ...(deps.commits ? { outcome: deps.commits } : {}),
     });
@@ -75,10 +85,10 @@ export class ReadingIntake {
   }
 
   private enqueue(reading: Reading, waiter: CommitWaiter | undefined, arrived: number, resend: boolean) {
-    const c = resend ? { status: "UNKNOWN" as const, reasons: [] } : this.deps.classifier.classify(reading);
+    // Judged at commit time (CommitQueue → judge); a resend is never judged again.
     const classified = reading as ClassifiedReading;
-    classified.status = c.status;
-    classified.reasons = c.reasons;
+    classified.status = "UNKNOWN";
+    classified.reasons = [];
     this.commits.submit(classified, waiter, arrived, resend);
   }
 

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import type { AlarmTopicView } from "../../core/api-types.js";
 import type { ClassifiedReading } from "../../core/reading.js";
 import { EmbeddedBroker } from "./embedded-broker.js";
 import { ExternalBrokerClient } from "./external-broker.js";
@@ -52,6 +53,11 @@ export class MqttService {
   /** Nodes disconnecting while the gateway shuts down change beds after the broker is gone: ignored. */
   bedChanged(bed: string): void {
     if (!this.stopped) this.bridge.bedChanged(bed);
+  }
+
+  /** An alarm event for `vitals/<ward>/<bed>/alarm` (ignored once stopping, like bed changes). */
+  alarmEvent(a: AlarmTopicView): void {
+    if (!this.stopped) this.bridge.alarmEvent(a);
   }
 
   private stopped = false;

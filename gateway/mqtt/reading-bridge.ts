@@ -1,15 +1,15 @@
+import type { AlarmTopicView } from "../../core/api-types.js";
 import type { Logger } from "../../core/logger.js";
 import { decodeNodeLine } from "../../core/protocol/codec.js";
 import type { ErrorFrame, VitalParameter, WireErrorCode } from "../../core/protocol/frames.js";
 import { MAX_LINE_BYTES } from "../../core/protocol/frames.js";
-import type { Alert, ClassifiedReading, Reading } from "../../core/reading.js";
+import type { ClassifiedReading, Reading } from "../../core/reading.js";
 import type { Timer, TimeSource } from "../../core/time.js";
 import type { BedRegistry } from "../beds.js";
 import type { GatewayConfig } from "../config.js";
 import type { CommitWaiter } from "../ingest/commit-queue.js";
 import type { NodeBudgets } from "../ingest/node-budgets.js";
 import type { GatewayMetrics } from "../metrics.js";
-import type { AlertOutput } from "../outputs/alert-output.js";
 import type { MqttConfig } from "./mqtt-config.js";
 import { MQTT_TOPICS, type MqttPayloads, type NodeStatus, type TopicKind, topicFor } from "./topics.js";
 
@@ -65,15 +65,16 @@ class PublishWaiter implements CommitWaiter {
 /**
  * Treats MQTT nodes exactly like TCP nodes: decodeNodeLine on the payload, the gateway's submit
  * (classification, seq dedupe, group commit, alerts), and an ack only once durable. Also publishes
- * what the gateway knows: retained bed state, alarms, and errors for rejected readings.
+ * what the gateway knows: retained bed state, alarm events, and errors for rejected readings.
  */
-export class MqttReadingBridge implements AlertOutput {
-  readonly name = "mqtt";
+export class MqttReadingBridge {
   private readonly patients = new Map<string, string>();
   /** Seq space per bed, from the node's online status. */
   private readonly boots = new Map<string, string>();
   private readonly online = new Map<string, string>();
   private readonly dirty = new Set<string>();
+  /** The status each bed's retained state last carried. */
+  private readonly publishedStatus = new Map<string, string>();
   private timer: Timer | undefined;
 
   constructor(
@@ -191,26 +192,22 @@ export class MqttReadingBridge implements AlertOutput {
     this.dirty.add(bed);
   }
 
-  /** Republishes the retained state of every bed changed since the last flush. */
+  /**
+   * Republishes the retained state of every bed changed since the last flush — and of every bed whose
+   * derived status moved on its own (values going stale change NORMAL to UNKNOWN with no event).
+   */
   flushState(): void {
-    for (const bed of this.dirty) {
-      const view = this.host.beds.view(bed);
-      if (view) this.publishTopic("state", view.ward ?? this.cfg.ward, bed, view);
+    for (const b of this.host.beds.all()) {
+      if (!this.dirty.has(b.bed) && this.publishedStatus.get(b.bed) === b.status) continue;
+      this.publishedStatus.set(b.bed, b.status);
+      this.publishTopic("state", b.ward ?? this.cfg.ward, b.bed, b);
     }
     this.dirty.clear();
   }
 
-  /** AlertOutput: the gateway's patient alerts, on `vitals/<ward>/<bed>/alarm`. */
-  send(a: Alert): void {
-    const ward = a.ward ?? this.cfg.ward;
-    this.publishTopic("alarm", ward, a.bed, {
-      bed: a.bed,
-      patient: a.patient,
-      ward: a.ward,
-      status: a.status,
-      reasons: a.reasons,
-      at: a.at,
-    });
+  /** Every alarm engine event, with the bed's derived status after it, on `vitals/<ward>/<bed>/alarm`. */
+  alarmEvent(a: AlarmTopicView): void {
+    this.publishTopic("alarm", a.ward ?? this.cfg.ward, a.bed, a);
   }
 
   stop(): void {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { AlertView, BedView } from "../../core/api-types.js";
+import type { AlarmTopicView, BedView } from "../../core/api-types.js";
 import type { ErrorFrame, VitalsFrame } from "../../core/protocol/frames.js";
 
 /**
@@ -14,8 +14,8 @@ export interface MqttPayloads {
   node: NodeStatus;
   /** gateway → everyone, retained: the bed as the dashboard sees it. */
   state: BedView;
-  /** gateway → everyone: a patient alert (the same alerts the console and dashboard get). */
-  alarm: AlertView;
+  /** gateway → everyone: every alarm event (raised, acknowledged, escalated, cleared…) and the bed's status. */
+  alarm: AlarmTopicView;
   /** gateway → the node and observers: a reading that was acknowledged but rejected. */
   error: ErrorFrame;
 }

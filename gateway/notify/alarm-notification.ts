@@ -1,6 +1,30 @@
+import { makesCritical } from "../../core/bed-status.js";
+import type { VitalParameter } from "../../core/protocol/index.js";
 import type { AlarmEvent, AlarmKind } from "../alarms/types.js";
-import { UNITS } from "./notification-alert-output.js";
 import type { NotificationEvent } from "./notification-event.js";
+
+const UNITS: Record<VitalParameter, string> = {
+  hr: "/min",
+  spo2: "%",
+  temp: "°C",
+  rr: "/min",
+  sbp: "mmHg",
+  dbp: "mmHg",
+  pi: "%",
+  battery: "%",
+  map: "mmHg",
+};
+
+/**
+ * Which alarm events reach the notification channels (config `notifyOn`): "critical" — every raised
+ * alarm that makes its bed CRITICAL, and escalations; "alarms" — high-priority alarms at once, others
+ * when they escalate. Either way the channels' per-patient window applies.
+ */
+export function notifiedBy(mode: "critical" | "alarms", e: AlarmEvent): boolean {
+  if (e.type === "escalated") return true;
+  if (e.type !== "raised") return false;
+  return mode === "critical" ? makesCritical(e) || e.priority === "high" : e.priority === "high";
+}
 
 /** Technical conditions in words; they describe the equipment, not the patient, so every level shows them. */
 const TECHNICAL: Record<Exclude<AlarmKind, "physiological">, string> = {
@@ -11,6 +35,7 @@ const TECHNICAL: Record<Exclude<AlarmKind, "physiological">, string> = {
   implausible: "implausible readings",
   low_battery: "sensor node battery low",
   nibp_failed: "blood pressure measurement failed",
+  patient_mismatch: "the sensor node names a different patient than the one admitted",
   storage_failing: "storage failing — readings not being acknowledged",
 };
 

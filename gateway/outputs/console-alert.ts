@@ -1,7 +1,10 @@
 import type { Alert } from "../../core/reading.js";
 import type { AlertOutput } from "./alert-output.js";
 
-/** The fallback output: one console line per alert, with the terminal bell (BEL) as the beep. */
+/**
+ * The fallback output: one console line per message, with the terminal bell (BEL) as the beep when
+ * something was raised or escalated (a message that only reports clears does not ring).
+ */
 export class ConsoleAlertOutput implements AlertOutput {
   readonly name = "console";
 
@@ -15,7 +18,7 @@ export class ConsoleAlertOutput implements AlertOutput {
     const who = this.opts.showPatient && a.patient ? ` patient ${a.patient}` : "";
     const time = new Date(a.at).toISOString();
     this.out.write(
-      `${this.opts.bell ? "\x07" : ""}[ALERT ${time}] ${a.status} bed ${a.bed}${who}: ${a.reasons.join(", ")}\n`,
+      `${this.opts.bell && a.priority !== null ? "\x07" : ""}[ALERT ${time}] ${a.status} bed ${a.bed}${who}: ${a.reasons.join("; ")}\n`,
     );
   }
 }

@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import type { AlarmEventView, AlarmRecordView, LimitsAuditView } from "../../core/api-types.js";
+import type { BedSnapshot } from "../alarms/bed-snapshot.js";
 import type { News2Manual } from "../alarms/news2.js";
 import type { AlarmEvent } from "../alarms/types.js";
 
@@ -21,6 +22,8 @@ interface EventRow {
 
 export function eventView(e: AlarmEvent): AlarmEventView {
   const base = { type: e.type, at: e.at, bed: e.bed, patient: e.patient } as AlarmEventView;
+  if (e.type === "notice")
+    return { ...base, alarm_id: e.noticeId, kind: e.notice, reason: e.action, text: e.text, user: e.user };
   if ("alarmId" in e) Object.assign(base, { alarm_id: e.alarmId, kind: e.kind });
   if ("parameter" in e) base.parameter = e.parameter;
   if ("priority" in e) base.priority = e.priority;
@@ -30,6 +33,7 @@ export function eventView(e: AlarmEvent): AlarmEventView {
   if (e.type === "paused") base.until = e.until;
   if (e.type === "escalated") base.unacknowledged_ms = e.unacknowledgedMs;
   if (e.type === "raised" && e.from) base.from = e.from;
+  if ("group" in e && e.group !== undefined) base.group = e.group;
   return base;
 }
 
@@ -43,6 +47,11 @@ export class AlarmStore {
   private readonly insertEvent: Database.Statement;
   private readonly insertAudit: Database.Statement;
   private readonly insertObservation: Database.Statement;
+  private readonly upsertState: Database.Statement;
+  private readonly deleteState: Database.Statement;
+  private readonly upsertMeta: Database.Statement;
+  /** Runs `fn` in one transaction (nested in the caller's, if any). */
+  readonly transaction: (fn: () => void) => void;
   private readonly writeAll: (events: readonly AlarmEvent[]) => void;
   private unwrittenEvents: AlarmEvent[] = [];
   /** Unwritten events lost because more than maxUnwritten were waiting. */
@@ -64,9 +73,42 @@ export class AlarmStore {
     this.insertObservation = db.prepare(
       "INSERT INTO observations (at, bed, patient, user, data) VALUES (?, ?, ?, ?, ?)",
     );
+    this.upsertState = db.prepare(
+      `INSERT INTO alarm_state (bed, state, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT(bed) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
+    );
+    this.deleteState = db.prepare("DELETE FROM alarm_state WHERE bed = ?");
+    this.upsertMeta = db.prepare(
+      "INSERT INTO gateway_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    );
+    const tx = db.transaction((fn: () => void) => fn());
+    this.transaction = (fn) => tx(fn);
     this.writeAll = db.transaction((events: readonly AlarmEvent[]) => {
       for (const e of events) this.write(e);
     });
+  }
+
+  /** A bed's alarm state; undefined deletes it (the engine forgot the bed). */
+  saveState(bed: string, state: BedSnapshot | undefined, at: number): void {
+    if (state === undefined) this.deleteState.run(bed);
+    else this.upsertState.run(bed, JSON.stringify(state), at);
+  }
+
+  states(): BedSnapshot[] {
+    return (this.db.prepare("SELECT state FROM alarm_state").all() as { state: string }[]).map(
+      (r) => JSON.parse(r.state) as BedSnapshot,
+    );
+  }
+
+  saveMeta(key: string, value: unknown): void {
+    this.upsertMeta.run(key, JSON.stringify(value));
+  }
+
+  meta<T>(key: string): T | undefined {
+    const row = this.db.prepare("SELECT value FROM gateway_meta WHERE key = ?").get(key) as
+      | { value: string }
+      | undefined;
+    return row === undefined ? undefined : (JSON.parse(row.value) as T);
   }
 
   /** Alarm events waiting to be written. */
@@ -122,6 +164,8 @@ export class AlarmStore {
     if (v.until !== undefined) extra.until = v.until;
     if (v.unacknowledged_ms !== undefined) extra.unacknowledged_ms = v.unacknowledged_ms;
     if (v.from !== undefined) extra.from = v.from;
+    if (v.text !== undefined) extra.text = v.text;
+    if (v.group !== undefined) extra.group = v.group;
     this.insertEvent.run(
       v.at,
       v.type,

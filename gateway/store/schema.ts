@@ -175,4 +175,60 @@ export const MIGRATIONS: readonly string[] = [
   -- Mean arterial pressure from NIBP cuffs (core/parameters.ts "map").
   ALTER TABLE readings ADD COLUMN map REAL;
   `,
+  `
+  -- The alarm engine's state per bed (BedSnapshot as JSON: listed alarms with acknowledgements, latches
+  -- and escalation times, audio pause, limits, heartbeat, whether a node was connected), written in the
+  -- same transaction as the readings and alarm events that changed it; restored at start.
+  CREATE TABLE alarm_state (
+    bed        TEXT PRIMARY KEY,
+    state      TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  -- Gateway-wide values: alive_at (last sign of life, every second), alarm_ward (id counter, notices).
+  CREATE TABLE gateway_meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  ) WITHOUT ROWID;
+  `,
+  `
+  -- A patient's stay (docs/alarms.md, "The patient's stay"): admitted to a bed, moved between beds,
+  -- on standby, discharged. Data stays where it is (readings, alarm_events, limits_audit, observations
+  -- keep their bed and time); stay_segments say which bed the patient was in when, so the history
+  -- follows the patient. stay_events records every action with its user (stay NULL: a bed removed
+  -- with nobody admitted).
+  CREATE TABLE stays (
+    id            INTEGER PRIMARY KEY,
+    patient       TEXT NOT NULL,
+    name          TEXT,
+    mrn           TEXT,
+    dob           TEXT,
+    profile       TEXT,
+    bed           TEXT,
+    state         TEXT NOT NULL,
+    standby_since INTEGER,
+    admitted_at   INTEGER NOT NULL,
+    admitted_by   TEXT NOT NULL,
+    discharged_at INTEGER,
+    discharged_by TEXT
+  );
+  CREATE UNIQUE INDEX stays_open_bed ON stays(bed) WHERE state != 'discharged';
+  CREATE INDEX stays_patient ON stays(patient);
+  CREATE TABLE stay_segments (
+    stay    INTEGER NOT NULL REFERENCES stays(id),
+    bed     TEXT NOT NULL,
+    from_at INTEGER NOT NULL,
+    to_at   INTEGER
+  );
+  CREATE INDEX stay_segments_stay ON stay_segments(stay);
+  CREATE TABLE stay_events (
+    id     INTEGER PRIMARY KEY,
+    stay   INTEGER REFERENCES stays(id),
+    at     INTEGER NOT NULL,
+    user   TEXT NOT NULL,
+    action TEXT NOT NULL,
+    bed    TEXT,
+    detail TEXT
+  );
+  CREATE INDEX stay_events_stay ON stay_events(stay, at);
+  `,
 ];

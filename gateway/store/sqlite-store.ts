@@ -28,7 +28,11 @@ export class SqliteStore {
   private readonly selectSpace: Database.Statement<[string, string], { ranges: string }>;
   private readonly upsertBed: Database.Statement;
   private readonly insertAlert: Database.Statement;
-  private readonly appendTx: (batch: readonly ClassifiedReading[], spaces: readonly SeqSpaceRow[]) => void;
+  private readonly appendTx: (
+    batch: readonly ClassifiedReading[],
+    spaces: readonly SeqSpaceRow[],
+    also: (() => void) | undefined,
+  ) => void;
 
   constructor(
     readonly path: string,
@@ -62,7 +66,11 @@ export class SqliteStore {
       "INSERT INTO alerts (at, bed, patient, ward, status, reasons) VALUES (?, ?, ?, ?, ?, ?)",
     );
     this.appendTx = this.db.transaction(
-      (batch: readonly ClassifiedReading[], spaces: readonly SeqSpaceRow[]) => {
+      (
+        batch: readonly ClassifiedReading[],
+        spaces: readonly SeqSpaceRow[],
+        also: (() => void) | undefined,
+      ) => {
         const lastPerBed = new Map<string, { r: ClassifiedReading; id: number | bigint }>();
         for (let i = 0; i < batch.length; i++) {
           const r = batch[i] as ClassifiedReading;
@@ -73,6 +81,7 @@ export class SqliteStore {
         for (const { r, id } of lastPerBed.values()) {
           this.upsertBed.run(r.bed, r.ward, r.patient, r.node, id, r.receivedAt);
         }
+        also?.();
       },
     );
   }
@@ -105,13 +114,17 @@ export class SqliteStore {
   }
 
   /**
-   * Stores a batch and the seq spaces it touched in one transaction. The caller has already dropped
-   * resends (see SeqLedger).
+   * Stores a batch and the seq spaces it touched in one transaction, with whatever `also` writes (the
+   * alarm events and state the batch caused). The caller has already dropped resends (see SeqLedger).
    */
-  appendBatch(batch: readonly ClassifiedReading[], spaces: readonly SeqSpaceRow[] = []): void {
+  appendBatch(
+    batch: readonly ClassifiedReading[],
+    spaces: readonly SeqSpaceRow[] = [],
+    also?: () => void,
+  ): void {
     if (batch.length === 0) return;
     try {
-      this.appendTx(batch, spaces);
+      this.appendTx(batch, spaces, also);
     } catch (e) {
       throw new VitalsError(
         `storing ${batch.length} readings failed: ${(e as Error).message}`,

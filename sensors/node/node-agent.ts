@@ -31,6 +31,14 @@ export interface NodeAgentOptions {
   /** Wait before retrying a sensor that failed to open or start (default 5000 ms), doubling up to 12×. */
   sensorRetryMs?: number;
   backoff?: { initialMs: number; maxMs: number };
+  /**
+   * The other end of a broken link alarms too: when the gateway has been unreachable this long (default
+   * 30 000 ms; 0 = never), the node raises a local technical alarm — medium priority on every driver with
+   * a buzzer, and an error in the log — until the link is back.
+   */
+  gatewayLostAlarmMs?: number;
+  /** Told when the local "gateway unreachable" alarm starts (with how long it has been) and ends. */
+  onLocalAlarm?: (on: boolean, lostForMs: number) => void;
   time?: TimeSource;
   logger?: Logger;
 }
@@ -47,6 +55,8 @@ export interface NodeAgentStatus {
   lastAckAt: number | undefined;
   /** Readings that could not be queued (disk full, I/O error). */
   failedRecords: number;
+  /** The local "gateway unreachable" technical alarm is on. */
+  localAlarm: boolean;
   sensors: {
     label: string;
     /** state === "running". */
@@ -81,6 +91,10 @@ export class NodeAgent {
   private ticker: Timer | undefined;
   private running = false;
   private lastAckAt: number | undefined;
+  /** Since when the gateway has been unreachable (undefined while connected). */
+  private lostSince: number | undefined;
+  /** The local "gateway unreachable" technical alarm is on. */
+  localAlarm = false;
   /** Readings that could not be queued (disk full, I/O error). */
   failedRecords = 0;
 
@@ -104,12 +118,15 @@ export class NodeAgent {
       logger: this.logger.child({ ns: "link" }),
       ...(opts.backoff ? { backoff: opts.backoff } : {}),
     });
-    this.link.on("connected", (w) =>
-      this.logger.info({ lastSeq: w.last_seq, pending: this.opts.outbox.size }, "connected to gateway"),
-    );
+    this.link.on("connected", (w) => {
+      this.logger.info({ lastSeq: w.last_seq, pending: this.opts.outbox.size }, "connected to gateway");
+      this.lostSince = undefined;
+      this.endLocalAlarm();
+    });
     this.link.on("disconnected", () => {
-      if (this.running)
-        this.logger.warn({ pending: this.opts.outbox.size }, "gateway connection lost; queueing on disk");
+      if (!this.running) return;
+      this.lostSince ??= this.time.now();
+      this.logger.warn({ pending: this.opts.outbox.size }, "gateway connection lost; queueing on disk");
     });
     this.link.on("ack", () => {
       this.lastAckAt = this.time.now();
@@ -118,7 +135,7 @@ export class NodeAgent {
     // The gateway's alarm frames go to every driver with a buzzer (e.g. the serial-firmware board).
     this.link.on("alarm", (priority) => {
       this.alarm = priority;
-      for (const s of this.states) s.driver?.setAlarm?.(priority);
+      if (!this.localAlarm) for (const s of this.states) s.driver?.setAlarm?.(priority);
     });
   }
 
@@ -133,15 +150,17 @@ export class NodeAgent {
       this.merger.register(s.sensor.label, s.sensor.parameters, now);
       void this.startSensor(s);
     }
+    this.lostSince = now;
     this.link.start();
     const periodMs = 1000 / (this.opts.rateHz ?? 1);
     this.ticker = this.time.every(periodMs, () => this.tick());
   }
 
-  /** Takes one reading now (the timer calls this every 1/rate s). */
+  /** Takes one reading now (the timer calls this every 1/rate s); watches the link to the gateway. */
   tick(): void {
     // The protocol's t is whole milliseconds; an injected time source (an emulator's) need not be.
     const now = this.time.now();
+    this.watchLink(now);
     try {
       const reading = this.merger.merge(now);
       // At most 16 flags go on the wire: this one takes the place of the last if need be.
@@ -158,6 +177,36 @@ export class NodeAgent {
     }
   }
 
+  /** Raises the local technical alarm once the gateway has been unreachable for gatewayLostAlarmMs. */
+  private watchLink(now: number): void {
+    const limit = this.opts.gatewayLostAlarmMs ?? 30_000;
+    if (this.localAlarm || limit <= 0 || this.lostSince === undefined || this.link.connected) return;
+    const lostFor = now - this.lostSince;
+    if (lostFor < limit) return;
+    this.localAlarm = true;
+    let buzzers = 0;
+    for (const s of this.states) {
+      if (!s.driver?.setAlarm) continue;
+      // Medium: a technical alarm, not masking a high-priority one the gateway already asked for.
+      s.driver.setAlarm(this.alarm === "high" ? "high" : "medium");
+      buzzers++;
+    }
+    this.logger.error(
+      { lostForMs: lostFor, buzzers, gateway: `${this.opts.gateway.host}:${this.opts.gateway.port}` },
+      "LOCAL ALARM: gateway unreachable — this bed is not being monitored centrally",
+    );
+    this.opts.onLocalAlarm?.(true, lostFor);
+  }
+
+  private endLocalAlarm(): void {
+    if (!this.localAlarm) return;
+    this.localAlarm = false;
+    // Back to what the gateway last asked for; it tells the node the bed's current sound on reconnect.
+    for (const s of this.states) s.driver?.setAlarm?.(this.alarm);
+    this.logger.warn("gateway reachable again: local alarm ended");
+    this.opts.onLocalAlarm?.(false, 0);
+  }
+
   status(): NodeAgentStatus {
     const last = this.merger.lastSamples();
     return {
@@ -168,6 +217,7 @@ export class NodeAgent {
       ackedSeq: this.link.acked,
       lastAckAt: this.lastAckAt,
       failedRecords: this.failedRecords,
+      localAlarm: this.localAlarm,
       sensors: this.states.map((s) => {
         const device = s.driver?.device?.();
         const error = s.driver === undefined ? s.lastError : device?.error;

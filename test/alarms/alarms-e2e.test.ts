@@ -185,6 +185,10 @@ describe("alarm engine over the real gateway", () => {
       limits: { hr: { low: 150, high: 140 } },
     });
     expect(bad.status).toBe(400);
+    expect(
+      (await post("/api/beds/Nope/limits", { user: "dr.ade", limits: { hr: { high: 140 } } })).status,
+    ).toBe(404);
+    expect((await fetch(`${gw.url}/api/beds/Nope/limits`)).status).toBe(404);
     const limits = (await (await fetch(`${gw.url}/api/beds/Bed-4/limits`)).json()) as {
       limits: { hr: { high: number } };
       audit: unknown[];

@@ -64,6 +64,40 @@ const samples: Record<string, Sample> = {
     body: { rr: 16 },
   },
   "GET /api/beds/:bed/news2": { method: "GET", path: () => "/api/beds/Bed-1/news2" },
+  "GET /api/beds/:bed/trend": { method: "GET", path: () => "/api/beds/Bed-1/trend?hours=1" },
+  // No such notice: 404 means the request got past the guard.
+  "POST /api/notices/:id/ack": { method: "POST", path: () => "/api/notices/none/ack", body: {}, ok: [404] },
+  "GET /api/stays": { method: "GET", path: () => "/api/stays" },
+  // The first allowed role admits; the bed is taken for the next ones (409, past the guard too).
+  "POST /api/stays": {
+    method: "POST",
+    path: () => "/api/stays",
+    body: { bed: "Bed-9", patient_id: "P-9" },
+    ok: [201, 409],
+  },
+  "GET /api/stays/:id": { method: "GET", path: () => "/api/stays/999", ok: [404] },
+  "POST /api/stays/:id/transfer": {
+    method: "POST",
+    path: () => "/api/stays/999/transfer",
+    body: { bed: "Bed-8" },
+    ok: [404],
+  },
+  "POST /api/stays/:id/standby": {
+    method: "POST",
+    path: () => "/api/stays/999/standby",
+    body: { on: true },
+    ok: [404],
+  },
+  "POST /api/stays/:id/discharge": {
+    method: "POST",
+    path: () => "/api/stays/999/discharge",
+    body: {},
+    ok: [404],
+  },
+  // An unknown bed: removing it discharges nobody.
+  "POST /api/beds/:bed/remove": { method: "POST", path: () => "/api/beds/Bed-R/remove", body: {} },
+  "GET /api/stays/:id/timeline": { method: "GET", path: () => "/api/stays/999/timeline", ok: [404] },
+  "GET /api/stays/:id/print": { method: "GET", path: () => "/api/stays/999/print", ok: [404] },
   "GET /api/notifications": { method: "GET", path: () => "/api/notifications" },
   // No dead letter exists: 404 means the request got past the guard.
   "POST /api/notifications/:id/requeue": {

@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import type { BedsResponse, LiveMessage, ReadingsResponse } from "../../core/api-types.js";
+import type { BedsResponse, LiveMessage, ReadingsResponse, TrendResponse } from "../../core/api-types.js";
+import { systemTime } from "../../core/time.js";
 import { connectNode, startTestGateway, type TestGateway } from "../harness/gateway.js";
 import { vitals } from "../support/frames.js";
 
@@ -11,6 +12,9 @@ let gw: TestGateway;
 afterEach(async () => {
   await gw?.stop();
 });
+
+/** These scenarios use the original design's thresholds: the alarm profile "original". */
+const original = { alarms: { defaultProfile: "original" } } as const;
 
 async function json<T>(path: string): Promise<{ status: number; body: T }> {
   const r = await fetch(`${gw.url}${path}`);
@@ -47,8 +51,8 @@ async function live(): Promise<{
 }
 
 describe("HTTP and WebSocket API", () => {
-  it("lists beds with their node, patient, connection state, last reading and status", async () => {
-    gw = await startTestGateway();
+  it("lists beds with their node, patient, connection state, last reading and derived status", async () => {
+    gw = await startTestGateway({ config: original });
     const n = await connectNode(gw.tcpPort, { node: "n7", bed: "Bed-7", patient: "P7", ward: "ICU" });
     n.send(vitals(1, { hr: 108, temp: 39.2, spo2: 96, flags: ["artifact"] }));
     await n.waitAck(1);
@@ -62,7 +66,7 @@ describe("HTTP and WebSocket API", () => {
       node: "n7",
       connected: true,
       status: "CRITICAL",
-      reasons: ["Temp 39.2 °C > 38 °C", "HR 108 bpm > 100 bpm"],
+      reasons: ["HR 108 bpm > 100 bpm", "Temp 39.2 °C > 38 °C"],
       last_reading: { seq: 1, hr: 108, temp: 39.2, spo2: 96, flags: ["artifact"], rr: null },
     });
     expect(body.beds[0]?.last_reading_at).toBe(body.beds[0]?.last_reading?.received_at);
@@ -119,7 +123,7 @@ describe("HTTP and WebSocket API", () => {
   });
 
   it("pushes a snapshot, then bed changes and alerts as they happen", async () => {
-    gw = await startTestGateway({ config: { live: { throttleMs: 20 } } });
+    gw = await startTestGateway({ config: { ...original, live: { throttleMs: 20 } } });
     const l = await live();
     const snap = await l.until((m) => m.type === "snapshot");
     expect(snap).toMatchObject({ type: "snapshot", beds: [] });
@@ -134,48 +138,96 @@ describe("HTTP and WebSocket API", () => {
     const alert = await l.until((m) => m.type === "alert");
     expect(alert).toMatchObject({
       type: "alert",
-      alert: { bed: "Bed-3", patient: "P3", status: "CRITICAL", reasons: ["SpO2 88 % < 95 %"] },
+      alert: {
+        bed: "Bed-3",
+        patient: "P3",
+        status: "CRITICAL",
+        priority: "medium",
+        reasons: ["MEDIUM SpO2 88 % < 95 %"],
+      },
     });
     l.ws.close();
     n.close();
   });
 
-  it("alerts once per patient per minute over the real path, on the console and in the database", async () => {
-    gw = await startTestGateway();
+  it("alerts on alarm events once per patient per minute over the real path, on the console and in the database", async () => {
+    gw = await startTestGateway({ config: original });
     const n = await connectNode(gw.tcpPort, { node: "n", bed: "Bed-5", patient: "P5" });
     n.send(vitals(1, { hr: 112, temp: 36.6, spo2: 88 }));
-    n.send(vitals(2, { hr: 115 }));
+    await n.waitAck(1);
+    n.send(vitals(2, { hr: 115 })); // SpO2 back to 98: cleared, held for the next message
+    await n.waitAck(2);
     n.send(vitals(3, { hr: 70 }));
     await n.waitAck(3);
     expect(gw.consoleLines).toHaveLength(1);
-    expect(gw.consoleLines[0]).toMatch(/CRITICAL bed Bed-5: SpO2 88 % < 95 %, HR 112 bpm > 100 bpm/);
+    expect(gw.consoleLines[0]).toMatch(
+      /CRITICAL bed Bed-5: MEDIUM HR 112 bpm > 100 bpm; MEDIUM SpO2 88 % < 95 %\n$/,
+    );
     const stored = gw.gateway.store.db.prepare("SELECT bed, patient, status FROM alerts").all();
     expect(stored).toEqual([{ bed: "Bed-5", patient: "P5", status: "CRITICAL" }]);
     n.close();
   });
 
   it("names the patient on the console only when alerts.showPatient is set", async () => {
-    gw = await startTestGateway({ config: { alerts: { showPatient: true } } });
+    gw = await startTestGateway({ config: { ...original, alerts: { showPatient: true } } });
     const n = await connectNode(gw.tcpPort, { node: "n", bed: "Bed-5", patient: "P5" });
     n.send(vitals(1, { spo2: 88 }));
     await n.waitAck(1);
-    expect(gw.consoleLines).toEqual([expect.stringMatching(/CRITICAL bed Bed-5 patient P5: SpO2 88 %/)]);
+    expect(gw.consoleLines).toEqual([
+      expect.stringMatching(/CRITICAL bed Bed-5 patient P5: MEDIUM SpO2 88 %/),
+    ]);
     n.close();
   });
 
   it("restores the ward from SQLite after a restart, with beds shown as disconnected", async () => {
-    gw = await startTestGateway();
+    gw = await startTestGateway({ config: original });
     const dataDir = gw.dataDir;
     const n = await connectNode(gw.tcpPort, { node: "n1", bed: "Bed-1", patient: "P1" });
     n.send(vitals(1, { hr: 55 }));
     await n.waitAck(1);
     await gw.stop({ keepData: true });
-    gw = await startTestGateway({ dataDir });
+    gw = await startTestGateway({ dataDir, config: original });
     const { body } = await json<BedsResponse>("/api/beds");
+    // The alarm engine's state is restored too: the HR alarm is still listed, so the bed is CRITICAL.
     expect(body.beds).toMatchObject([
-      { bed: "Bed-1", patient: "P1", connected: false, status: "CRITICAL", last_reading: { hr: 55, seq: 1 } },
+      {
+        bed: "Bed-1",
+        patient: "P1",
+        connected: false,
+        status: "CRITICAL",
+        reasons: ["HR 55 bpm < 60 bpm"],
+        last_reading: { hr: 55, seq: 1, status: "CRITICAL", reasons: ["HR 55 bpm < 60 bpm"] },
+      },
     ]);
     expect((await json<ReadingsResponse>("/api/readings?bed=Bed-1")).body.readings).toHaveLength(1);
+  });
+
+  it("serves a bed's trend as per-minute min/median/max, and 404 for an unknown bed", async () => {
+    let t = 1_700_000_000_000 - 30_000;
+    gw = await startTestGateway({ time: { ...systemTime, now: () => t } });
+    const n = await connectNode(gw.tcpPort, { node: "n", bed: "Bed-T" });
+    for (const [s, hr] of [
+      [1, 70],
+      [2, 90],
+      [3, 80],
+    ] as const) {
+      n.send(vitals(s, { hr }));
+      await n.waitAck(s);
+      t += 1_000;
+    }
+    t += 60_000;
+    n.send(vitals(4, { hr: 60 }));
+    await n.waitAck(4);
+    const { status, body } = await json<TrendResponse>("/api/beds/Bed-T/trend?hours=8");
+    expect(status).toBe(200);
+    expect(body.to - body.from).toBe(8 * 3_600_000);
+    expect(body.buckets.map((b) => [b.n, b.hr])).toEqual([
+      [3, { min: 70, median: 80, max: 90 }],
+      [1, { min: 60, median: 60, max: 60 }],
+    ]);
+    expect((await json("/api/beds/Bed-T/trend?hours=5")).status).toBe(400);
+    expect((await json("/api/beds/Nope/trend?hours=1")).status).toBe(404);
+    n.close();
   });
 
   it("serves the built dashboard at /", async () => {

@@ -32,8 +32,9 @@ describe("/metrics", () => {
       expect(text).toContain("vitals_mqtt_clients 1");
       expect(text).toContain("vitals_mqtt_messages_received_total");
       expect(text).toMatch(
-        /vitals_alarms_active\{priority="high",kind="physiological",acknowledged="false"\} [1-9]/,
+        /vitals_alarms\{priority="high",kind="physiological",class="physiological",state="active"\} [1-9]/,
       );
+      expect(text).toMatch(/vitals_beds\{status="CRITICAL"\} [1-9]/);
       expect(text).toContain("vitals_websocket_clients 1");
       if (haveTool("promtool", "prometheus")) {
         // promtool exits non-zero on format errors and prints lint problems (names, help, units).

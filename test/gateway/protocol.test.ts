@@ -64,7 +64,8 @@ describe("protocol v1 over TCP", () => {
   });
 
   it("accepts the original flat JSON without hello, assigns seqs, sends no acks", async () => {
-    gw = await startTestGateway();
+    // Stored with the status derived under the original design's thresholds (the alarm profile "original").
+    gw = await startTestGateway({ config: { alarms: { defaultProfile: "original" } } });
     const n = await TestNode.connect(gw.tcpPort);
     n.send('{"patient_id":"P7","bed_no":"Bed-7","hr":108,"temp":39.2,"spo2":96}\n');
     n.send(

@@ -34,7 +34,6 @@ export interface TestGateway {
 type Sections =
   | "limits"
   | "auth"
-  | "classification"
   | "alerts"
   | "storage"
   | "live"

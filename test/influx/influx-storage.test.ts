@@ -20,6 +20,8 @@ describe.skipIf(!haveTool("influxd", "influxdb"))("InfluxDB 1.x storage", () => 
   const dataDirs: string[] = [];
 
   const config = () => ({
+    // Stored statuses under the original design's thresholds (SpO2 93 is CRITICAL at once).
+    alarms: { defaultProfile: "original" },
     mqtt: { mode: "off" as const },
     influx: {
       enabled: true,

@@ -34,7 +34,11 @@ async function readings(bed?: string): Promise<ReadingsResponse["readings"]> {
 }
 
 beforeEach(async () => {
-  gw = await startTestGateway({ config: { mqtt: mqttTestConfig() }, env: MQTT_ENV });
+  // The original design's thresholds (alarm profile "original"): SpO2 88 is an alarm at once.
+  gw = await startTestGateway({
+    config: { mqtt: mqttTestConfig(), alarms: { defaultProfile: "original" } },
+    env: MQTT_ENV,
+  });
 });
 afterEach(async () => {
   for (const c of clients.splice(0)) c.end(true);
@@ -162,8 +166,13 @@ describe("embedded MQTT broker", () => {
     const alarm = JSON.parse(
       seen.find((m) => m.topic === topicFor("alarm", "icu", "Bed-1"))?.payload ?? "{}",
     );
-    expect(alarm).toMatchObject({ bed: "Bed-1", patient: "P1", status: "CRITICAL" });
-    expect(alarm.reasons.join(" ")).toMatch(/SpO2/);
+    expect(alarm).toMatchObject({
+      bed: "Bed-1",
+      patient: "P1",
+      ward: "icu",
+      status: "CRITICAL",
+      event: { type: "raised", kind: "physiological", parameter: "spo2", priority: "medium", value: 88 },
+    });
     await waitFor(
       () => seen.some((m) => m.topic.endsWith("/state") && JSON.parse(m.payload).last_reading?.seq === 1),
       "state with the reading",

@@ -45,6 +45,8 @@ describe.skipIf(!haveTool("mosquitto_pub", "mosquitto-clients") || !haveTool("mo
 
     function gatewayConfig(ward: string) {
       return {
+        // The original design's thresholds: HR 110 is an alarm (and a CRITICAL reading) at once.
+        alarms: { defaultProfile: "original" },
         mqtt: {
           mode: "external",
           ward,

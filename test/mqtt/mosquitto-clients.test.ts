@@ -17,7 +17,10 @@ describe.skipIf(!haveTool("mosquitto_pub", "mosquitto-clients"))(
     let gw: TestGateway;
     const common = () => ["-h", "127.0.0.1", "-p", String(gw.mqttPort)];
     beforeAll(async () => {
-      gw = await startTestGateway({ config: { mqtt: mqttTestConfig() }, env: MQTT_ENV });
+      gw = await startTestGateway({
+        config: { mqtt: mqttTestConfig(), alarms: { defaultProfile: "original" } },
+        env: MQTT_ENV,
+      });
     });
     afterAll(async () => {
       await gw.stop();

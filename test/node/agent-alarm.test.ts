@@ -1,4 +1,5 @@
 import { mkdtempSync } from "node:fs";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -60,6 +61,42 @@ describe("node agent and bedside buzzer", () => {
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ user: "nurse.kim" }),
     });
+    await expect.poll(() => probe.alarms.at(-1), { timeout: 5_000 }).toBe("none");
+  });
+
+  it("raises a local technical alarm when the gateway is unreachable too long, and ends it on reconnect", async () => {
+    // A port nobody listens on yet: the gateway is down.
+    const port = await new Promise<number>((resolve) => {
+      const srv = createServer().listen(0, "127.0.0.1", () => {
+        const p = (srv.address() as AddressInfo).port;
+        srv.close(() => resolve(p));
+      });
+    });
+    const probe = new BuzzerProbe();
+    probe.spo2 = 97;
+    const local: boolean[] = [];
+    agent = new NodeAgent({
+      gateway: { host: "127.0.0.1", port },
+      hello: { node: "lost", bed: "Bed-LOST" },
+      sensors: [{ label: "probe", parameters: ["hr", "spo2"], create: async () => probe }],
+      outbox: new DiskOutbox({
+        file: join(mkdtempSync(join(tmpdir(), "vitals-lost-")), "outbox.db"),
+        synchronous: "normal",
+      }),
+      rateHz: 20,
+      backoff: { initialMs: 50, maxMs: 200 },
+      gatewayLostAlarmMs: 400,
+      onLocalAlarm: (on) => local.push(on),
+    });
+    agent.start();
+    await expect.poll(() => probe.alarms, { timeout: 5_000 }).toContain("medium");
+    expect(agent.status().localAlarm).toBe(true);
+    expect(local).toEqual([true]);
+    gw = await startTestGateway({ config: { tcpPort: port } });
+    await expect.poll(() => agent?.status().connected, { timeout: 10_000 }).toBe(true);
+    expect(agent.status().localAlarm).toBe(false);
+    expect(local).toEqual([true, false]);
+    // Back to what the gateway says the bed sounds: nothing.
     await expect.poll(() => probe.alarms.at(-1), { timeout: 5_000 }).toBe("none");
   });
 });

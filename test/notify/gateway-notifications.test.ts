@@ -1,13 +1,7 @@
-import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  NotificationAlertOutput,
-  type NotificationEvent,
-  NotificationService,
-  notificationsConfigSchema,
-} from "../../gateway/notify/index.js";
+import { systemTime } from "../../core/time.js";
+import type { NotificationService } from "../../gateway/notify/index.js";
 import { connectNode, startTestGateway, type TestGateway } from "../harness/gateway.js";
-import { FakeTime } from "../support/fake-time.js";
 import { vitals } from "../support/frames.js";
 import { waitFor } from "../support/wait-for.js";
 import {
@@ -22,11 +16,9 @@ const env = { WA_TOKEN: "EAAG-e2e-token", SMTP_PASS: "e2e-smtp-pass" };
 
 describe("gateway → notifications end to end", () => {
   let gw: TestGateway | undefined;
-  let service: NotificationService | undefined;
   let wa: HttpStandIn | undefined;
   let smtp: SmtpStandIn | undefined;
   afterEach(async () => {
-    await service?.stop();
     await gw?.stop();
     await wa?.close();
     await smtp?.close();
@@ -35,75 +27,70 @@ describe("gateway → notifications end to end", () => {
   it("a patient turning critical reaches WhatsApp and e-mail at once; 10 s later nothing more is sent", async () => {
     wa = await startHttpStandIn(whatsappCheck("1098765", env.WA_TOKEN));
     smtp = await startSmtpStandIn("alarms@icu.example", env.SMTP_PASS);
-    // Gateway and service on fake time that stands still until the test moves it: whatever is delivered
-    // before that went out with no timer in the way ("at once"), however slow the machine is.
-    const time = new FakeTime(Date.now());
-    // The gateway opens the database; the service is built on it right after, so the output forwards late.
-    const sink = { enqueue: (e: NotificationEvent) => service?.enqueue(e) };
+    // Real timers with a clock the test moves by hand.
+    let t = Date.now();
+    const time = { ...systemTime, now: () => t };
     gw = await startTestGateway({
       time,
-      // The gateway's own one-per-minute alert limit is off so that the notification layer's is what is tested.
+      env,
+      // The console's one-per-minute floor is off so that the notification layer's limit is what is tested.
       config: {
         publicUrl: "https://icu.example/vitals",
         alerts: { perPatientIntervalMs: 0, console: false },
-      },
-      outputs: [new NotificationAlertOutput(sink)],
-    });
-    service = new NotificationService({
-      db: gw.gateway.store.db,
-      time,
-      logger: pino({ level: "silent" }),
-      env,
-      publicUrl: "https://icu.example/vitals",
-      config: notificationsConfigSchema.parse({
-        enabled: true,
-        minimisation: "bed_only",
-        channels: {
-          wa: {
-            type: "whatsapp_cloud",
-            apiBaseUrl: wa.url,
-            phoneNumberId: "1098765",
-            accessToken: { env: "WA_TOKEN" },
-            recipients: { ICU: ["+491511111111"] },
-          },
-          mail: {
-            type: "smtp",
-            host: "127.0.0.1",
-            port: smtp.port,
-            security: "starttls",
-            rejectUnauthorized: false,
-            auth: { user: "alarms@icu.example", pass: { env: "SMTP_PASS" } },
-            from: "alarms@icu.example",
-            recipients: { ICU: ["charge-nurse@icu.example"] },
+        alarms: { defaultProfile: "original" },
+        notifyOn: "critical",
+        notifications: {
+          enabled: true,
+          minimisation: "bed_only",
+          channels: {
+            wa: {
+              type: "whatsapp_cloud",
+              apiBaseUrl: wa.url,
+              phoneNumberId: "1098765",
+              accessToken: { env: "WA_TOKEN" },
+              recipients: { ICU: ["+491511111111"] },
+            },
+            mail: {
+              type: "smtp",
+              host: "127.0.0.1",
+              port: smtp.port,
+              security: "starttls",
+              rejectUnauthorized: false,
+              auth: { user: "alarms@icu.example", pass: { env: "SMTP_PASS" } },
+              from: "alarms@icu.example",
+              recipients: { ICU: ["charge-nurse@icu.example"] },
+            },
           },
         },
-      }),
+      },
     });
-    service.start();
+    const service = gw.gateway.notifications as NotificationService;
 
     const node = await connectNode(gw.tcpPort, { node: "n1", bed: "12", patient: "P-0042", ward: "ICU" });
     node.send(vitals(1));
     await node.waitAck(1);
     const t0 = performance.now();
-    node.send(vitals(2, { spo2: 88 }));
-    // Fake time has not moved: both went out without waiting for any timer. The real-time limit only
-    // bounds a hang (real sockets to the stand-ins), it is not the claim.
+    node.send(vitals(2, { spo2: 88 })); // the original profile: a medium SpO2 alarm at once → CRITICAL
     await waitFor(
       () => wa?.accepted.length === 1 && smtp?.messages.length === 1,
       "WhatsApp and e-mail",
-      20_000,
+      2_000,
     );
     const elapsed = performance.now() - t0;
     expect(JSON.parse(wa.accepted[0]?.body ?? "{}").text.body).toContain("ICU bed 12");
     expect(smtp.messages[0]?.to).toEqual(["charge-nurse@icu.example"]);
     expect(smtp.messages[0]?.raw).toContain("https://icu.example/vitals/#bed=12");
     expect(smtp.messages[0]?.raw).not.toContain("P-0042");
-    await waitFor(() => service?.stats().delivered === 2, "both marked delivered");
+    await waitFor(() => service.stats().delivered === 2, "both marked delivered");
 
-    time.advance(10_000);
-    node.send(vitals(3, { spo2: 87 }));
+    // 10 s later the alarm ends and comes back: a new alarm event, inside the patient's 60 s window.
+    t += 5_000;
+    node.send(vitals(3, { spo2: 97 }));
     await node.waitAck(3);
-    await waitFor(() => service?.stats().counters.enqueued === 2, "second alert reaching the service");
+    t += 5_000;
+    node.send(vitals(4, { spo2: 87 }));
+    await node.waitAck(4);
+    await waitFor(() => service.stats().counters.enqueued === 2, "second alarm reaching the service");
     expect(service.stats()).toMatchObject({ pending: 0, delivered: 2, counters: { suppressed: 1 } });
     expect(wa.all).toHaveLength(1);
     expect(smtp.messages).toHaveLength(1);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { Alert } from "../../core/reading.js";
-import { NotificationAlertOutput } from "../../gateway/notify/index.js";
+import type { AlarmEvent } from "../../gateway/alarms/types.js";
+import { notifiedBy } from "../../gateway/notify/index.js";
 import { waitFor } from "../support/wait-for.js";
 import { alarmEvent, tempDir } from "./helpers.js";
 import { baseConfig, type ServiceRig, startRig, waChannel } from "./service-harness.js";
@@ -309,35 +309,37 @@ describe("rate limits and digest", () => {
   });
 });
 
-describe("NotificationAlertOutput", () => {
-  it("turns a CRITICAL alert into a high-priority alarm event and ignores others", () => {
-    const seen: unknown[] = [];
-    const out = new NotificationAlertOutput({ enqueue: (e) => seen.push(e) });
-    const alert: Alert = {
-      bed: "7",
-      patient: "P-1",
-      ward: "ICU",
-      status: "CRITICAL",
-      reasons: ["SpO2 91 % < 95 %"],
-      values: { hr: 88, spo2: 91, temp: null, battery: 40 },
-      at: 1_700_000_000_000,
-    };
-    out.send(alert);
-    out.send({ ...alert, status: "NORMAL" });
-    expect(seen).toEqual([
-      {
-        kind: "alarm",
-        priority: "high",
-        ward: "ICU",
-        bed: "7",
-        patient: "P-1",
-        parameters: [
-          { name: "hr", value: 88, unit: "/min" },
-          { name: "spo2", value: 91, unit: "%" },
-        ],
-        reasons: ["SpO2 91 % < 95 %"],
-        at: 1_700_000_000_000,
-      },
-    ]);
+describe("which alarm events notify", () => {
+  const raised = (
+    kind: "physiological" | "disconnected",
+    priority: "low" | "medium" | "high",
+  ): AlarmEvent => ({
+    type: "raised",
+    at: 0,
+    bed: "7",
+    patient: "P-1",
+    alarmId: "7#1",
+    kind,
+    parameter: kind === "physiological" ? "spo2" : "device",
+    priority,
+    value: 91,
+    since: 0,
+  });
+  it("critical: whatever makes the bed CRITICAL, high technical alarms and every escalation", () => {
+    expect(notifiedBy("critical", raised("physiological", "medium"))).toBe(true);
+    expect(notifiedBy("critical", raised("physiological", "low"))).toBe(false);
+    expect(notifiedBy("critical", raised("disconnected", "medium"))).toBe(false);
+    expect(notifiedBy("critical", raised("disconnected", "high"))).toBe(true);
+    expect(
+      notifiedBy("critical", {
+        ...(raised("disconnected", "medium") as Extract<AlarmEvent, { type: "raised" }>),
+        type: "escalated",
+        unacknowledgedMs: 1,
+      }),
+    ).toBe(true);
+  });
+  it("alarms: high priority at once, the rest when escalated", () => {
+    expect(notifiedBy("alarms", raised("physiological", "medium"))).toBe(false);
+    expect(notifiedBy("alarms", raised("physiological", "high"))).toBe(true);
   });
 });

@@ -19,6 +19,7 @@ export async function gatewayWithDeadLetter(): Promise<{
   const gw = await startTestGateway({
     env: { WA_TOKEN: "expired-token" },
     config: {
+      alarms: { defaultProfile: "original" },
       notifications: {
         enabled: true,
         channels: {
@@ -34,7 +35,7 @@ export async function gatewayWithDeadLetter(): Promise<{
     },
   });
   const node = await connectNode(gw.tcpPort, { node: "n", bed: "Bed-7", ward: "ICU" });
-  node.send(vitals(1, { spo2: 88 })); // CRITICAL under the original rule → one notification
+  node.send(vitals(1, { spo2: 88 })); // CRITICAL under the original profile → one notification
   await node.waitAck(1);
   await waitFor(
     async () => ((await (await fetch(`${gw.url}/api/notifications`)).json()) as { dead: number }).dead >= 1,
