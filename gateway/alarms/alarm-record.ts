@@ -62,24 +62,8 @@ export class AlarmRecord {
 
   /** Everything needed to list, acknowledge and escalate it again after a restart (JSON-safe). */
   snapshot(): AlarmRecordSnapshot {
-    return {
-      id: this.id,
-      patient: this.patient,
-      kind: this.kind,
-      parameter: this.parameter,
-      priority: this.priority,
-      state: this.state,
-      latched: this.latched,
-      value: this.value,
-      since: this.since,
-      raisedAt: this.raisedAt,
-      acknowledgedBy: this.acknowledgedBy,
-      acknowledgedAt: this.acknowledgedAt,
-      escalated: this.escalated,
-      escalationDueAt: Number.isFinite(this.escalationDueAt) ? this.escalationDueAt : null,
-      limit: this.limit,
-      group: this.group,
-    };
+    const { bed: _bed, ...view } = this.view();
+    return { ...view, escalationDueAt: Number.isFinite(this.escalationDueAt) ? this.escalationDueAt : null };
   }
 
   static restore(bed: string, s: AlarmRecordSnapshot): AlarmRecord {
@@ -129,25 +113,11 @@ export class AlarmRecord {
   }
 }
 
-export interface AlarmRecordSnapshot {
-  id: string;
-  patient: string | null;
-  kind: AlarmKind;
-  parameter: AlarmSubject;
-  priority: Priority;
-  state: AlarmState;
-  latched: boolean;
-  value: number | null;
-  since: number;
-  raisedAt: number;
-  acknowledgedBy: string | null;
-  acknowledgedAt: number | null;
-  escalated: boolean;
+/** A record as persisted (JSON-safe): its view without the bed, and when it escalates. */
+export type AlarmRecordSnapshot = Omit<AlarmView, "bed"> & {
   /** null: this priority never escalates. */
   escalationDueAt: number | null;
-  limit: number | null;
-  group: string | null;
-}
+};
 
 /** Un-acknowledged records whose escalation is due at `now`, most urgent first; null when none (no allocation). */
 export function dueEscalations(records: Iterable<AlarmRecord>, now: number): AlarmRecord[] | null {
