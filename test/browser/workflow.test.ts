@@ -77,10 +77,11 @@ describe.skipIf(!haveTool("chromium", "chromium"))("ward workflow in the dashboa
     expect(await dialog.locator("#history-title").textContent()).toBe("Bed-18 — history");
     await page.keyboard.press("Escape");
     await dialog.waitFor({ state: "hidden" });
-    expect(new URL(page.url()).hash).toBe("");
+    // The page clears the hash after the dialog closes: wait for it rather than read it once.
+    await expect.poll(() => new URL(page.url()).hash).toBe("");
     await page.locator('.tile[data-bed="Bed-5"]').click();
     await dialog.waitFor({ state: "visible" });
-    expect(new URL(page.url()).hash).toBe("#bed=Bed-5");
+    await expect.poll(() => new URL(page.url()).hash).toBe("#bed=Bed-5");
   });
 
   it("shows the trend over 1, 8, 24 and 72 h from per-minute buckets, on a 24-hour axis", async () => {
