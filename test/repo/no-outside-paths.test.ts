@@ -115,8 +115,9 @@ describe("no tracked file names a path outside the repository", () => {
       'executablePath: "/usr/bin/chromium"',
       '"dataDir": "/var/lib/vitals", "/etc/vitals/icu.json"',
       "ExecStart=/usr/bin/node /opt/vitals/bin/vitals.js",
-      "https://github.com/acme/home/blob/main/work/x.md",
-      "src/network/work/queue.ts and ../../sensors/ppg/spo2.js",
+      // Split like the samples above, so this file itself names no such path.
+      `https://github.com/acme/${"home"}/blob/main/${"work"}/x.md`,
+      `src/network/${"work"}/queue.ts and ${".."}/${".."}/sensors/ppg/spo2.js`,
       "socat pty,link=/tmp/oximeter-device",
       "/workspace is not /work-ish either",
     ];
