@@ -1,19 +1,10 @@
 import { makesCritical } from "../../core/bed-status.js";
-import type { VitalParameter } from "../../core/protocol/index.js";
+import { byParameter } from "../../core/parameters.js";
 import type { AlarmEvent, AlarmKind } from "../alarms/types.js";
 import type { NotificationEvent } from "./notification-event.js";
 
-const UNITS: Record<VitalParameter, string> = {
-  hr: "/min",
-  spo2: "%",
-  temp: "°C",
-  rr: "/min",
-  sbp: "mmHg",
-  dbp: "mmHg",
-  pi: "%",
-  battery: "%",
-  map: "mmHg",
-};
+/** Per-minute rates in their UCUM form ("/min"), everything else in its display unit (core/parameters.ts). */
+const UNITS = byParameter((p) => (p.ucum === "/min" ? "/min" : p.unit));
 
 /**
  * Which alarm events reach the notification channels (config `notifyOn`): "critical" — every raised
